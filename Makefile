@@ -1,0 +1,56 @@
+# MPS Social: `make run` serves the demo portal, `make test` runs the suite.
+# Both need only Python 3.11+ and make: everything else installs into .venv/.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: help install install-dev run migrate seed worker test test-fast check clean
+
+help:
+	@echo "make run        set up and serve http://$(HOST):$(PORT) with a Celery worker and beat (Ctrl-C stops all)"
+	@echo "make test       install the test tools and run the whole suite"
+	@echo "make check      Django's system checks"
+	@echo "make clean      remove the virtual environment and local data (var/)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: migrate
+	$(BIN)/python manage.py seed_demo --if-empty
+	@echo "Serving http://$(HOST):$(PORT)/ with a Celery worker and beat. Ctrl-C stops them all."
+	@$(BIN)/celery -A mps_social worker --beat --loglevel=INFO --concurrency=2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: migrate
+	$(BIN)/celery -A mps_social worker --beat --loglevel=INFO --concurrency=2
+
+test: install-dev
+	$(BIN)/python -m pytest
+
+check: install
+	$(BIN)/python manage.py check
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -1,0 +1,27 @@
+"""What every page's layout needs: the portal's name and the navigation for this user."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from .permissions import has_perm
+
+# (label, url name, permission). Entries appear only for users who hold the permission.
+NAVIGATION = [
+    ("Home", "home", "people.view_portal"),
+    ("Delegations", "people:delegations", "people.manage_delegations"),
+]
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    items = []
+    if user is not None and user.is_authenticated:
+        for label, url_name, perm in NAVIGATION:
+            if has_perm(user, perm):
+                url = reverse(url_name)
+                items.append({"label": label, "url": url, "current": request.path == url})
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "district_name": settings.DISTRICT_NAME,
+        "nav_items": items,
+    }

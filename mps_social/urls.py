@@ -1,0 +1,23 @@
+"""The portal's URLs. Every pattern here has a row in tests/test_authorization_matrix.py."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from people import views as people_views
+
+from . import views
+
+admin.site.site_header = "MPS Social administration"
+admin.site.site_title = "MPS Social admin"
+admin.site.index_title = "Catalogue and records"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    # Ahead of allauth's own page of the same name: addresses come from the HR roster.
+    path("accounts/email/", people_views.email_from_roster, name="account_email"),
+    path("accounts/", include("allauth.urls")),
+    path("people/", include("people.urls")),
+    path("", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]

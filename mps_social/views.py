@@ -1,0 +1,63 @@
+"""Portal-wide pages: the home page and the health check."""
+
+import logging
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from people import roles
+
+from .celery import app as celery_app
+
+log = logging.getLogger(__name__)
+
+
+def home(request):
+    """The public landing page; for signed-in staff, what the portal knows about them."""
+    context = {}
+    if request.user.is_authenticated:
+        user = request.user
+        context.update(
+            is_superintendent=roles.is_superintendent(user),
+            is_supervisor=roles.is_supervisor(user),
+            reports=user.reports.filter(is_active=True).order_by("full_name")[:50],
+            grants=user.delegations.in_force().select_related("scope"),
+        )
+    return render(request, "home.html", context)
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        log.exception("Health check: database unreachable.")
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        log.exception("Health check: broker unreachable.")
+        return False
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """JSON status of the database and the broker: 200 when both answer, 503 when not."""
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    healthy = all(checks.values())
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "database": {"ok": checks["database"], "vendor": connection.vendor},
+        "broker": {"ok": checks["broker"], "transport": celery_app.conf.broker_url.split(":", 1)[0]},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)

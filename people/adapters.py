@@ -1,0 +1,48 @@
+"""How allauth fits the district: no self sign-up, Google only for the district's domain,
+and allauth's own mail (password resets) sent through the portal's outbox."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect
+
+from notifications.services import enqueue
+
+from .models import User
+
+
+class PortalAccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        # People come from the HR roster or the admin (see README, "Who can sign in").
+        return False
+
+    def send_mail(self, template_prefix, email, context):
+        message = self.render_mail(template_prefix, email, context)
+        html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
+        with transaction.atomic():
+            enqueue(
+                to=email,
+                recipient=User.objects.filter(email__iexact=email).first(),
+                template=template_prefix.rsplit("/", 1)[-1],
+                subject=message.subject,
+                body_text=message.body,
+                body_html=html,
+                # A reset link is a credential: its body is wiped once it has been sent.
+                sensitive=True,
+            )
+
+
+class DistrictGoogleAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin):
+        return False  # Google signs in people the portal already knows; it creates nobody
+
+    def pre_social_login(self, request, sociallogin):
+        domain = settings.GOOGLE_WORKSPACE_DOMAIN.lower()
+        data = sociallogin.account.extra_data or {}
+        email = (data.get("email") or "").lower()
+        if not (data.get("hd", "").lower() == domain and email.endswith("@" + domain) and data.get("email_verified")):
+            messages.error(request, f"Sign in with your {domain} Google account.")
+            raise ImmediateHttpResponse(redirect("account_login"))

@@ -1,0 +1,80 @@
+from allauth.socialaccount.models import SocialApp, SocialToken
+from django import forms
+from django.contrib import admin, messages
+
+from audits.admin import AuditedModelAdmin, ReadOnlyAdmin
+
+from . import services
+from .models import Delegation, OrgUnit, User
+
+# Sign-in providers are configured from the environment; their secrets and users' OAuth
+# tokens have no business in the admin.
+for model in (SocialApp, SocialToken):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(AuditedModelAdmin):
+    list_display = ["name", "kind", "code", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code", "slug"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["parent"]
+
+
+class UserAdminForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "job_title", "kind", "employee_id", "org_unit", "supervisor",
+                  "is_active", "is_staff", "is_superuser", "groups"]
+
+
+@admin.register(User)
+class UserAdmin(AuditedModelAdmin):
+    """People are kept here until the roster import keeps them. Passwords are never set
+    here: a person signs in with Google or sets their own through "Forgot password"."""
+
+    form = UserAdminForm
+    list_display = ["full_name", "email", "kind", "org_unit", "supervisor", "is_superintendent", "is_active"]
+    list_filter = ["kind", "is_active", "is_staff", "is_superintendent", "org_unit__kind"]
+    search_fields = ["full_name", "email", "employee_id"]
+    autocomplete_fields = ["org_unit", "supervisor"]
+    list_select_related = ["org_unit", "supervisor"]
+    readonly_fields = ["is_superintendent", "last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "full_name", "job_title", "kind", "employee_id"]}),
+        ("Place in the district", {"fields": ["org_unit", "supervisor", "is_superintendent"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "last_login", "date_joined"]}),
+    ]
+    actions = ["appoint_superintendent"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.set_unusable_password()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Appoint the selected person superintendent")
+    def appoint_superintendent(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one person.", messages.ERROR)
+            return
+        try:
+            services.appoint_superintendent(
+                actor=request.user, appointee=queryset.get(), reason="Appointed in the admin by an administrator."
+            )
+        except services.PeopleError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(request, f"{queryset.get()} is now the superintendent.", messages.SUCCESS)
+
+
+@admin.register(Delegation)
+class DelegationAdmin(ReadOnlyAdmin):
+    """Delegations are granted and revoked by the superintendent in the portal."""
+
+    list_display = ["grantee", "scope", "starts_on", "ends_on", "granted_by", "revoked_at"]
+    list_filter = ["decide_applications", "establish_accounts", "reveal_credentials", "triage_concerns"]
+    search_fields = ["grantee__full_name", "grantee__email", "scope__name"]
+    list_select_related = ["grantee", "scope", "granted_by"]

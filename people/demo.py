@@ -1,0 +1,89 @@
+"""The demo district's people and org units (see README, "Demo logins")."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from audits.services import record
+
+from .models import Delegation, OrgUnit, User
+
+DEMO_PASSWORD = "mps-demo-2026"
+
+# code, name, kind, parent code
+UNITS = [
+    ("MPS", "Minneapolis Public Schools", OrgUnit.Kind.DISTRICT, None),
+    ("COMM", "Communications Department", OrgUnit.Kind.DEPARTMENT, "MPS"),
+    ("TL", "Teaching and Learning", OrgUnit.Kind.DEPARTMENT, "MPS"),
+    ("ATH", "Athletics Department", OrgUnit.Kind.DEPARTMENT, "MPS"),
+    ("RHS", "Roosevelt High School", OrgUnit.Kind.SCHOOL, "MPS"),
+    ("SWHS", "Southwest High School", OrgUnit.Kind.SCHOOL, "MPS"),
+    ("WHS", "Washburn High School", OrgUnit.Kind.SCHOOL, "MPS"),
+    ("ANW", "Anwatin Middle School", OrgUnit.Kind.SCHOOL, "MPS"),
+    ("LHC", "Lake Harriet Community School", OrgUnit.Kind.SCHOOL, "MPS"),
+    ("RHS-ROBO", "Roosevelt Robotics Club", OrgUnit.Kind.PROGRAM, "RHS"),
+    ("SWHS-DEB", "Southwest Debate Team", OrgUnit.Kind.PROGRAM, "SWHS"),
+    ("SCIFAIR", "District Science Fair", OrgUnit.Kind.PROGRAM, "TL"),
+]
+
+# email, name, title, kind, unit code, supervisor email, flags
+PEOPLE = [
+    ("superintendent@example.org", "Dr. Lena Ortiz", "Superintendent", "employee", "MPS", None, {"superintendent": True}),
+    ("designee@example.org", "Marcus Hill", "Chief Communications Officer", "employee", "COMM", "superintendent@example.org", {}),
+    ("principal@example.org", "Angela Brooks", "Principal, Roosevelt High School", "employee", "RHS", "superintendent@example.org", {}),
+    ("principal.southwest@example.org", "David Lindqvist", "Principal, Southwest High School", "employee", "SWHS", "superintendent@example.org", {}),
+    ("principal.washburn@example.org", "Keisha Walker", "Principal, Washburn High School", "employee", "WHS", "superintendent@example.org", {}),
+    ("athletics@example.org", "Tom Berg", "Director of Athletics", "employee", "ATH", "superintendent@example.org", {}),
+    ("teacher@example.org", "Sam Nguyen", "Science teacher", "employee", "RHS", "principal@example.org", {}),
+    ("teacher.washburn@example.org", "Priya Raman", "English teacher", "employee", "WHS", "principal.washburn@example.org", {}),
+    ("coach@example.org", "Jordan Reyes", "Head coach, girls' soccer", "employee", "SWHS", "principal.southwest@example.org", {}),
+    ("webmaster@example.org", "Chris Olson", "Web and social media specialist", "employee", "COMM", "designee@example.org", {}),
+    ("contractor@example.org", "Pat Kim", "Event photographer (contract)", "contractor", "COMM", "designee@example.org", {}),
+    ("admin@example.org", "Robin Ellis", "Portal administrator, IT", "employee", "MPS", "designee@example.org", {"admin": True}),
+]
+
+
+def seed(stdout):
+    units = {}
+    for code, name, kind, parent in UNITS:
+        unit, created = OrgUnit.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind, "parent": units.get(parent)}
+        )
+        units[code] = unit
+    people = {}
+    for number, (email, name, title, kind, unit, supervisor, flags) in enumerate(PEOPLE, start=1):
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User(
+                email=email,
+                full_name=name,
+                job_title=title,
+                kind=kind,
+                employee_id=f"E{10000 + number}",
+                org_unit=units[unit],
+                supervisor=people.get(supervisor),
+                is_superintendent=flags.get("superintendent", False),
+                is_staff=flags.get("admin", False),
+                is_superuser=flags.get("admin", False),
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        people[email] = user
+    superintendent, designee = people["superintendent@example.org"], people["designee@example.org"]
+    if not Delegation.objects.filter(grantee=designee).exists():
+        today = timezone.localdate()
+        delegation = Delegation.objects.create(
+            grantee=designee,
+            granted_by=superintendent,
+            scope=units["MPS"],
+            decide_applications=True,
+            establish_accounts=True,
+            reveal_credentials=True,
+            triage_concerns=True,
+            starts_on=today - timedelta(days=30),
+            ends_on=today + timedelta(days=335),
+            reason="Runs the district's social media program for the school year.",
+        )
+        record(actor=superintendent, verb="delegation.granted", target=delegation, org_unit=units["MPS"],
+               reason="Demo data")
+    stdout.write(f"  {len(units)} org units, {len(people)} people, the superintendent's designee.")

@@ -1,0 +1,43 @@
+"""Forms of the people pages. They validate input; the services decide what is allowed."""
+
+from django import forms
+from django.utils import timezone
+
+from . import selectors
+from .models import Power
+
+
+class DelegationForm(forms.Form):
+    grantee = forms.ModelChoiceField(
+        label="Designee",
+        queryset=selectors.eligible_designees(),
+        help_text="An active district employee. They are told by email.",
+    )
+    scope = forms.ModelChoiceField(
+        label="Over",
+        queryset=selectors.org_units(),
+        help_text="Choose the district for the whole district, or one school, department or program and all within it.",
+    )
+    powers = forms.MultipleChoiceField(
+        choices=Power.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Policy 4038 §III.C and §III.E: what the designee may do in your name.",
+    )
+    starts_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    error_css_class = "has-error"
+    required_css_class = "required"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].initial = timezone.localdate()
+        self.fields["grantee"].label_from_instance = lambda user: f"{user.full_name} ({user.email})"
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Recorded in the audit trail.")
+
+    error_css_class = "has-error"
+    required_css_class = "required"

@@ -1,0 +1,89 @@
+"""Derived roles: what the data says a person is, computed once per request.
+
+Nothing here is stored. The superintendent is the one active flagged user; a supervisor is
+anyone with active reports; a designee holds a delegation in force. Results are cached on
+the user object, which lives for one request, so a page asks the database at most once
+per fact however many permission checks it makes.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from .models import Delegation, OrgUnit, Power, User
+
+
+@dataclass(frozen=True)
+class Grant:
+    scope_path: str
+    powers: frozenset[str]
+
+
+def _cached(user, key, compute):
+    cache = user.__dict__.setdefault("_roles_cache", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def forget(user):
+    """Drop cached facts, after a change that alters them within the same request."""
+    user.__dict__.pop("_roles_cache", None)
+
+
+def is_superintendent(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_superintendent)
+
+
+def grants(user) -> tuple[Grant, ...]:
+    """The delegations in force for ``user`` today, as (scope, powers) pairs."""
+    if not (user and user.is_authenticated and user.is_active):
+        return ()
+
+    def compute():
+        rows = (
+            Delegation.objects.in_force(timezone.localdate())
+            .filter(grantee=user)
+            .select_related("scope")
+        )
+        return tuple(Grant(row.scope.path, row.powers) for row in rows)
+
+    return _cached(user, "grants", compute)
+
+
+def is_designee(user) -> bool:
+    return bool(grants(user))
+
+
+def powers_over(user, org_unit: OrgUnit) -> frozenset[str]:
+    """Which powers ``user`` holds over ``org_unit`` now: all of them for the
+    superintendent, otherwise the union of the delegations whose scope contains it."""
+    if is_superintendent(user):
+        return frozenset(Power.values)
+    held = set()
+    for grant in grants(user):
+        if org_unit.path.startswith(grant.scope_path):
+            held |= grant.powers
+    return frozenset(held)
+
+
+def holds_power_somewhere(user, power: str) -> bool:
+    return is_superintendent(user) or any(power in grant.powers for grant in grants(user))
+
+
+def is_supervisor(user) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return _cached(user, "is_supervisor", lambda: user.reports.filter(is_active=True).exists())
+
+
+def is_site_manager_supervisor(candidate: User, site_manager: User) -> bool:
+    """Policy 4038 §III.E: is ``candidate`` the supervisor who shares escrow access with
+    ``site_manager``? Only the site manager's current, direct supervisor, both active."""
+    return bool(
+        candidate
+        and site_manager
+        and candidate.is_active
+        and site_manager.is_active
+        and site_manager.supervisor_id == candidate.pk
+    )

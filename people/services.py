@@ -1,0 +1,147 @@
+"""Every change to people, the superintendency and delegations.
+
+Each function is one transaction that checks who may act, changes the rows, writes its
+audit event and queues its mail, or changes nothing and raises ``PeopleError`` with a
+message fit to show beside the form.
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from audits.services import record, snapshot
+from notifications.services import notify
+
+from . import roles
+from .models import Delegation, OrgUnit, Power, User
+
+
+class PeopleError(Exception):
+    """A change the rules refuse; ``field`` names the form field it belongs beside."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+DELEGATION_FIELDS = ["grantee", "scope", *Power.values, "starts_on", "ends_on", "reason"]
+
+
+@transaction.atomic
+def appoint_superintendent(*, actor: User, appointee: User, reason: str) -> User:
+    """Make ``appointee`` the superintendent, ending the current one's term.
+
+    Only an administrator (the board's action is recorded by the district's admin staff)
+    or the sitting superintendent may appoint. Delegations granted by the outgoing
+    superintendent stop being in force at once (``DelegationQuerySet.in_force``).
+    """
+    if not (actor.is_active and (actor.is_superuser or roles.is_superintendent(actor))):
+        raise PeopleError("Only an administrator or the sitting superintendent can appoint a superintendent.")
+    if not reason.strip():
+        raise PeopleError("Say why the superintendent changes.", field="reason")
+    appointee = User.objects.select_for_update().get(pk=appointee.pk)
+    if not appointee.is_active or not appointee.is_employee:
+        raise PeopleError("The superintendent must be an active district employee.", field="appointee")
+    if appointee.is_superintendent:
+        raise PeopleError(f"{appointee} is already the superintendent.", field="appointee")
+    outgoing = User.objects.select_for_update().filter(is_superintendent=True, is_active=True).first()
+    if outgoing:
+        outgoing.is_superintendent = False
+        outgoing.save(update_fields=["is_superintendent"])
+    appointee.is_superintendent = True
+    appointee.save(update_fields=["is_superintendent"])
+    record(
+        actor=actor,
+        verb="superintendent.appointed",
+        target=appointee,
+        before={"superintendent": outgoing.email if outgoing else None},
+        after={"superintendent": appointee.email},
+        reason=reason,
+    )
+    return appointee
+
+
+@transaction.atomic
+def grant_delegation(
+    *,
+    actor: User,
+    grantee: User,
+    scope: OrgUnit,
+    powers: set[str],
+    starts_on: date,
+    ends_on: date,
+    reason: str = "",
+) -> Delegation:
+    """The superintendent designates ``grantee`` to act for them over ``scope``.
+
+    A delegation is never granted by anyone but the superintendent, never to oneself,
+    never with a power the superintendent cannot delegate, and never back-dated: the
+    superintendent's authority starts now, and so does anything derived from it.
+    """
+    if not roles.is_superintendent(actor):
+        raise PeopleError("Only the superintendent can grant a delegation.")
+    if grantee.pk == actor.pk:
+        raise PeopleError("The superintendent cannot delegate to themselves.", field="grantee")
+    if not grantee.is_active or not grantee.is_employee:
+        raise PeopleError("A designee must be an active district employee.", field="grantee")
+    unknown = set(powers) - set(Power.values)
+    if unknown:
+        raise PeopleError(f"Unknown powers: {', '.join(sorted(unknown))}.", field="powers")
+    if not powers:
+        raise PeopleError("Choose at least one power to delegate.", field="powers")
+    if starts_on < timezone.localdate():
+        raise PeopleError("A delegation cannot start in the past.", field="starts_on")
+    if ends_on < starts_on:
+        raise PeopleError("The end date must be on or after the start date.", field="ends_on")
+    delegation = Delegation.objects.create(
+        grantee=grantee,
+        granted_by=actor,
+        scope=scope,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason,
+        **{power: power in powers for power in Power.values},
+    )
+    record(
+        actor=actor,
+        verb="delegation.granted",
+        target=delegation,
+        after=snapshot(delegation, DELEGATION_FIELDS),
+        org_unit=scope,
+        reason=reason,
+    )
+    notify(
+        recipient=grantee,
+        template="delegation_granted",
+        context={"delegation": delegation, "powers": delegation.get_powers_display()},
+    )
+    return delegation
+
+
+@transaction.atomic
+def revoke_delegation(*, actor: User, delegation: Delegation, reason: str) -> Delegation:
+    """End a delegation now. Only the superintendent revokes; a reason is required."""
+    if not roles.is_superintendent(actor):
+        raise PeopleError("Only the superintendent can revoke a delegation.")
+    if not reason.strip():
+        raise PeopleError("Say why the delegation ends.", field="reason")
+    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    if delegation.revoked_at:
+        raise PeopleError("This delegation was already revoked.")
+    delegation.revoked_at = timezone.now()
+    delegation.revoked_by = actor
+    delegation.revoke_reason = reason
+    delegation.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    record(
+        actor=actor,
+        verb="delegation.revoked",
+        target=delegation,
+        before={"revoked": False},
+        after={"revoked": True},
+        org_unit=delegation.scope,
+        reason=reason,
+    )
+    notify(recipient=delegation.grantee, template="delegation_revoked", context={"delegation": delegation})
+    return delegation

@@ -1,0 +1,108 @@
+"""Shared fixtures: a small district and one person per role (the personas).
+
+The personas are the same people the authorization matrix and every permission test use:
+
+| persona        | who                                                                |
+| -------------- | ------------------------------------------------------------------ |
+| superintendent | the one active superintendent                                      |
+| designee       | holds a district-wide delegation with every power                  |
+| principal      | supervisor of the teacher (derived from HR data, not a flag)       |
+| teacher        | an employee at North High, reports to the principal                |
+| coach          | an employee in Athletics                                           |
+| contractor     | a contractor at North High                                         |
+| outsider       | an employee at South High, with no tie to anyone above             |
+| admin          | Django admin staff (catalogue keeper), no portal powers            |
+| anonymous      | a visitor who is not signed in                                     |
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from mps_social.celery import app as celery_app
+from people.models import OrgUnit, Power, User
+
+from .factories import DelegationFactory, OrgUnitFactory, UserFactory
+
+PERSONAS = [
+    "anonymous", "superintendent", "designee", "principal", "teacher", "coach", "contractor", "outsider", "admin",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager():
+    """Tasks run in-process unless a test starts a real worker (tests/test_celery_worker.py)."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@dataclass
+class District:
+    district: OrgUnit
+    north: OrgUnit
+    south: OrgUnit
+    athletics: OrgUnit
+    superintendent: User
+    designee: User
+    principal: User
+    teacher: User
+    coach: User
+    contractor: User
+    outsider: User
+    admin: User
+
+    def persona(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+@pytest.fixture
+def district(db) -> District:
+    root = OrgUnitFactory(code="DIST", name="Test District", kind=OrgUnit.Kind.DISTRICT, parent=None)
+    north = OrgUnitFactory(code="NORTH", name="North High School", parent=root)
+    south = OrgUnitFactory(code="SOUTH", name="South High School", parent=root)
+    athletics = OrgUnitFactory(code="ATH", name="Athletics", kind=OrgUnit.Kind.DEPARTMENT, parent=root)
+    superintendent = UserFactory(email="super@example.org", full_name="Sue Perintendent", org_unit=root,
+                                 is_superintendent=True)
+    designee = UserFactory(email="designee@example.org", full_name="Dee Signee", org_unit=root,
+                           supervisor=superintendent)
+    DelegationFactory(grantee=designee, granted_by=superintendent, scope=root,
+                      **{power: True for power in Power.values})
+    principal = UserFactory(email="principal@example.org", full_name="Pat Principal", org_unit=north,
+                            supervisor=superintendent)
+    teacher = UserFactory(email="teacher@example.org", full_name="Tess Teacher", org_unit=north,
+                          supervisor=principal)
+    coach = UserFactory(email="coach@example.org", full_name="Cody Coach", org_unit=athletics,
+                        supervisor=superintendent)
+    contractor = UserFactory(email="contractor@example.org", full_name="Con Tractor", org_unit=north,
+                             kind=User.Kind.CONTRACTOR, supervisor=principal)
+    outsider = UserFactory(email="outsider@example.org", full_name="Otto Outsider", org_unit=south)
+    admin = UserFactory(email="admin@example.org", full_name="Ada Admin", org_unit=root, is_staff=True,
+                        is_superuser=True)
+    return District(root, north, south, athletics, superintendent, designee, principal, teacher, coach,
+                    contractor, outsider, admin)
+
+
+@pytest.fixture
+def client_for(district):
+    """``client_for("teacher")`` is a test client signed in as that persona."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        user = district.persona(persona)
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make

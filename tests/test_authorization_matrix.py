@@ -1,0 +1,196 @@
+"""Every URL of the project × every persona → the status each must get.
+
+The URLs come from the resolver, not from a hand list: a new URL pattern without a row in
+``MATRIX`` fails ``test_every_url_has_a_row``. Django admin URLs share one row (the admin
+site's own gate); every other pattern has its own.
+
+Statuses: 200 the page; 302 a redirect (to sign in, for anonymous visitors); 403 signed in
+without the page's permission; 404 not found or outside the user's scope; 405 wrong method.
+"""
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from people.models import Delegation
+
+from .conftest import PERSONAS
+
+SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
+
+
+def everyone(status):
+    return {persona: status for persona in PERSONAS}
+
+
+def public(status=200):
+    return everyone(status)
+
+
+def staff(status=200, anonymous=302):
+    return {"anonymous": anonymous, **{p: status for p in SIGNED_IN}}
+
+
+def only(allowed: dict, others=403, anonymous=302):
+    return {"anonymous": anonymous, **{p: others for p in SIGNED_IN}, **allowed}
+
+
+def signed_out_only(status=200, signed_in=302):
+    return {"anonymous": status, **{p: signed_in for p in SIGNED_IN}}
+
+
+@dataclass
+class Row:
+    expected: dict
+    method: str = "get"
+    kwargs: Callable = field(default=lambda district: {})
+    # Where an anonymous visitor's 302 must lead: the sign-in page, unless said otherwise.
+    anonymous_redirect: str = "/accounts/login/"
+
+
+def own_delegation(district):
+    return {"pk": Delegation.objects.get(grantee=district.designee).pk}
+
+
+MATRIX = {
+    # Portal pages
+    "home": Row(public()),
+    "healthz": Row(public()),
+    "directory": Row(public()),
+    "directory_unit": Row(public(), kwargs=lambda d: {"slug": d.north.slug}),
+    "people:delegations": Row(only({"superintendent": 200})),
+    "people:grant_delegation": Row(only({"superintendent": 200})),
+    # An empty POST changes nothing: the superintendent is sent back with a message.
+    "people:revoke_delegation": Row(only({"superintendent": 302}), method="post", kwargs=own_delegation),
+    # Sign-in pages (allauth)
+    "account_login": Row(signed_out_only()),
+    "account_logout": Row(staff(200, anonymous=302), anonymous_redirect="/"),
+    "account_inactive": Row(public()),
+    "account_signup": Row(signed_out_only()),  # shows "accounts come from the roster"
+    "account_reauthenticate": Row(staff()),
+    "account_email": Row(staff()),
+    "account_email_verification_sent": Row(public()),
+    "account_change_password": Row(staff()),
+    "account_set_password": Row(staff(302)),  # everyone has a password: sent to "change"
+    "account_reset_password": Row(public()),
+    "account_reset_password_done": Row(public()),
+    "account_reset_password_from_key": Row(public(), kwargs=lambda d: {"uidb36": "zz", "key": "bad-key"}),
+    "account_reset_password_from_key_done": Row(public()),
+    "account_confirm_login_code": Row(public(302)),  # no sign-in code pending
+    "account_confirm_email": Row(public(), kwargs=lambda d: {"key": "no-such-key"}),  # "invalid link"
+    "socialaccount_login_cancelled": Row(public()),
+    "socialaccount_login_error": Row(public(401)),
+    "socialaccount_signup": Row(public(302)),  # no Google sign-in pending
+    "socialaccount_connections": Row(staff()),
+    # allauth's old addresses, kept as redirects to the ones above
+    "accounts/social/login/cancelled/": Row(public(301)),
+    "accounts/social/login/error/": Row(public(301)),
+    "accounts/social/signup/": Row(public(301)),
+    "accounts/social/connections/": Row(public(301)),
+    # The admin's own sign-in and sign-out, open to all; staff already signed in go on in.
+    "admin:login": Row({**public(200), "admin": 302}),
+    "admin:logout": Row({**public(302), "admin": 405}, anonymous_redirect="/admin/"),  # sign-out is a POST
+    # Any other address under /admin/: sign in first, then a plain 404.
+    "admin/(?P<url>.*)$": Row({**public(302), "admin": 404}, kwargs=lambda d: {"url": "no-such-page/"},
+                              anonymous_redirect="/admin/login/"),
+}
+
+# Django admin: the admin site itself admits only staff. Anonymous visitors and staff
+# members without admin access are sent to the admin's sign-in page; the administrator
+# reaches every page (some of which answer 302, 403 for read-only history, or 405).
+ADMIN_ROW = {"anonymous": {302}, **{p: {302} for p in SIGNED_IN}, "admin": {200, 302, 403, 405}}
+
+
+def walk(patterns, prefix="", namespace=None):
+    """Yield (key, route, pattern) for every URL pattern under ``patterns``."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            if pattern.name:
+                key = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            else:
+                key = route
+            yield key, route, pattern
+
+
+def project_urls():
+    seen = {}
+    for key, route, pattern in walk(get_resolver().url_patterns):
+        seen.setdefault(key, route)  # a shadowed pattern (account_email) resolves to the first
+    return seen
+
+
+def is_admin(key, route):
+    return (key.startswith("admin:") or route.startswith("admin/")) and key not in MATRIX
+
+
+def missing_rows(urls=None):
+    urls = project_urls() if urls is None else urls
+    return sorted(key for key, route in urls.items() if not is_admin(key, route) and key not in MATRIX)
+
+
+def fill(route: str, kwargs: dict) -> str:
+    """Turn a route (path converters or regex) into a concrete path with ``kwargs``."""
+    path = re.sub(r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)", lambda m: str(kwargs[m.group(1)]), route)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), path)
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+def admin_kwargs(district, route):
+    from django.contrib.contenttypes.models import ContentType
+
+    return {
+        "object_id": district.north.pk,
+        "app_label": "people",
+        "content_type_id": ContentType.objects.get_for_model(district.north).pk,
+        "url": "no-such-page/",
+    }
+
+
+def test_every_url_has_a_row(db):
+    assert missing_rows() == [], "Add these URLs to MATRIX in tests/test_authorization_matrix.py"
+
+
+def test_a_url_without_a_row_is_reported(db, settings):
+    """The guard itself works: an extra URL pattern with no row is named as missing."""
+    settings.ROOT_URLCONF = "tests.urls_with_unlisted_page"
+    assert missing_rows() == ["unlisted_page"]
+
+
+def test_no_row_names_a_url_that_does_not_exist(db):
+    stale = sorted(set(MATRIX) - set(project_urls()))
+    assert stale == []
+
+
+def _cases():
+    urls = project_urls()
+    for key, route in sorted(urls.items()):
+        for persona in PERSONAS:
+            yield pytest.param(key, route, persona, id=f"{key}-{persona}")
+
+
+@pytest.mark.parametrize("key,route,persona", list(_cases()))
+def test_authorization_matrix(key, route, persona, district, client_for):
+    client = client_for(persona)
+    if is_admin(key, route):
+        path = fill(route, admin_kwargs(district, route))
+        response = client.get(path)
+        assert response.status_code in ADMIN_ROW[persona], f"{persona} GET {path}"
+        if persona != "admin":
+            assert "/admin/login/" in response["Location"]
+        return
+    row = MATRIX[key]
+    path = fill(route, row.kwargs(district))
+    response = getattr(client, row.method)(path)
+    expected = row.expected[persona]
+    assert response.status_code == expected, f"{persona} {row.method.upper()} {path}"
+    if persona == "anonymous" and expected == 302 and row.expected["teacher"] != 302:
+        assert response["Location"].startswith(row.anonymous_redirect)
