@@ -1,0 +1,85 @@
+"""Django admin: administrators keep the catalogue; every edit is audited; history is read-only."""
+
+from django.urls import reverse
+
+from accounts.models import Platform, ProtectedName
+from audits.models import AuditEvent
+from people.models import User
+
+
+def test_admin_adds_a_platform_and_it_is_audited(district, client_for):
+    client = client_for("admin")
+    response = client.post(reverse("admin:accounts_platform_add"), {
+        "name": "Mastodon", "slug": "mastodon", "kind": "social_network", "minimum_age": "16",
+        "rules_url": "https://joinmastodon.org/covenant", "hosts": '["mastodon.social"]',
+        "profile_url_template": "https://mastodon.social/@{handle}", "is_active": "on",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    platform = Platform.objects.get(slug="mastodon")
+    event = AuditEvent.objects.get(verb="platform.created_in_admin")
+    assert event.actor == district.admin and event.target_id == str(platform.pk)
+
+
+def test_admin_edits_a_platform_with_before_and_after(district, client_for):
+    instagram = Platform.objects.get(slug="instagram")
+    client = client_for("admin")
+    url = reverse("admin:accounts_platform_change", args=[instagram.pk])
+    data = {f: getattr(instagram, f) for f in ["name", "slug", "kind", "rules_url", "profile_url_template"]}
+    data.update(minimum_age="14", hosts='["instagram.com"]', is_active="on")
+    assert client.post(url, data).status_code == 302
+    event = AuditEvent.objects.get(verb="platform.changed_in_admin")
+    assert event.before["minimum_age"] == 13 and event.after["minimum_age"] == 14
+
+
+def test_bad_platform_input_is_explained(district, client_for):
+    response = client_for("admin").post(reverse("admin:accounts_platform_add"), {
+        "name": "Bad", "slug": "bad", "kind": "social_network", "minimum_age": "13",
+        "hosts": '["https://bad.example/"]', "profile_url_template": "https://bad.example/",
+    })
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "hosts" in errors and "profile_url_template" in errors
+    assert not Platform.objects.filter(slug="bad").exists()
+
+
+def test_admin_adds_a_protected_name(district, client_for):
+    response = client_for("admin").post(reverse("admin:accounts_protectedname_add"), {
+        "name": "North Stars", "kind": "mascot", "owner": district.north.pk, "notes": "",
+    })
+    assert response.status_code == 302
+    assert ProtectedName.objects.get(name="North Stars").owner == district.north
+    assert AuditEvent.objects.filter(verb="protectedname.created_in_admin").exists()
+
+
+def test_the_platform_catalogue_is_seeded(db):
+    """R-DEF-A / R-DEF-B: the policy's public media and the district's protected ones."""
+    names = set(Platform.objects.values_list("slug", flat=True))
+    assert {"facebook", "x", "instagram", "youtube", "linkedin", "flickr", "tumblr", "tiktok", "blogger"} <= names
+    protected = Platform.objects.filter(district_protected=True)
+    assert set(protected.values_list("slug", flat=True)) == {"mps-google", "mps-moodle"}
+    assert Platform.objects.get(slug="x").hosts == ["x.com", "twitter.com", "mobile.twitter.com"]
+    assert all(p.rules_url for p in Platform.objects.filter(district_protected=False))
+
+
+def test_superintendent_flag_is_read_only_and_appointing_goes_through_the_service(district, client_for):
+    client = client_for("admin")
+    changelist = reverse("admin:people_user_changelist")
+    client.post(changelist, {"action": "appoint_superintendent", "_selected_action": [district.principal.pk]})
+    assert User.objects.get(is_superintendent=True) == district.principal
+    assert AuditEvent.objects.filter(verb="superintendent.appointed").exists()
+    form = client.get(reverse("admin:people_user_change", args=[district.teacher.pk])).context["adminform"].form
+    assert "is_superintendent" not in form.fields and "password" not in form.fields
+
+
+def test_history_cannot_be_edited_in_the_admin(district, client_for):
+    client = client_for("admin")
+    delegation = district.designee.delegations.get()
+    assert client.get(reverse("admin:people_delegation_add")).status_code == 403
+    page = client.get(reverse("admin:people_delegation_change", args=[delegation.pk])).content.decode()
+    assert 'name="_save"' not in page
+    assert client.get(reverse("admin:audits_auditevent_add")).status_code == 403
+
+
+def test_non_staff_cannot_reach_the_admin(district, client_for):
+    response = client_for("superintendent").get(reverse("admin:index"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

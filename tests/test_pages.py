@@ -1,0 +1,59 @@
+"""Pages every visitor meets: home per role, the directory, and the error pages."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+
+def test_public_home_invites_to_check_accounts(db):
+    html = Client().get("/").content.decode()
+    assert "Browse official accounts" in html and "Staff sign in" in html
+
+
+@pytest.mark.parametrize(
+    "persona,shows,hides",
+    [
+        ("superintendent", ["Manage delegations", 'href="/people/delegations/"'], []),
+        ("designee", ["Your delegations", "Reveal escrowed credentials"], ['href="/people/delegations/"']),
+        ("principal", ["People you supervise", "Tess Teacher"], ['href="/people/delegations/"']),
+        ("teacher", ["Hello, Tess", "Pat Principal"], ["People you supervise", 'href="/people/delegations/"']),
+        ("admin", ['href="/admin/"'], ['href="/people/delegations/"']),
+    ],
+)
+def test_home_by_role(district, client_for, persona, shows, hides):
+    html = client_for(persona).get("/").content.decode()
+    for text in shows:
+        assert text in html, text
+    for text in hides:
+        assert text not in html, text
+
+
+def test_directory_lists_units_with_an_empty_state(district):
+    html = Client().get(reverse("directory")).content.decode()
+    assert "No official accounts are listed yet" in html and "North High School" in html
+    assert Client().get(reverse("directory_unit", args=["no-such-unit"])).status_code == 404
+
+
+def test_error_pages_use_the_layout_and_show_no_trace(db, settings):
+    settings.DEBUG = False
+    html = Client().get("/no/such/page/").content.decode()
+    assert "We could not find that page" in html and 'class="skip-link"' in html
+
+
+def test_a_crash_shows_the_friendly_page_and_no_stack_trace(db, settings):
+    from unittest import mock
+
+    client = Client(raise_request_exception=False)
+    with mock.patch("mps_social.views.render", side_effect=RuntimeError("secret-internal-detail")):
+        response = client.get("/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    assert "secret-internal-detail" not in html and "Traceback" not in html
+
+
+def test_every_page_is_served_without_a_cdn(district, client_for):
+    for persona in ["anonymous", "superintendent"]:
+        html = client_for(persona).get("/").content.decode()
+        assert "https://" not in html.split("<body>")[0], "assets must be served by the portal itself"
+    assert Client().get("/static/css/portal.css").status_code == 200

@@ -1,0 +1,71 @@
+"""Production settings: every deploy check clean, and no start without the real secrets."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def production_env(**overrides):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG"}}
+    env.update(
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="social.example.org",
+        DATABASE_URL="postgres://mps_social@db.example.org:5432/mps_social",
+        REDIS_URL="redis://redis.example.org:6379/0",
+    )
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without(missing):
+    result = manage("check", env=production_env(**{missing: None}))
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_production_refuses_a_weak_secret_key_and_sqlite():
+    assert "SECRET_KEY must be a long random value" in manage("check", env=production_env(SECRET_KEY="short")).stderr
+    sqlite = manage("check", env=production_env(DATABASE_URL="sqlite:///tmp/x.sqlite3"))
+    assert "Production runs on PostgreSQL" in sqlite.stderr
+
+
+def test_seed_demo_never_runs_in_production():
+    result = manage("seed_demo", env=production_env())
+    assert result.returncode != 0
+    assert "never runs with DJANGO_ENV=production" in result.stderr
+
+
+def test_the_embedded_default_needs_no_environment(settings):
+    """With nothing set: SQLite under var/, the filesystem broker, mail to the console."""
+    result = subprocess.run(
+        [sys.executable, "-c",
+         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='mps_social.settings'; django.setup();"
+         "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL,"
+         " s.EMAIL_BACKEND, s.DEBUG, s.DATABASES['default']['CONN_MAX_AGE'] > 0)"],
+        cwd=ROOT, env={k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ENV"}},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3", "filesystem://", "django.core.mail.backends.console.EmailBackend", "False",
+        "True",
+    ], result.stderr
