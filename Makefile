@@ -7,11 +7,12 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help install install-dev run migrate seed worker test test-fast check clean
+.PHONY: help install install-dev run migrate seed worker test screenshots check clean
 
 help:
 	@echo "make run        set up and serve http://$(HOST):$(PORT) with a Celery worker and beat (Ctrl-C stops all)"
 	@echo "make test       install the test tools and run the whole suite"
+	@echo "make screenshots  run the browser journeys and refresh the README's pictures"
 	@echo "make check      Django's system checks"
 	@echo "make clean      remove the virtual environment and local data (var/)"
 
@@ -48,6 +49,9 @@ worker: migrate
 
 test: install-dev
 	$(BIN)/python -m pytest
+
+screenshots: install-dev
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser
 
 check: install
 	$(BIN)/python manage.py check

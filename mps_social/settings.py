@@ -12,7 +12,9 @@ start without the secrets a real deployment must provide.
 | SECRET_KEY             | a fixed development key            | required                   |
 | ALLOWED_HOSTS          | 127.0.0.1,localhost                | required                   |
 | DATABASE_URL           | sqlite:///var/mps_social.sqlite3   | required (PostgreSQL)      |
-| REDIS_URL              | filesystem broker, file cache      | broker and cache on Redis  |
+| REDIS_URL              | filesystem broker, file cache      | required (broker, cache)   |
+| PORTAL_BASE_URL        | http://127.0.0.1:8000              | required (links in mail)   |
+| DEFAULT_FROM_EMAIL     | social-media@example.org           | required                   |
 | EMAIL_HOST, ...        | console backend                    | SMTP                       |
 | GOOGLE_CLIENT_ID, ...  | Google sign-in absent              | Google sign-in shown       |
 """
@@ -134,7 +136,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Broker and cache -----------------------------------------------------------------
-REDIS_URL = env("REDIS_URL")
+# In production the web server, workers and beat are separate containers: they must share
+# a real broker, never each their own folder.
+REDIS_URL = required_in_production("REDIS_URL", None)
 CELERY_FILESYSTEM_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -259,7 +263,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL to it.")
 
 # --- Mail -----------------------------------------------------------------------------
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "MPS Social <social-media@example.org>")
+DEFAULT_FROM_EMAIL = required_in_production("DEFAULT_FROM_EMAIL", "MPS Social <social-media@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env("EMAIL_HOST")
 if EMAIL_HOST:
@@ -299,7 +303,7 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 PORTAL_NAME = "MPS Social"
 DISTRICT_NAME = env("DISTRICT_NAME", "Minneapolis Public Schools")
 # Where the portal is reached, used in links inside emails sent by background jobs.
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+PORTAL_BASE_URL = required_in_production("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 # Trust X-Forwarded-For for the audit trail's client address only behind a known proxy.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", PRODUCTION)
 

@@ -19,6 +19,8 @@ def production_env(**overrides):
         ALLOWED_HOSTS="social.example.org",
         DATABASE_URL="postgres://mps_social@db.example.org:5432/mps_social",
         REDIS_URL="redis://redis.example.org:6379/0",
+        PORTAL_BASE_URL="https://social.example.org",
+        DEFAULT_FROM_EMAIL="MPS Social <social@example.org>",
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -36,7 +38,9 @@ def test_check_deploy_is_clean_under_production_settings():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "PORTAL_BASE_URL", "DEFAULT_FROM_EMAIL"]
+)
 def test_production_refuses_to_start_without(missing):
     result = manage("check", env=production_env(**{missing: None}))
     assert result.returncode != 0
