@@ -25,8 +25,8 @@ COPY . .
 
 # Collect static files with the *production* storage (whitenoise's
 # CompressedManifestStaticFilesStorage), so the manifest that production's {% static %}
-# needs is baked in. Production settings refuse to load without SECRET_KEY,
-# ALLOWED_HOSTS and DATABASE_URL, so this one step gets throwaway values: they exist
+# needs is baked in. Production settings refuse to load without their required
+# variables (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, ...), so this one step gets throwaway values: they exist
 # only for this RUN (not ENV), collectstatic opens no database or broker connection,
 # and REDIS_URL keeps celery.py from creating the filesystem-broker folders under var/.
 RUN DJANGO_ENV=production \
@@ -34,6 +34,8 @@ RUN DJANGO_ENV=production \
     ALLOWED_HOSTS=build.invalid \
     DATABASE_URL=postgres://build@build.invalid:5432/build \
     REDIS_URL=redis://build.invalid:6379/0 \
+    PORTAL_BASE_URL=https://build.invalid \
+    DEFAULT_FROM_EMAIL=build@build.invalid \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/var \
     && chown app:app /app/var
