@@ -90,6 +90,9 @@ class OrgUnit(models.Model):
         return OrgUnit.objects.filter(path__startswith=self.path)
 
 
+HONORIFICS = {"dr", "mr", "mrs", "ms", "mx", "prof", "rev"}
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -167,7 +170,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self):
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The first name, for greetings: "Dr. Lena Ortiz" is Lena, not "Dr."."""
+        words = [w for w in self.full_name.split() if w.lower().rstrip(".") not in HONORIFICS]
+        return words[0] if words else self.full_name or self.email
 
     @property
     def is_employee(self) -> bool:

@@ -220,3 +220,8 @@ def test_email_is_the_login_and_is_stored_lower_case(db):
     user = User.objects.create_user("Mixed.Case@Example.ORG", password="x" * 12, full_name="Mixed Case")
     assert user.email == "mixed.case@example.org"
     assert UserFactory.build().USERNAME_FIELD == "email"
+
+
+@pytest.mark.parametrize("name,short", [("Dr. Lena Ortiz", "Lena"), ("Tess Teacher", "Tess"), ("Ms Kay", "Kay"), ("", "x@example.org")])
+def test_short_name_skips_honorifics(name, short):
+    assert User(full_name=name, email="x@example.org").get_short_name() == short
