@@ -1,5 +1,10 @@
-"""The demo district's protected names (Policy 4038 §III.A)."""
+"""The demo district's protected names (Policy 4038 §III.A) and official accounts."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
+from audits.services import record
 from people.models import OrgUnit
 
 from .models import ProtectedName
@@ -28,3 +33,53 @@ def seed(stdout):
     for name, kind, code in NAMES:
         ProtectedName.objects.get_or_create(name=name, owner=units[code], defaults={"kind": kind})
     stdout.write(f"  {len(NAMES)} protected names.")
+    seed_accounts(stdout)
+
+
+# display name, platform slug, handle, unit code, site manager email, backup email, status
+ACCOUNTS = [
+    ("Minneapolis Public Schools", "facebook", "MinneapolisPublicSchools", "MPS", "webmaster@example.org", "designee@example.org", "active"),
+    ("MPS on X", "x", "MPS_News", "MPS", "webmaster@example.org", None, "active"),
+    ("MPS on Instagram", "instagram", "mplspublicschools", "MPS", "webmaster@example.org", None, "active"),
+    ("MPS on YouTube", "youtube", "MPSVideo", "COMM", "webmaster@example.org", None, "active"),
+    ("MPS on LinkedIn", "linkedin", "minneapolis-public-schools", "MPS", "designee@example.org", None, "active"),
+    ("Roosevelt Teddies", "instagram", "roosevelt_teddies", "RHS", "principal@example.org", "teacher@example.org", "active"),
+    ("Roosevelt High School", "facebook", "RooseveltHighMpls", "RHS", "principal@example.org", None, "active"),
+    ("Southwest Lakers Soccer", "instagram", "swlakerssoccer", "SWHS", "coach@example.org", None, "active"),
+    ("Washburn Millers", "x", "WashburnMillers", "WHS", "principal.washburn@example.org", "teacher.washburn@example.org", "suspended"),
+    ("MPS Athletics", "x", "MPSAthletics", "ATH", "athletics@example.org", None, "active"),
+    ("Roosevelt Robotics", "youtube", "RooseveltRobotics", "RHS-ROBO", "teacher@example.org", None, "pending_setup"),
+    ("Anwatin Eagles", "facebook", "AnwatinEagles", "ANW", "principal@example.org", None, "retired"),
+]
+
+
+def seed_accounts(stdout):
+    """Official accounts in every state. They predate the escrow in this demo: their
+    activation is recorded as demo data, not as escrowed credentials."""
+    from people.models import User
+
+    from . import services
+    from .models import OfficialAccount, Platform
+
+    superintendent = User.objects.get(email="superintendent@example.org")
+    units = {unit.code: unit for unit in OrgUnit.objects.all()}
+    platforms = {platform.slug: platform for platform in Platform.objects.all()}
+    people = {user.email: user for user in User.objects.all()}
+    for name, slug, handle, code, manager, backup, status in ACCOUNTS:
+        if OfficialAccount.objects.filter(platform=platforms[slug], handle__iexact=handle).exists():
+            continue
+        account = services.establish_account(
+            actor=superintendent, platform=platforms[slug], org_unit=units[code], display_name=name,
+            handle=handle, site_manager=people[manager], backup=people.get(backup),
+            origin=OfficialAccount.Origin.DIRECT, reason="Demo data: an account the district runs.",
+        )
+        if status != "pending_setup":
+            today = timezone.localdate()
+            OfficialAccount.objects.filter(pk=account.pk).update(
+                status=status, official_since=today - timedelta(days=400),
+                next_review_due=today + timedelta(days=30 if status == "active" else -10),
+                status_reason="Demo data",
+            )
+            record(actor=superintendent, verb="account.activated", target=account, org_unit=account.org_unit,
+                   before={"status": "pending_setup"}, after={"status": status}, reason="Demo data")
+    stdout.write(f"  {len(ACCOUNTS)} official accounts.")

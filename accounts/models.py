@@ -1,7 +1,10 @@
-"""The catalogue: platforms (Policy 4038 §II) and the district's protected names (§III.A)."""
+"""The catalogue (platforms, protected names) and the registry of official accounts."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.text import slugify
 
 
@@ -107,3 +110,134 @@ class ProtectedName(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.owner})"
+
+
+class OfficialAccountQuerySet(models.QuerySet):
+    def live(self):
+        """Accounts that still speak for the district, or are about to: not retired."""
+        return self.exclude(status=OfficialAccount.Status.RETIRED)
+
+    def active(self):
+        return self.filter(status=OfficialAccount.Status.ACTIVE)
+
+
+class OfficialAccount(models.Model):
+    """An account the district has approved (Policy 4038 §III.A–§III.C).
+
+    Its life: pending setup (approved, credentials not yet escrowed) → active → suspended
+    ↔ active → retired; ``accounts.services`` holds the transition table. ``handle_key`` is
+    the comparison form from ``accounts.normalize``: a live handle is unique per platform.
+    """
+
+    class Status(models.TextChoices):
+        PENDING_SETUP = "pending_setup", "Pending setup"
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        RETIRED = "retired", "Retired"
+
+    class Origin(models.TextChoices):
+        APPLICATION = "application", "Approved application"
+        DIRECT = "direct", "Established directly by the superintendent's office"
+
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="accounts")
+    org_unit = models.ForeignKey("people.OrgUnit", on_delete=models.PROTECT, related_name="accounts")
+    display_name = models.CharField(max_length=150)
+    handle = models.CharField(max_length=150, help_text="As the platform shows it, without @.")
+    handle_key = models.CharField(max_length=160, editable=False, db_index=True)
+    url = models.URLField(max_length=300, blank=True)
+    platform_account_id = models.CharField(
+        max_length=100, blank=True, help_text="The platform's permanent id, to notice a later change of handle."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING_SETUP)
+    origin = models.CharField(max_length=20, choices=Origin.choices)
+    audience_min_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The youngest audience member the account addresses (§III.H)."
+    )
+    established_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    established_at = models.DateTimeField(auto_now_add=True)
+    official_since = models.DateField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_reason = models.TextField(blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    rotation_due = models.BooleanField(
+        default=False, help_text="Policy 4038 §III.E: its log-in credentials must be changed."
+    )
+    rotation_due_reason = models.CharField(max_length=200, blank=True)
+
+    objects = OfficialAccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "handle_key"],
+                condition=~Q(status="retired"),
+                name="account_handle_unique_while_live",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "org_unit"])]
+
+    def __str__(self):
+        return f"{self.display_name} ({self.platform.name} @{self.handle})"
+
+    def get_absolute_url(self):
+        return reverse("accounts:account", args=[self.pk])
+
+
+class DesignationQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class Designation(models.Model):
+    """Who keeps an account: one current site manager (Policy 4038 §III.E), an optional
+    backup, and the history of both. Rows are ended, never deleted or edited."""
+
+    class Role(models.TextChoices):
+        SITE_MANAGER = "site_manager", "Site manager"
+        BACKUP = "backup", "Backup"
+
+    account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="designations")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="designations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    designated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    end_reason = models.TextField(blank=True)
+
+    objects = DesignationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "role"], condition=Q(ended_at__isnull=True), name="designation_one_current_per_role"
+            )
+        ]
+        indexes = [models.Index(fields=["person", "ended_at"])]
+
+    def __str__(self):
+        return f"{self.get_role_display()} of {self.account_id}: {self.person}"
+
+
+class AnnualReview(models.Model):
+    """The site manager's yearly confirmation that the account is still right (R-V-D)."""
+
+    account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+    still_needed = models.BooleanField("the account is still needed and in use")
+    details_correct = models.BooleanField("its name, handle and link are right")
+    recovery_district_owned = models.BooleanField("its recovery email and phone belong to the district")
+    two_factor_enabled = models.BooleanField("two-factor sign-in is on at the platform")
+    notes = models.TextField(blank=True)
+    next_due = models.DateField()
+
+    class Meta:
+        ordering = ["-reviewed_at", "-pk"]
+
+    def __str__(self):
+        return f"Review of {self.account_id} on {self.reviewed_at:%Y-%m-%d}"

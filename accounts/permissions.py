@@ -1,8 +1,85 @@
-"""Permissions over the catalogue and the public pages."""
+"""Permissions over the catalogue, the registry and its public pages.
+
+The superintendent's office is the superintendent plus designees in scope: "in scope"
+means a delegation whose org-unit subtree contains the account's unit (``roles.powers_over``).
+"""
 
 from mps_social.permissions import register
+from people import roles
+from people.models import Power
 
 
 @register("accounts.view_directory", "Browse the public directory of official accounts", public=True)
 def view_directory(user, obj=None):
     return True  # Policy 4038 §III.F: the list of official accounts is public
+
+
+def _site_manager_id(account):
+    # ``current_site_manager_id`` is annotated by selectors; fall back to a query.
+    if hasattr(account, "current_site_manager_id"):
+        return account.current_site_manager_id
+    designation = account.designations.current().filter(role="site_manager").first()
+    return designation.person_id if designation else None
+
+
+def _is_keeper(user, account) -> bool:
+    """The current site manager or backup."""
+    return account.designations.current().filter(person=user).exists()
+
+
+def _supervises_site_manager(user, account) -> bool:
+    manager_id = _site_manager_id(account)
+    return manager_id is not None and user.reports.filter(pk=manager_id, is_active=True).exists()
+
+
+def _office(user, account, power=None) -> bool:
+    powers = roles.powers_over(user, account.org_unit)
+    return bool(powers) if power is None else power in powers
+
+
+@register("accounts.view_registry", "See the whole registry (the superintendent's office)")
+def view_registry(user, obj=None):
+    return roles.is_superintendent(user) or roles.is_designee(user)
+
+
+@register("accounts.view_my_accounts", "See the accounts one keeps")
+def view_my_accounts(user, obj=None):
+    return True
+
+
+@register("accounts.view_account", "See an official account's page")
+def view_account(user, account):
+    return _office(user, account) or _is_keeper(user, account) or _supervises_site_manager(user, account)
+
+
+@register("accounts.establish_directly", "Establish an account without an application (§III.B)")
+def establish_directly(user, org_unit=None):
+    if org_unit is None:
+        return roles.holds_power_somewhere(user, Power.ESTABLISH_ACCOUNTS)
+    return Power.ESTABLISH_ACCOUNTS in roles.powers_over(user, org_unit)
+
+
+@register("accounts.manage_lifecycle", "Suspend, reinstate or retire an account")
+def manage_lifecycle(user, account):
+    return _office(user, account, Power.ESTABLISH_ACCOUNTS)
+
+
+@register("accounts.hand_over", "Designate a new site manager")
+def hand_over(user, account):
+    # Policy 4038 §III.E: the superintendent's office, or the site manager's supervisor.
+    return manage_lifecycle(user, account) or _supervises_site_manager(user, account)
+
+
+@register("accounts.set_backup", "Name the account's backup")
+def set_backup(user, account):
+    return hand_over(user, account) or _site_manager_id(account) == user.pk
+
+
+@register("accounts.review", "Record the annual review")
+def review(user, account):
+    return _site_manager_id(account) == user.pk
+
+
+@register("accounts.export_registry", "Download the registry as CSV")
+def export_registry(user, obj=None):
+    return view_registry(user)

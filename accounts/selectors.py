@@ -1,10 +1,59 @@
-"""Reads of the catalogue for public pages."""
+"""Reads of the catalogue and the registry, already narrowed to what the user may see."""
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from people import roles
 from people.models import OrgUnit
+
+from .models import Designation, OfficialAccount
 
 
 def directory_units() -> QuerySet[OrgUnit]:
     """The org units the directory is organised by, top-down."""
     return OrgUnit.objects.only("name", "slug", "kind", "path", "website").order_by("path")
+
+
+def _current(role):
+    return Designation.objects.filter(account=OuterRef("pk"), role=role, ended_at__isnull=True)
+
+
+def with_keepers(queryset: QuerySet[OfficialAccount]) -> QuerySet[OfficialAccount]:
+    """Annotate the current site manager's and backup's ids and names in the same query."""
+    manager = _current(Designation.Role.SITE_MANAGER)
+    backup = _current(Designation.Role.BACKUP)
+    return queryset.select_related("platform", "org_unit").annotate(
+        current_site_manager_id=Subquery(manager.values("person_id")[:1]),
+        current_site_manager_name=Subquery(manager.values("person__full_name")[:1]),
+        current_backup_name=Subquery(backup.values("person__full_name")[:1]),
+    )
+
+
+def accounts_for(user) -> QuerySet[OfficialAccount]:
+    """Every account ``user`` may see: the whole registry for the superintendent; the
+    subtrees of a designee's delegations; the accounts one keeps; and those whose site
+    manager one supervises (Policy 4038 §III.E)."""
+    queryset = with_keepers(OfficialAccount.objects.all())
+    if roles.is_superintendent(user):
+        return queryset
+    keeps = Designation.objects.filter(person=user, ended_at__isnull=True).values("account_id")
+    supervised = Designation.objects.filter(
+        role=Designation.Role.SITE_MANAGER, ended_at__isnull=True, person__supervisor=user, person__is_active=True
+    ).values("account_id")
+    scope = Q(pk__in=keeps) | Q(pk__in=supervised)
+    for grant in roles.grants(user):
+        scope |= Q(org_unit__path__startswith=grant.scope_path)
+    return queryset.filter(scope)
+
+
+def my_accounts(user) -> QuerySet[OfficialAccount]:
+    """Accounts ``user`` keeps now, as site manager or backup."""
+    keeps = Designation.objects.filter(person=user, ended_at__isnull=True).values("account_id")
+    return with_keepers(OfficialAccount.objects.filter(pk__in=keeps))
+
+
+def directory_accounts(org_unit: OrgUnit | None = None) -> QuerySet[OfficialAccount]:
+    """Active accounts for the public (R-III-F), optionally one unit's subtree."""
+    queryset = OfficialAccount.objects.active().select_related("platform", "org_unit")
+    if org_unit is not None:
+        queryset = queryset.filter(org_unit__path__startswith=org_unit.path)
+    return queryset.order_by("org_unit__path", "platform__name", "display_name")

@@ -1,8 +1,5 @@
-from django.urls import path
-
-from . import views
+from . import urls_directory
 
 urlpatterns = [
-    path("directory/", views.directory, name="directory"),
-    path("directory/<slug:slug>/", views.directory_unit, name="directory_unit"),
+    *urls_directory.urlpatterns,
 ]

@@ -8,7 +8,10 @@ from .permissions import has_perm
 # (label, url name, permission). Entries appear only for users who hold the permission.
 NAVIGATION = [
     ("Home", "home", "people.view_portal"),
+    ("My accounts", "accounts:mine", "accounts.view_my_accounts"),
+    ("Registry", "accounts:registry", "accounts.view_registry"),
     ("Delegations", "people:delegations", "people.manage_delegations"),
+    ("Concerns", "concerns:queue", "concerns.triage"),
 ]
 
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "accounts",
     "audits",
     "notifications",
+    "concerns",
 ]
 
 MIDDLEWARE = [

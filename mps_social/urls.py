@@ -18,6 +18,8 @@ urlpatterns = [
     path("accounts/email/", people_views.email_from_roster, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("people/", include("people.urls")),
+    path("registry/", include("accounts.urls_registry")),
     path("", include("accounts.urls")),
+    path("", include("concerns.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,6 +13,10 @@ The personas are the same people the authorization matrix and every permission t
 | outsider       | an employee at South High, with no tie to anyone above             |
 | admin          | Django admin staff (catalogue keeper), no portal powers            |
 | anonymous      | a visitor who is not signed in                                     |
+
+Tests that need real transactions (a live server, a Celery worker) use
+``serialized_rollback=True``: their closing flush then restores what the migrations put in
+the database (the platform catalogue, beat's schedule) for the tests that follow.
 """
 
 from dataclasses import dataclass
@@ -106,3 +110,4 @@ def client_for(district):
         return client
 
     return make
+

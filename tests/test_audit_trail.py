@@ -8,7 +8,7 @@ from audits.models import AuditEvent
 from audits.services import NotInTransaction, record
 
 
-def test_record_refuses_to_run_outside_a_transaction(transactional_db):
+def test_record_refuses_to_run_outside_a_transaction(transactional_db, django_db_serialized_rollback):
     from .factories import OrgUnitFactory
 
     unit = OrgUnitFactory(code="X", name="X", kind="district", parent=None)

@@ -9,8 +9,6 @@ without the page's permission; 404 not found or outside the user's scope; 405 wr
 """
 
 import re
-from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -18,49 +16,18 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from people.models import Delegation
 
 from .conftest import PERSONAS
-
-SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
-
-
-def everyone(status):
-    return {persona: status for persona in PERSONAS}
-
-
-def public(status=200):
-    return everyone(status)
-
-
-def staff(status=200, anonymous=302):
-    return {"anonymous": anonymous, **{p: status for p in SIGNED_IN}}
-
-
-def only(allowed: dict, others=403, anonymous=302):
-    return {"anonymous": anonymous, **{p: others for p in SIGNED_IN}, **allowed}
-
-
-def signed_out_only(status=200, signed_in=302):
-    return {"anonymous": status, **{p: signed_in for p in SIGNED_IN}}
-
-
-@dataclass
-class Row:
-    expected: dict
-    method: str = "get"
-    kwargs: Callable = field(default=lambda district: {})
-    # Where an anonymous visitor's 302 must lead: the sign-in page, unless said otherwise.
-    anonymous_redirect: str = "/accounts/login/"
-
+from .matrix import SIGNED_IN, Row, only, public, signed_out_only, staff
+from .matrix_concerns import CONCERN_ROWS
+from .matrix_registry import REGISTRY_ROWS
 
 def own_delegation(district):
     return {"pk": Delegation.objects.get(grantee=district.designee).pk}
 
 
-MATRIX = {
+CORE_ROWS = {
     # Portal pages
     "home": Row(public()),
     "healthz": Row(public()),
-    "directory": Row(public()),
-    "directory_unit": Row(public(), kwargs=lambda d: {"slug": d.north.slug}),
     "people:delegations": Row(only({"superintendent": 200})),
     "people:grant_delegation": Row(only({"superintendent": 200})),
     # An empty POST changes nothing: the superintendent is sent back with a message.
@@ -97,6 +64,9 @@ MATRIX = {
     "admin/(?P<url>.*)$": Row({**public(302), "admin": 404}, kwargs=lambda d: {"url": "no-such-page/"},
                               anonymous_redirect="/admin/login/"),
 }
+
+# Each area of the portal keeps its rows in its own module (tests/matrix_*.py).
+MATRIX = {**CORE_ROWS, **REGISTRY_ROWS, **CONCERN_ROWS}
 
 # Django admin: the admin site itself admits only staff. Anonymous visitors and staff
 # members without admin access are sent to the admin's sign-in page; the administrator

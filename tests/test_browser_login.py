@@ -42,7 +42,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def demo_district(transactional_db):
+def demo_district(transactional_db, django_db_serialized_rollback):
     """The demo district, loaded before the browser starts (see ``page``)."""
     call_command("seed_demo", stdout=io.StringIO())
 
@@ -79,7 +79,7 @@ def snap(page, name: str, docs_name: str | None = None) -> None:
         shutil.copyfile(path, DOCS_SCREENSHOTS / docs_name)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_superintendent_signs_in_and_sees_the_delegations(demo_district, live_server, page):
     from playwright.sync_api import expect
 

@@ -18,7 +18,7 @@ pytestmark = [
 ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_outbox_is_delivered_by_a_real_worker(district):
     from celery.contrib.testing.worker import start_worker
 

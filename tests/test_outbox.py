@@ -22,7 +22,7 @@ def test_mail_is_queued_not_sent_inside_the_transaction(district):
     assert OutboxMessage.objects.get().status == OutboxMessage.Status.PENDING
 
 
-def test_queueing_outside_a_transaction_is_refused(transactional_db):
+def test_queueing_outside_a_transaction_is_refused(transactional_db, django_db_serialized_rollback):
     with pytest.raises(RuntimeError):
         services.enqueue(to="a@example.org", template="t", subject="s", body_text="b")
 

@@ -1,0 +1,314 @@
+"""Every change to the registry: establishing accounts, their lifecycle, who keeps them,
+and their annual review.
+
+Each function is one transaction: it checks who may act, locks the account row, guards
+the transition against ``TRANSITIONS``, writes the audit event and queues the mail, or
+changes nothing and raises ``RegistryError`` with a message fit to show beside the form.
+"""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audits.services import record
+from mps_social.permissions import has_perm
+from notifications.services import notify
+from people.models import OrgUnit, User
+
+from .models import AnnualReview, Designation, OfficialAccount, Platform
+from .normalize import normalize
+
+Status = OfficialAccount.Status
+Role = Designation.Role
+
+REVIEW_INTERVAL_MONTHS = 12
+
+
+class RegistryError(Exception):
+    """A change the rules refuse; ``field`` names the form field it belongs beside."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# (from, to) → the verb recorded in the audit trail. Anything else is refused.
+TRANSITIONS = {
+    (Status.PENDING_SETUP, Status.ACTIVE): "account.activated",
+    (Status.ACTIVE, Status.SUSPENDED): "account.suspended",
+    (Status.SUSPENDED, Status.ACTIVE): "account.reinstated",
+    (Status.PENDING_SETUP, Status.RETIRED): "account.retired",
+    (Status.ACTIVE, Status.RETIRED): "account.retired",
+    (Status.SUSPENDED, Status.RETIRED): "account.retired",
+}
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole months, clamped to the month's end (Feb 29 → Feb 28)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def check_site_manager(person: User, field: str = "site_manager") -> None:
+    """Policy 4038 §III.E: a site manager is an active district employee."""
+    if person is None or not person.is_active:
+        raise RegistryError("The site manager must be an active member of staff.", field=field)
+    if not person.is_employee:
+        raise RegistryError(
+            "A contractor cannot be a site manager: Policy 4038 §III.E asks for a district employee.", field=field
+        )
+
+
+def current(account: OfficialAccount, role: str = Role.SITE_MANAGER) -> Designation | None:
+    return account.designations.current().filter(role=role).select_related("person").first()
+
+
+def _lock(account: OfficialAccount) -> OfficialAccount:
+    return OfficialAccount.objects.select_for_update().select_related("platform", "org_unit").get(pk=account.pk)
+
+
+def _designate(*, account, person, role, actor, reason, now) -> Designation:
+    return Designation.objects.create(
+        account=account, person=person, role=role, started_at=now, designated_by=actor, reason=reason
+    )
+
+
+@transaction.atomic
+def establish_account(
+    *,
+    actor: User,
+    platform: Platform,
+    org_unit: OrgUnit,
+    display_name: str,
+    handle: str,
+    site_manager: User,
+    origin: str,
+    reason: str = "",
+    backup: User | None = None,
+    audience_min_age: int | None = None,
+    platform_account_id: str = "",
+) -> OfficialAccount:
+    """Put an approved account in the registry, pending setup until its credentials are
+    escrowed. R-III-B: with ``origin=DIRECT`` the superintendent, or a designee holding the
+    power to establish accounts over ``org_unit``, establishes it without an application;
+    the approvals flow calls it with ``origin=APPLICATION`` after its own decision checks."""
+    if origin == OfficialAccount.Origin.DIRECT and not has_perm(actor, "accounts.establish_directly", org_unit):
+        raise RegistryError("You cannot establish accounts for this unit.")
+    if not display_name.strip():
+        raise RegistryError("Give the account's display name.", field="display_name")
+    found = normalize(handle, platform=platform)
+    if found is None:
+        raise RegistryError(f"That is not a {platform.name} handle or profile address.", field="handle")
+    if OfficialAccount.objects.live().filter(platform=platform, handle_key=found.key).exists():
+        raise RegistryError(f"@{found.handle} is already registered on {platform.name}.", field="handle")
+    check_site_manager(site_manager)
+    if backup is not None:
+        check_site_manager(backup, field="backup")
+        if backup == site_manager:
+            raise RegistryError("The backup must be someone other than the site manager.", field="backup")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            account = OfficialAccount.objects.create(
+                platform=platform,
+                org_unit=org_unit,
+                display_name=display_name.strip(),
+                handle=found.handle,
+                handle_key=found.key,
+                url=found.url,
+                platform_account_id=platform_account_id,
+                origin=origin,
+                audience_min_age=audience_min_age,
+                established_by=actor,
+                status_changed_at=now,
+                status_reason=reason,
+            )
+    except IntegrityError:  # a concurrent establishment took the handle first
+        raise RegistryError(f"@{found.handle} is already registered on {platform.name}.", field="handle") from None
+    _designate(account=account, person=site_manager, role=Role.SITE_MANAGER, actor=actor, reason=reason, now=now)
+    if backup is not None:
+        _designate(account=account, person=backup, role=Role.BACKUP, actor=actor, reason=reason, now=now)
+    record(
+        actor=actor,
+        verb="account.established",
+        target=account,
+        after={"status": account.status, "origin": origin, "handle": account.handle, "platform": platform.slug,
+               "site_manager": site_manager.email},
+        org_unit=org_unit,
+        reason=reason,
+    )
+    notify(recipient=site_manager, template="account_established", context={"account": account})
+    return account
+
+
+def _transition(account: OfficialAccount, target: str, *, actor, reason: str, now) -> str:
+    verb = TRANSITIONS.get((account.status, target))
+    if verb is None:
+        raise RegistryError(
+            f"A {account.get_status_display().lower()} account cannot become {Status(target).label.lower()}."
+        )
+    before = account.status
+    account.status = target
+    account.status_changed_at = now
+    account.status_reason = reason
+    fields = ["status", "status_changed_at", "status_reason"]
+    if target == Status.ACTIVE and account.official_since is None:
+        account.official_since = timezone.localdate(now)
+        account.next_review_due = add_months(account.official_since, REVIEW_INTERVAL_MONTHS)
+        fields += ["official_since", "next_review_due"]
+    account.save(update_fields=fields)
+    record(actor=actor, verb=verb, target=account, before={"status": before}, after={"status": target},
+           org_unit=account.org_unit, reason=reason)
+    return verb
+
+
+@transaction.atomic
+def credentials_escrowed(*, actor: User, account: OfficialAccount) -> OfficialAccount:
+    """The hook the escrow calls once an account's log-in credentials are stored
+    (Policy 4038 §III.E): a pending account becomes active and official from today."""
+    account = _lock(account)
+    if account.status == Status.PENDING_SETUP:
+        _transition(account, Status.ACTIVE, actor=actor, reason="Credentials escrowed.", now=timezone.now())
+    return account
+
+
+@transaction.atomic
+def change_status(*, actor: User, account: OfficialAccount, status: str, reason: str) -> OfficialAccount:
+    """Suspend, reinstate or retire an account: the superintendent's office only, with a
+    reason. Activation is not offered here: only escrowed credentials activate."""
+    if not has_perm(actor, "accounts.manage_lifecycle", account):
+        raise RegistryError("Only the superintendent's office can change an account's status.")
+    if not reason.strip():
+        raise RegistryError("Say why the status changes.", field="reason")
+    account = _lock(account)
+    if status == Status.ACTIVE and account.status == Status.PENDING_SETUP:
+        raise RegistryError("An account becomes active once its site manager escrows its credentials.")
+    verb = _transition(account, status, actor=actor, reason=reason, now=timezone.now())
+    manager = current(account)
+    if manager is not None and manager.person != actor:
+        notify(recipient=manager.person, template="account_status_changed",
+               context={"account": account, "verb": verb, "reason": reason})
+    return account
+
+
+@transaction.atomic
+def hand_over(*, actor: User, account: OfficialAccount, new_site_manager: User, reason: str) -> Designation:
+    """Designate a new site manager. The superintendent's office or the outgoing site
+    manager's supervisor may; the credentials must then be rotated (Policy 4038 §III.E)."""
+    if not has_perm(actor, "accounts.hand_over", account):
+        raise RegistryError("Only the superintendent's office or the site manager's supervisor can hand over.")
+    if not reason.strip():
+        raise RegistryError("Say why the account changes hands.", field="reason")
+    check_site_manager(new_site_manager, field="new_site_manager")
+    account = _lock(account)
+    if account.status == Status.RETIRED:
+        raise RegistryError("A retired account has no site manager.")
+    outgoing = current(account)
+    if outgoing is not None and outgoing.person == new_site_manager:
+        raise RegistryError(f"{new_site_manager} already manages this account.", field="new_site_manager")
+    now = timezone.now()
+    if outgoing is not None:
+        outgoing.ended_at, outgoing.end_reason = now, reason
+        outgoing.save(update_fields=["ended_at", "end_reason"])
+    backup = current(account, Role.BACKUP)
+    if backup is not None and backup.person == new_site_manager:  # the backup steps up
+        backup.ended_at, backup.end_reason = now, "Became the site manager."
+        backup.save(update_fields=["ended_at", "end_reason"])
+    designation = _designate(account=account, person=new_site_manager, role=Role.SITE_MANAGER, actor=actor,
+                             reason=reason, now=now)
+    account.rotation_due, account.rotation_due_reason = True, "The site manager changed."
+    account.save(update_fields=["rotation_due", "rotation_due_reason"])
+    record(actor=actor, verb="account.handed_over", target=account,
+           before={"site_manager": outgoing.person.email if outgoing else None},
+           after={"site_manager": new_site_manager.email, "rotation_due": True},
+           org_unit=account.org_unit, reason=reason)
+    recipients = {new_site_manager}
+    if outgoing is not None:
+        recipients.add(outgoing.person)
+    if new_site_manager.supervisor is not None:
+        recipients.add(new_site_manager.supervisor)
+    for person in recipients - {actor}:
+        notify(recipient=person, template="account_handed_over",
+               context={"account": account, "new": new_site_manager,
+                        "old": outgoing.person if outgoing else None, "reason": reason})
+    return designation
+
+
+@transaction.atomic
+def set_backup(*, actor: User, account: OfficialAccount, backup: User | None, reason: str) -> Designation | None:
+    """Name or clear the account's backup: its site manager, their supervisor or the
+    superintendent's office may."""
+    if not has_perm(actor, "accounts.set_backup", account):
+        raise RegistryError("Only the site manager, their supervisor or the superintendent's office can name a backup.")
+    account = _lock(account)
+    manager = current(account)
+    if backup is not None:
+        check_site_manager(backup, field="backup")
+        if manager is not None and backup == manager.person:
+            raise RegistryError("The backup must be someone other than the site manager.", field="backup")
+    now = timezone.now()
+    previous = current(account, Role.BACKUP)
+    if previous is not None:
+        if backup is not None and previous.person == backup:
+            return previous
+        previous.ended_at, previous.end_reason = now, reason
+        previous.save(update_fields=["ended_at", "end_reason"])
+    designation = None
+    if backup is not None:
+        designation = _designate(account=account, person=backup, role=Role.BACKUP, actor=actor, reason=reason,
+                                 now=now)
+        notify(recipient=backup, template="account_backup", context={"account": account})
+    record(actor=actor, verb="account.backup_changed", target=account,
+           before={"backup": previous.person.email if previous else None},
+           after={"backup": backup.email if backup else None}, org_unit=account.org_unit, reason=reason)
+    return designation
+
+
+@transaction.atomic
+def record_review(
+    *,
+    actor: User,
+    account: OfficialAccount,
+    still_needed: bool,
+    details_correct: bool,
+    recovery_district_owned: bool,
+    two_factor_enabled: bool,
+    notes: str = "",
+) -> AnnualReview:
+    """The site manager's annual review (R-V-D). Every answer must be yes to pass; a "no"
+    needs a note saying what is being done, and the superintendent's office is told."""
+    if not has_perm(actor, "accounts.review", account):
+        raise RegistryError("Only the account's site manager reviews it.")
+    account = _lock(account)
+    if account.status != Status.ACTIVE:
+        raise RegistryError("Only an active account is reviewed.")
+    answers = [still_needed, details_correct, recovery_district_owned, two_factor_enabled]
+    if not all(answers) and not notes.strip():
+        raise RegistryError("Say what is being done about each answer that is not yes.", field="notes")
+    today = timezone.localdate()
+    review = AnnualReview.objects.create(
+        account=account, reviewer=actor, still_needed=still_needed, details_correct=details_correct,
+        recovery_district_owned=recovery_district_owned, two_factor_enabled=two_factor_enabled, notes=notes,
+        next_due=add_months(today, REVIEW_INTERVAL_MONTHS),
+    )
+    before = account.next_review_due
+    account.next_review_due = review.next_due
+    account.save(update_fields=["next_review_due"])
+    record(actor=actor, verb="account.reviewed", target=account,
+           before={"next_review_due": str(before) if before else None},
+           after={"next_review_due": str(review.next_due), "all_yes": all(answers)},
+           org_unit=account.org_unit, reason=notes)
+    if not all(answers):
+        superintendent = User.objects.filter(is_superintendent=True, is_active=True).first()
+        if superintendent is not None:
+            notify(recipient=superintendent, template="account_review_flagged",
+                   context={"account": account, "review": review})
+    return review

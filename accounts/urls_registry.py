@@ -1,0 +1,18 @@
+"""The registry's staff pages, under /registry/."""
+
+from django.urls import path
+
+from . import views_registry as views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.registry, name="registry"),
+    path("export.csv", views.export, name="export"),
+    path("mine/", views.mine, name="mine"),
+    path("<int:pk>/", views.account, name="account"),
+    path("<int:pk>/status/", views.change_status, name="change_status"),
+    path("<int:pk>/handover/", views.hand_over, name="hand_over"),
+    path("<int:pk>/backup/", views.set_backup, name="set_backup"),
+    path("<int:pk>/review/", views.review, name="review"),
+]

@@ -1,0 +1,132 @@
+"""The registry's staff pages: the whole registry, my accounts, an account and its actions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from audits.models import AuditEvent
+from mps_social.access import get_for_user_or_404, permission_required
+from mps_social.exports import csv_response
+from mps_social.permissions import has_perm
+
+from . import selectors, services
+from .forms import BackupForm, HandOverForm, RegistryFilterForm, ReviewForm, StatusForm
+
+
+def _filtered(request):
+    form = RegistryFilterForm(request.GET or None)
+    queryset = selectors.accounts_for(request.user).order_by("org_unit__path", "display_name", "pk")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            term = data["q"].strip().lstrip("@")
+            queryset = queryset.filter(
+                Q(display_name__icontains=term) | Q(handle_key__icontains=term.lower()) | Q(org_unit__name__icontains=term)
+            )
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        if data["platform"]:
+            queryset = queryset.filter(platform=data["platform"])
+    return form, queryset
+
+
+@permission_required("accounts.view_registry")
+def registry(request):
+    form, queryset = _filtered(request)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "accounts/registry.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@permission_required("accounts.export_registry")
+def export(request):
+    _, queryset = _filtered(request)
+    rows = (
+        (a.display_name, a.platform.name, a.handle, a.url, a.org_unit.name, a.get_status_display(),
+         a.official_since or "", a.current_site_manager_name or "", a.next_review_due or "",
+         "yes" if a.rotation_due else "no")
+        for a in queryset.iterator(chunk_size=2000)
+    )
+    header = ["name", "platform", "handle", "url", "org unit", "status", "official since", "site manager",
+              "next review due", "rotation due"]
+    return csv_response("official-accounts.csv", header, rows)
+
+
+@permission_required("accounts.view_my_accounts")
+def mine(request):
+    accounts = selectors.my_accounts(request.user).order_by("display_name")
+    return render(request, "accounts/mine.html", {"accounts": accounts})
+
+
+def _account(request, pk):
+    return get_for_user_or_404(request.user, "accounts.view_account", selectors.accounts_for(request.user), pk=pk)
+
+
+@permission_required("accounts.view_my_accounts")
+def account(request, pk):
+    account = _account(request, pk)
+    context = {
+        "account": account,
+        "designations": account.designations.select_related("person", "designated_by"),
+        "reviews": account.reviews.select_related("reviewer")[:5],
+        "events": AuditEvent.objects.filter(target_type="accounts.officialaccount", target_id=str(account.pk))[:50],
+        "can": {
+            name: has_perm(request.user, f"accounts.{name}", account)
+            for name in ("manage_lifecycle", "hand_over", "set_backup", "review")
+        } | {"registry": has_perm(request.user, "accounts.view_registry")},
+        "status_form": StatusForm(),
+        "backup_form": BackupForm(),
+    }
+    return render(request, "accounts/account.html", context)
+
+
+def _act(request, pk, perm, form_class, action, success):
+    """GET shows the form; POST calls the service once; a refusal goes beside its field.
+    Someone who may see the account but not take this action gets 403."""
+    account = _account(request, pk)
+    if not has_perm(request.user, perm, account):
+        raise PermissionDenied
+    form = form_class(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            action(account, form.cleaned_data)
+        except services.RegistryError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, success)
+            return redirect(account)
+    return render(request, "accounts/account_action.html", {"account": account, "form": form, "perm": perm})
+
+
+@permission_required("accounts.view_my_accounts")
+def change_status(request, pk):
+    return _act(request, pk, "accounts.manage_lifecycle", StatusForm,
+                lambda account, data: services.change_status(actor=request.user, account=account, **data),
+                "The account's status has changed.")
+
+
+@permission_required("accounts.view_my_accounts")
+def hand_over(request, pk):
+    return _act(request, pk, "accounts.hand_over", HandOverForm,
+                lambda account, data: services.hand_over(actor=request.user, account=account, **data),
+                "The account has a new site manager; its credentials are due for rotation.")
+
+
+@require_POST
+@permission_required("accounts.view_my_accounts")
+def set_backup(request, pk):
+    return _act(request, pk, "accounts.set_backup", BackupForm,
+                lambda account, data: services.set_backup(actor=request.user, account=account, **data),
+                "The backup is updated.")
+
+
+@permission_required("accounts.view_my_accounts")
+def review(request, pk):
+    return _act(request, pk, "accounts.review", ReviewForm,
+                lambda account, data: services.record_review(actor=request.user, account=account, **data),
+                "Thank you: the annual review is recorded.")
+

@@ -1,0 +1,105 @@
+"""Forms of the concern pages. They validate input; the services decide what is allowed."""
+
+from django import forms
+
+from . import selectors
+from .models import ConcernReport
+from .services import MAX_LINK, MAX_TEXT
+
+
+class _Form(forms.Form):
+    error_css_class = "has-error"
+    required_css_class = "required"
+
+
+class ReportForm(_Form):
+    kind = forms.ChoiceField(
+        label="What are you reporting?",
+        choices=ConcernReport.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you are reporting."},
+        help_text="Only the district's approved accounts may use its name, its schools', mascots' or teams' "
+        "names (Policy 4038 §III.A).",
+    )
+    link = forms.CharField(
+        label="Link or @handle",
+        required=False,
+        max_length=MAX_LINK,
+        help_text="Paste the address of the account or post, or its @handle, if you have it.",
+    )
+    description = forms.CharField(
+        label="What did you see?",
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Tell us what you saw."},
+        help_text="Where and when, and why it concerns you. Please do not repeat private information "
+        "itself: say where it appears.",
+    )
+    reporter_email = forms.EmailField(
+        label="Your email (optional)",
+        required=False,
+        help_text="Only to tell you when the report has been dealt with. Leave it empty to stay anonymous.",
+        error_messages={"invalid": "Enter an email address we can write to, or leave it empty."},
+    )
+
+
+class QueueFilterForm(_Form):
+    """The triage queue's filters. Unknown values fall back to the defaults."""
+
+    STATUS_CHOICES = [
+        ("open", "Open (new or in review)"),
+        *ConcernReport.Status.choices,
+        ("all", "All"),
+    ]
+
+    q = forms.CharField(label="Reference or link", required=False, max_length=200)
+    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
+    kind = forms.ChoiceField(label="Kind", choices=[("", "Any kind"), *ConcernReport.Kind.choices], required=False)
+    mine = forms.BooleanField(label="Assigned to me", required=False)
+
+
+class AssignForm(_Form):
+    assignee = forms.ModelChoiceField(
+        label="Who handles it",
+        queryset=None,
+        help_text="You, or a colleague who triages concerns for this part of the district.",
+        error_messages={
+            "required": "Choose who handles this report.",
+            "invalid_choice": "Choose someone who triages concerns for this part of the district.",
+        },
+    )
+
+    def __init__(self, *args, report: ConcernReport, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        field.queryset = selectors.triagers_for(report.org_unit)
+        field.label_from_instance = lambda person: (
+            f"{person.full_name} (you)" if person.pk == user.pk else f"{person.full_name} ({person.email})"
+        )
+        if not self.is_bound:
+            field.initial = user.pk if report.assignee_id in (None, user.pk) else report.assignee_id
+
+
+class NoteForm(_Form):
+    body = forms.CharField(
+        label="Note",
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you checked or did. Seen by everyone who triages this report.",
+        error_messages={"required": "Write the note first."},
+    )
+
+
+class ResolveForm(_Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[("", "Choose…"), *ConcernReport.Outcome.choices],
+        error_messages={"required": "Choose the outcome."},
+    )
+    resolution = forms.CharField(
+        label="What was done",
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the record. The reporter is told only that the report was closed.",
+        error_messages={"required": "Say what was done, for the record."},
+    )

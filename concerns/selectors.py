@@ -1,0 +1,103 @@
+"""Reads of concern reports, already narrowed to what the asking user may triage."""
+
+from django.db.models import Count, Q, QuerySet
+
+from audits.models import AuditEvent
+from people import roles
+from people.models import Delegation, OrgUnit, Power, User
+
+from .models import ConcernNote, ConcernReport
+
+
+def reports_for(user) -> QuerySet[ConcernReport]:
+    """Every report for the superintendent; for a designee, the reports whose org unit
+    lies inside a delegation in force that carries the triage power (R-IV-B); none for
+    anybody else. Related rows come along, so a list costs the same at any length."""
+    queryset = ConcernReport.objects.select_related(
+        "account__platform", "matched_name", "org_unit", "assignee", "reporter", "resolved_by"
+    )
+    if roles.is_superintendent(user):
+        return queryset
+    scope = Q()
+    for grant in roles.grants(user):
+        if Power.TRIAGE_CONCERNS in grant.powers:
+            scope |= Q(org_unit__path__startswith=grant.scope_path)
+    if not scope:
+        return queryset.none()
+    return queryset.filter(scope)
+
+
+def status_counts(queryset: QuerySet[ConcernReport]) -> dict[str, int]:
+    """How many reports of ``queryset`` are in each status, in one query."""
+    counts = {status: 0 for status in ConcernReport.Status.values}
+    rows = queryset.order_by().values("status").annotate(n=Count("pk"))
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def _ancestor_paths(org_unit: OrgUnit) -> list[str]:
+    """"/1/4/17/" → ["/1/", "/1/4/", "/1/4/17/"]: the scopes that contain the unit."""
+    ids = [part for part in org_unit.path.strip("/").split("/") if part]
+    return ["/" + "/".join(ids[: depth + 1]) + "/" for depth in range(len(ids))]
+
+
+def triagers_for(org_unit: OrgUnit | None) -> QuerySet[User]:
+    """Who holds the triage power over ``org_unit`` today: the superintendent and every
+    designee whose delegation in force with that power covers it. Mirrors
+    ``roles.powers_over`` for many people at once (one query)."""
+    who = Q(is_superintendent=True)
+    if org_unit is not None:
+        delegations = (
+            Delegation.objects.in_force()
+            .with_power(Power.TRIAGE_CONCERNS)
+            .filter(scope__path__in=_ancestor_paths(org_unit))
+        )
+        who |= Q(pk__in=delegations.values("grantee_id"))
+    return User.objects.filter(who, is_active=True).order_by("full_name", "pk")
+
+
+def notes_for(report: ConcernReport) -> QuerySet[ConcernNote]:
+    return report.notes.select_related("author")
+
+
+def events_for(report: ConcernReport) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        target_type=ConcernReport._meta.label_lower, target_id=str(report.pk)
+    ).select_related("actor").order_by("at", "pk")
+
+
+def _describe(event: AuditEvent, names: dict[str, str]) -> str:
+    after = event.after or {}
+    if event.verb == "concern.submitted":
+        return "Reported"
+    if event.verb in ("concern.assigned", "concern.reassigned"):
+        email = after.get("assignee") or ""
+        return f"{'Reassigned' if event.verb == 'concern.reassigned' else 'Assigned'} to {names.get(email, email)}"
+    if event.verb == "concern.resolved":
+        outcome = after.get("outcome", "")
+        label = dict(ConcernReport.Outcome.choices).get(outcome, outcome)
+        return f"Resolved: {label.lower()}"
+    return event.verb
+
+
+def _actor(event: AuditEvent) -> str:
+    if event.actor is not None:
+        return event.actor.full_name
+    return "a member of the public" if event.verb == "concern.submitted" else event.actor_label
+
+
+def timeline(report: ConcernReport) -> list[dict]:
+    """Notes and audit events of ``report``, oldest first. A note's own audit event is
+    left out: the note says more."""
+    entries = [
+        {"at": note.created_at, "note": note, "who": note.author.full_name} for note in notes_for(report)
+    ]
+    events = list(events_for(report).exclude(verb="concern.note_added"))
+    emails = {(event.after or {}).get("assignee") for event in events} - {None}
+    names = dict(User.objects.filter(email__in=emails).values_list("email", "full_name")) if emails else {}
+    entries += [
+        {"at": event.at, "event": event, "what": _describe(event, names), "who": _actor(event)} for event in events
+    ]
+    entries.sort(key=lambda entry: entry["at"])
+    return entries

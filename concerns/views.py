@@ -1,0 +1,196 @@
+"""Concern pages (R-IV-B, Policy 4038 §IV.B): the public report form and the triage desk.
+
+Access follows ``mps_social.access``: the report pages are public; the triage pages need
+``concerns.triage`` (anonymous → sign in, signed in without it → 403), and a report
+outside the user's triage scope is 404 exactly like one that does not exist.
+"""
+
+import time
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from mps_social.access import get_for_user_or_404, permission_required
+from mps_social.request_context import client_ip
+
+from . import selectors, services
+from .forms import AssignForm, NoteForm, QueueFilterForm, ReportForm, ResolveForm
+from .models import ConcernReport, clean_reference
+
+# At most this many reports from one address in any window (a sliding window).
+RATE_LIMIT = 5
+RATE_WINDOW = 10 * 60
+SESSION_KEY = "concern_reference"
+
+
+def _rate_key(request) -> str:
+    return f"concerns:report-rate:{client_ip(request) or 'unknown'}"
+
+
+def take_report_slot(request) -> int:
+    """Count one report against the sender's address. Returns 0 when allowed, otherwise
+    the seconds until the oldest report in the window leaves it. The cache is shared by
+    every web process (file cache or Redis, see settings)."""
+    key, now = _rate_key(request), time.time()
+    recent = [stamp for stamp in cache.get(key, []) if now - stamp < RATE_WINDOW]
+    if len(recent) >= RATE_LIMIT:
+        return max(1, int(RATE_WINDOW - (now - min(recent))))
+    cache.set(key, [*recent, now], RATE_WINDOW)
+    return 0
+
+
+@permission_required("concerns.report")
+def report(request):
+    """Anyone reports a concern; ``?link=`` prefills the link (from "is this official?")."""
+    initial = {"link": request.GET.get("link", "")[: services.MAX_LINK]}
+    if request.user.is_authenticated:
+        initial["reporter_email"] = request.user.email
+    form = ReportForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        wait = take_report_slot(request)
+        if wait:
+            minutes = (wait + 59) // 60
+            form.add_error(
+                None,
+                f"You have sent {RATE_LIMIT} reports in the last {RATE_WINDOW // 60} minutes, the most we accept "
+                f"from one connection. Please try again in {minutes} minute{'s' if minutes != 1 else ''}; "
+                "what you typed is still here.",
+            )
+            status = 429
+        else:
+            data = form.cleaned_data
+            try:
+                sent = services.submit_report(
+                    kind=data["kind"],
+                    link=data["link"],
+                    description=data["description"],
+                    reporter_email=data["reporter_email"],
+                    reporter=request.user if request.user.is_authenticated else None,
+                )
+            except services.ConcernError as error:
+                form.add_error(error.field, error.message)
+            else:
+                # The reference is the reporter's only handle on the report: kept in their
+                # session for the next page (a reload still shows it), never in the URL.
+                request.session[SESSION_KEY] = sent.reference
+                return redirect("concerns:report_sent")
+    return render(request, "concerns/report.html", {"form": form}, status=status)
+
+
+@permission_required("concerns.report")
+def report_sent(request):
+    return render(request, "concerns/report_sent.html", {"reference": request.session.get(SESSION_KEY)})
+
+
+@permission_required("concerns.triage")
+def queue(request):
+    """The triage queue: reports in the user's scope, filtered, paginated, counted."""
+    reports = selectors.reports_for(request.user)
+    counts = selectors.status_counts(reports)
+    form = QueueFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status") or "open"
+    if status == "open":
+        reports = reports.exclude(status=ConcernReport.Status.RESOLVED)
+    elif status != "all":
+        reports = reports.filter(status=status)
+    if data.get("kind"):
+        reports = reports.filter(kind=data["kind"])
+    if data.get("mine"):
+        reports = reports.filter(assignee=request.user)
+    if query := (data.get("q") or "").strip():
+        reference = clean_reference(query)
+        reports = reports.filter(Q(reference=reference) if reference else Q(link__icontains=query))
+    page = Paginator(reports, 25).get_page(request.GET.get("page"))
+    return render(request, "concerns/queue.html", {
+        "page": page,
+        "form": form,
+        "status": status,
+        "counts": counts,
+        "open_count": counts[ConcernReport.Status.NEW] + counts[ConcernReport.Status.IN_REVIEW],
+    })
+
+
+def _report(request, reference) -> ConcernReport:
+    return get_for_user_or_404(
+        request.user, "concerns.triage_report", selectors.reports_for(request.user),
+        reference=clean_reference(reference) or reference,
+    )
+
+
+def _detail(request, report, *, assign_form=None, note_form=None, resolve_form=None):
+    """The report page; a bound form that failed comes back with its errors beside its
+    fields and what was typed, and a refusal that belongs to no field shows on top."""
+    bound = [form for form in (assign_form, note_form, resolve_form) if form is not None]
+    problems = [message for form in bound for message in form.non_field_errors()]
+    problems += ["Please fix the field marked below." for form in bound if form.errors and not form.non_field_errors()]
+    return render(request, "concerns/detail.html", {
+        "problems": problems,
+        "report": report,
+        "timeline": selectors.timeline(report),
+        "assign_form": assign_form or AssignForm(report=report, user=request.user),
+        "note_form": note_form or NoteForm(),
+        "resolve_form": resolve_form or ResolveForm(),
+    })
+
+
+@permission_required("concerns.triage")
+def detail(request, reference):
+    return _detail(request, _report(request, reference))
+
+
+@require_POST
+@permission_required("concerns.triage")
+def assign(request, reference):
+    report = _report(request, reference)
+    form = AssignForm(request.POST, report=report, user=request.user)
+    if form.is_valid():
+        try:
+            report = services.assign(actor=request.user, report=report, assignee=form.cleaned_data["assignee"])
+        except services.ConcernError as error:
+            form.add_error(error.field, error.message)
+        else:
+            who = "you" if report.assignee_id == request.user.pk else report.assignee.full_name
+            messages.success(request, f"{report.reference} is now assigned to {who}.")
+            return redirect(report)
+    return _detail(request, report, assign_form=form)
+
+
+@require_POST
+@permission_required("concerns.triage")
+def add_note(request, reference):
+    report = _report(request, reference)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_note(actor=request.user, report=report, body=form.cleaned_data["body"])
+        except services.ConcernError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, "Your note is added.")
+            return redirect(report)
+    return _detail(request, report, note_form=form)
+
+
+@require_POST
+@permission_required("concerns.triage")
+def resolve(request, reference):
+    report = _report(request, reference)
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.resolve(
+                actor=request.user, report=report, outcome=data["outcome"], resolution=data["resolution"]
+            )
+        except services.ConcernError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, f"{report.reference} is resolved: {report.get_outcome_display().lower()}.")
+            return redirect(report)
+    return _detail(request, report, resolve_form=form)

@@ -1,0 +1,39 @@
+"""Authorization rows of the concern pages (R-IV-B, Policy 4038 §IV.B).
+
+Following ``mps_social.access``: the report form and its "sent" page are public (200 for
+everyone). The triage pages need ``concerns.triage``: anonymous visitors are sent to sign
+in (302), signed-in staff without the triage power get 403, on the queue and on any
+report page alike (the page-level check runs before the report is looked up, so a 403
+confirms nothing about a reference). A report outside a triager's scope is 404 (see
+tests/test_concerns.py: a designee for one school and another school's report).
+
+The POST endpoints are posted empty: the triager gets the report page back with the
+error beside the field (200), nothing changes.
+"""
+
+from concerns.models import ConcernReport
+
+from .matrix import Row, only, public
+
+TRIAGERS = {"superintendent": 200, "designee": 200}
+
+
+def district_report(district):
+    """A report about North High School, in every triager's scope."""
+    report, _ = ConcernReport.objects.get_or_create(
+        reference="C-MATR1X00",
+        defaults={"kind": ConcernReport.Kind.IMPERSONATION, "description": "A fake North High account.",
+                  "link": "@north_high_fake", "org_unit": district.north},
+    )
+    return {"reference": report.reference}
+
+
+CONCERN_ROWS = {
+    "concerns:report": Row(public()),
+    "concerns:report_sent": Row(public()),
+    "concerns:queue": Row(only(TRIAGERS)),
+    "concerns:detail": Row(only(TRIAGERS), kwargs=district_report),
+    "concerns:assign": Row(only(TRIAGERS), method="post", kwargs=district_report),
+    "concerns:note": Row(only(TRIAGERS), method="post", kwargs=district_report),
+    "concerns:resolve": Row(only(TRIAGERS), method="post", kwargs=district_report),
+}

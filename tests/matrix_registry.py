@@ -1,0 +1,43 @@
+"""Authorization rows of the registry's pages: the directory, verify, the registry itself."""
+
+from .matrix import Row, only, public, staff  # noqa: F401
+
+def registry_account(district):
+    """An active account at North High whose site manager is the teacher (the principal's report)."""
+    from accounts import services
+    from accounts.models import OfficialAccount, Platform
+
+    account = OfficialAccount.objects.filter(handle_key="northmatrix").first()
+    if account is None:
+        account = services.establish_account(
+            actor=district.superintendent, platform=Platform.objects.get(slug="instagram"), org_unit=district.north,
+            display_name="North Matrix", handle="northmatrix", site_manager=district.teacher,
+            origin=OfficialAccount.Origin.DIRECT)
+        services.credentials_escrowed(actor=district.teacher, account=account)
+    return {"pk": account.pk}
+
+
+OFFICE = {"superintendent": 200, "designee": 200}
+OUT_OF_SCOPE = {"coach": 404, "contractor": 404, "outsider": 404, "admin": 404}
+
+REGISTRY_ROWS = {
+    # Public pages (accounts/urls_directory.py): R-III-F directory, feed, embed; R-III-A verify
+    "directory": Row(public()),
+    "directory_unit": Row(public(), kwargs=lambda d: {"slug": d.north.slug}),
+    "directory_feed": Row(public()),
+    "directory_embed": Row(public()),
+    "verify": Row(public()),
+    # Staff pages of the registry (accounts/urls_registry.py)
+    "accounts:registry": Row(only(OFFICE)),
+    "accounts:export": Row(only(OFFICE)),
+    "accounts:mine": Row(staff()),
+    "accounts:account": Row(only({**OFFICE, "principal": 200, "teacher": 200, **OUT_OF_SCOPE}),
+                            kwargs=registry_account),
+    "accounts:change_status": Row(only({**OFFICE, **OUT_OF_SCOPE}), kwargs=registry_account),
+    "accounts:hand_over": Row(only({**OFFICE, "principal": 200, **OUT_OF_SCOPE}), kwargs=registry_account),
+    # An empty POST clears a backup that is not there: back to the account page.
+    "accounts:set_backup": Row(only({"superintendent": 302, "designee": 302, "principal": 302, "teacher": 302,
+                                     **OUT_OF_SCOPE}), method="post",
+                               kwargs=registry_account),
+    "accounts:review": Row(only({"teacher": 200, **OUT_OF_SCOPE}), kwargs=registry_account),
+}

@@ -1,0 +1,654 @@
+"""The public directory, its feed and embed kit, and "is this account official?".
+
+R-III-F (Policy 4038 §III.F): a public directory page and a JSON feed per org unit, for
+embedding. R-III-A (Policy 4038 §III.A): anyone can check whether an account is official.
+"""
+
+import re
+from datetime import date, datetime, timezone as dt_timezone
+from html.parser import HTMLParser
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from django.urls import resolve, reverse
+
+from accounts import views_directory
+from accounts.models import OfficialAccount, Platform
+from accounts.normalize import normalize
+from people.models import OrgUnit
+
+from .factories import OrgUnitFactory, ProtectedNameFactory
+from .queries import assert_constant_queries, queries_for
+
+Status = OfficialAccount.Status
+
+
+def platform(slug):
+    return Platform.objects.get(slug=slug)
+
+
+def account(district, unit, handle, *, on="instagram", status=Status.ACTIVE, name=None, since=date(2024, 9, 3),
+            url=None, changed=None, save=True):
+    plat = platform(on)
+    found = normalize(handle, platform=plat)
+    assert found is not None, handle
+    row = OfficialAccount(
+        platform=plat, org_unit=unit, display_name=name or f"{unit.name} {found.handle}", handle=found.handle,
+        handle_key=found.key, url=found.url if url is None else url, status=status,
+        origin=OfficialAccount.Origin.DIRECT, established_by=district.superintendent,
+        official_since=since if status != Status.PENDING_SETUP else None, status_changed_at=changed,
+    )
+    if save:
+        row.save()
+    return row
+
+
+def html_of(response):
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def get(url, **params):
+    return Client().get(url, params)
+
+
+@pytest.fixture
+def program(district):
+    """A program inside North High: part of North's subtree."""
+    return OrgUnitFactory(code="NORTH-ROBO", name="North Robotics", kind=OrgUnit.Kind.PROGRAM, parent=district.north)
+
+
+# --- the directory ------------------------------------------------------------------------
+
+
+def test_r_iii_f_directory_lists_active_accounts_only(district):
+    account(district, district.north, "north_active")
+    account(district, district.north, "north_pending", status=Status.PENDING_SETUP)
+    account(district, district.north, "north_suspended", status=Status.SUSPENDED)
+    account(district, district.north, "north_retired", status=Status.RETIRED)
+    html = html_of(get(reverse("directory")))
+    assert "@north_active" in html
+    for hidden in ("north_pending", "north_suspended", "north_retired"):
+        assert hidden not in html
+    assert "No official accounts are listed yet" not in html
+    assert "1 official account." in html
+
+
+def test_r_iii_f_directory_groups_accounts_by_unit_in_tree_order(district, program):
+    account(district, district.south, "south_one")
+    account(district, program, "robo_one")
+    account(district, district.north, "north_one")
+    account(district, district.north, "north_two", on="x")
+    html = html_of(get(reverse("directory")))
+    headings = re.findall(r'<h2 id="unit-\d+"><a href="([^"]+)">([^<]+)</a>', html)
+    assert [name for _, name in headings] == ["North High School", "North Robotics", "South High School"]
+    assert headings[0][0] == reverse("directory_unit", args=[district.north.slug])
+    north = html.index("North High School</a></h2>")
+    robo = html.index("North Robotics</a></h2>")
+    south = html.index("South High School</a></h2>")
+    assert north < html.index("@north_one") < robo
+    assert north < html.index("@north_two") < robo
+    assert robo < html.index("@robo_one") < south < html.index("@south_one")
+
+
+def test_r_iii_f_each_account_shows_platform_link_and_official_since(district):
+    account(district, district.north, "north.news", name="North News", since=date(2023, 1, 15))
+    account(district, district.north, "NorthNoLink", on="x", url="")  # link built from the platform's template
+    html = html_of(get(reverse("directory")))
+    assert '<th scope="row">North News</th>' in html and "<td>Instagram</td>" in html
+    assert ('<a href="https://www.instagram.com/north.news/" rel="noopener">@north.news'
+            '<span class="visually-hidden">: North News on Instagram</span></a>') in html
+    assert '<time datetime="2023-01-15">Jan 15, 2023</time>' in html
+    assert '<a href="https://x.com/NorthNoLink" rel="noopener">@NorthNoLink' in html
+    assert '<th scope="col">Official since</th>' in html
+
+
+@pytest.mark.parametrize("q,shown", [
+    ("Gazette", ["gazette_x"]),  # display name
+    ("@robo_one", ["robo_one"]),  # handle, with "@"
+    ("ROBO_ONE", ["robo_one"]),  # handle, any case
+    ("south high", ["south_one"]),  # unit name
+])
+def test_r_iii_f_directory_search(district, program, q, shown):
+    account(district, district.north, "gazette_x", name="North Gazette")
+    account(district, program, "robo_one")
+    account(district, district.south, "south_one")
+    html = html_of(get(reverse("directory"), q=q))
+    for handle in ["gazette_x", "robo_one", "south_one"]:
+        assert (f"@{handle}" in html) == (handle in shown), handle
+
+
+def test_r_iii_f_directory_filters_by_school_subtree_and_platform(district, program):
+    account(district, district.north, "north_ig")
+    account(district, district.north, "north_x", on="x")
+    account(district, program, "robo_ig")
+    account(district, district.south, "south_ig")
+    html = html_of(get(reverse("directory"), school=district.north.slug))
+    assert "@north_ig" in html and "@north_x" in html and "@robo_ig" in html and "@south_ig" not in html
+    html = html_of(get(reverse("directory"), school=district.north.slug, platform="x"))
+    assert "@north_x" in html and "@north_ig" not in html and "@robo_ig" not in html
+    html = html_of(get(reverse("directory"), platform="instagram"))
+    assert "@north_x" not in html and "@south_ig" in html
+
+
+def test_r_iii_f_directory_filter_form_has_labels_and_keeps_its_values(district):
+    html = html_of(get(reverse("directory"), q="north", platform="x"))
+    for name, label in [("q", "Search"), ("school", "School or department"), ("platform", "Platform")]:
+        assert f'<label for="id_{name}">{label}' in html
+    assert 'value="north"' in html and '<option value="x" selected>' in html
+    assert 'method="get"' in html
+
+
+def test_r_iii_f_unknown_filter_values_are_explained_not_a_crash(district):
+    account(district, district.north, "north_ig")
+    html = html_of(get(reverse("directory"), school="no-such-school", platform="myspace"))
+    assert "Choose a school or department from the list." in html
+    assert "Choose a platform from the list." in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_r_iii_f_empty_search_says_what_to_do(district):
+    account(district, district.north, "north_ig")
+    html = html_of(get(reverse("directory"), q="nothing-like-this"))
+    assert "No official accounts match your search" in html
+    assert "clear the search and filters" in html and reverse("verify") in html
+
+
+def test_r_iii_f_empty_directory_says_what_to_do(district):
+    html = html_of(get(reverse("directory")))
+    assert "No official accounts are listed yet" in html and "North High School" in html
+    assert reverse("verify") in html
+
+
+def _bulk(district, count, unit=None, start=0, on="instagram"):
+    plat = platform(on)
+    units = [unit] if unit else [district.north, district.south, district.athletics]
+    rows = []
+    for index in range(start, start + count):
+        handle = f"acct_{index:05d}"
+        rows.append(OfficialAccount(
+            platform=plat, org_unit=units[index % len(units)], display_name=f"Account {index:05d}", handle=handle,
+            handle_key=handle, url=f"https://www.instagram.com/{handle}/", status=Status.ACTIVE,
+            origin=OfficialAccount.Origin.DIRECT, established_by=district.superintendent,
+            official_since=date(2024, 1, 1),
+        ))
+    OfficialAccount.objects.bulk_create(rows)
+
+
+def test_r_iii_f_directory_paginates_and_keeps_the_filters(district):
+    _bulk(district, views_directory.PER_PAGE + 5, unit=district.north)
+    html = html_of(get(reverse("directory"), q="acct"))
+    assert html.count('<th scope="row">') == views_directory.PER_PAGE
+    assert "Page 1 of 2" in html and "showing 1 to 100" in html
+    assert 'href="?q=acct&amp;page=2" rel="next"' in html
+    html = html_of(get(reverse("directory"), q="acct", page=2))
+    assert html.count('<th scope="row">') == 5
+    assert "(continued)" in html  # North's group was cut by the page break
+    assert 'rel="prev"' in html
+    assert html_of(get(reverse("directory"), page="not-a-number")).count('<th scope="row">') == views_directory.PER_PAGE
+
+
+def test_r_iii_f_unit_page_shows_its_subtree(district, program):
+    account(district, district.north, "north_ig")
+    account(district, program, "robo_ig")
+    account(district, district.south, "south_ig")
+    html = html_of(get(reverse("directory_unit", args=[district.north.slug])))
+    assert "<h1>North High School</h1>" in html
+    assert "@north_ig" in html and "@robo_ig" in html and "@south_ig" not in html
+    assert 'name="school"' not in html  # already one school's page
+    assert f"{reverse('directory_feed')}?org={district.north.slug}" in html
+    html = html_of(get(reverse("directory_unit", args=[district.north.slug]), q="robo"))
+    assert "@robo_ig" in html and "@north_ig" not in html
+
+
+def test_r_iii_f_unit_page_empty_state_and_unknown_slug(district):
+    html = html_of(get(reverse("directory_unit", args=[district.south.slug])))
+    assert "No official accounts are listed yet" in html and "not one the district has approved" in html
+    assert get("/directory/no-such-unit/").status_code == 404
+
+
+def test_r_iii_f_directory_queries_do_not_grow_with_accounts(district):
+    """10 accounts or 1,000: the same number of queries, on every list."""
+    client = Client()
+    grown = [0]
+
+    def grow(count):
+        _bulk(district, count, start=grown[0])
+        grown[0] += count
+
+    assert_constant_queries(client, reverse("directory"), grow, small=10, large=1000)
+    for url in [reverse("directory") + "?q=acct&platform=instagram&school=" + district.district.slug,
+                reverse("directory_unit", args=[district.north.slug]),
+                reverse("directory_feed"),
+                reverse("directory_feed") + f"?org={district.north.slug}",
+                reverse("directory_embed") + f"?org={district.north.slug}"]:
+        grown[0] = OfficialAccount.objects.count()
+        before = queries_for(client, url)
+        grow(500)
+        assert queries_for(client, url) == before, url
+
+
+def test_r_iii_f_feed_queries_do_not_grow_with_accounts(district):
+    grown = [0]
+
+    def grow(count):
+        _bulk(district, count, start=grown[0])
+        grown[0] += count
+
+    assert_constant_queries(Client(), reverse("directory_feed"), grow, small=10, large=1000)
+
+
+# --- the feed -----------------------------------------------------------------------------
+
+
+def test_r_iii_f_feed_shape(district):
+    account(district, district.north, "north.news", name="North News", since=date(2023, 1, 15))
+    account(district, district.north, "hidden", status=Status.SUSPENDED)
+    response = get(reverse("directory_feed"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"accounts": [{
+        "name": "North News", "platform": "Instagram", "handle": "north.news",
+        "url": "https://www.instagram.com/north.news/", "org_unit": "North High School",
+        "org_unit_slug": district.north.slug, "official_since": "2023-01-15",
+    }]}
+
+
+def test_r_iii_f_feed_is_cacheable_public_and_cors(district):
+    account(district, district.north, "north_ig")
+    response = get(reverse("directory_feed"))
+    assert response["Cache-Control"] == "public, max-age=300"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["ETag"].startswith('"') and response["ETag"].endswith('"')
+    assert "Set-Cookie" not in response
+    assert Client().post(reverse("directory_feed")).status_code == 405
+
+
+def test_r_iii_f_feed_etag_gives_304_until_the_list_changes(district):
+    row = account(district, district.north, "north_ig")
+    client = Client()
+    etag = client.get(reverse("directory_feed"))["ETag"]
+    again = client.get(reverse("directory_feed"), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == etag and again["Access-Control-Allow-Origin"] == "*"
+    assert again["Cache-Control"] == "public, max-age=300"
+    assert client.get(reverse("directory_feed"), HTTP_IF_NONE_MATCH=f'W/{etag}').status_code == 304
+    assert client.get(reverse("directory_feed"), HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+    row.status = Status.RETIRED
+    row.save()
+    changed = client.get(reverse("directory_feed"), HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag and changed.json() == {"accounts": []}
+    # A unit's rename changes what the feed says, so it changes the ETag too.
+    account(district, district.north, "north_two")
+    etag = client.get(reverse("directory_feed"))["ETag"]
+    district.north.name = "North Community High School"
+    district.north.save()
+    assert client.get(reverse("directory_feed"), HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_r_iii_f_feed_per_org_unit(district, program):
+    account(district, district.north, "north_ig")
+    account(district, program, "robo_ig")
+    account(district, district.south, "south_ig")
+    data = get(reverse("directory_feed"), org=district.north.slug).json()
+    assert sorted(item["handle"] for item in data["accounts"]) == ["north_ig", "robo_ig"]
+    assert {item["org_unit_slug"] for item in data["accounts"]} == {district.north.slug, program.slug}
+    everything = get(reverse("directory_feed")).json()
+    assert len(everything["accounts"]) == 3
+
+
+def test_r_iii_f_feed_unknown_org_is_a_json_404(district):
+    response = get(reverse("directory_feed"), org="no-such-unit")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "error" in response.json() and "no-such-unit" in response.json()["error"]
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_r_iii_f_feed_and_embed_are_not_taken_for_unit_slugs(district):
+    assert reverse("directory_feed") == "/directory/feed.json"
+    assert resolve("/directory/feed.json").url_name == "directory_feed"
+    OrgUnitFactory(code="EMBED", name="Embed", parent=district.district)  # slug "embed"
+    assert resolve("/directory/embed/").url_name == "directory_embed"
+    assert "Show official accounts on your website" in html_of(get("/directory/embed/"))
+
+
+# --- the embed kit ------------------------------------------------------------------------
+
+
+def test_r_iii_f_embed_page_asks_for_a_unit_first(district):
+    html = html_of(get(reverse("directory_embed")))
+    assert re.search(r'<label for="id_org"[^>]*>School or department', html)
+    assert "Choose a school or department" in html
+    assert "embed.js" not in html
+
+
+def test_r_iii_f_embed_snippet_uses_absolute_urls_and_no_inline_script(district):
+    account(district, district.north, "north.news", name="North <News>")
+    html = html_of(get(reverse("directory_embed"), org=district.north.slug))
+    snippet = re.search(r'<pre class="snippet"><code>(.*?)</code></pre>', html, re.S).group(1)
+    assert "&lt;div id=&quot;mps-social-accounts&quot;&gt;&lt;/div&gt;" in snippet
+    assert "http://testserver/static/js/embed.js" in snippet
+    assert "http://testserver/directory/feed.json" in snippet
+    assert f"data-org=&quot;{district.north.slug}&quot;" in snippet and "defer" in snippet
+    assert f"http://testserver/directory/feed.json?org={district.north.slug}" in html
+    # The no-JavaScript list, rendered now and shown escaped (the display name is escaped twice).
+    plain = re.findall(r'<pre class="snippet"><code>(.*?)</code></pre>', html, re.S)[1]
+    assert "https://www.instagram.com/north.news/" in plain and "North &amp;lt;News&amp;gt;" in plain
+    assert "&lt;script" not in plain
+    assert f"http://testserver/directory/{district.north.slug}/" in plain
+    # The preview loads the same file; our page has no inline script.
+    assert_no_inline_script_or_style(html)
+
+
+def test_r_iii_f_embed_unknown_unit_is_explained(district):
+    html = html_of(get(reverse("directory_embed"), org="no-such-unit"))
+    assert "Choose a school or department from the list." in html and "embed.js" not in html
+
+
+def test_r_iii_f_embed_script_is_served_and_builds_dom_safely(db):
+    response = Client().get("/static/js/embed.js")
+    assert response.status_code == 200
+    source = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+    assert "mps-social-accounts" in source and "data-org" in source and "feed.json" in source
+    assert "innerHTML" not in source and "eval(" not in source and "textContent" in source
+
+
+# --- is this account official? ------------------------------------------------------------
+
+
+@pytest.fixture
+def official(district):
+    return account(district, district.north, "north.news", name="North News", since=date(2023, 1, 15))
+
+
+@pytest.mark.parametrize("q", [
+    "https://www.instagram.com/north.news/",
+    "http://instagram.com/north.news",
+    "instagram.com/North.News?igshid=abc123",
+    "  https://m.instagram.com/north.news/  ",
+    "www.instagram.com/north.news/#top",
+])
+def test_r_iii_a_verify_recognises_an_official_account_by_url(official, q):
+    html = html_of(get(reverse("verify"), q=q))
+    assert "Yes: an official account of North High School" in html
+    assert '<time datetime="2023-01-15">January 15, 2023</time>' in html
+    assert '<a href="https://www.instagram.com/north.news/" rel="noopener">Open @north.news on Instagram</a>' in html
+    assert "We read this as <strong>@north.news</strong> on Instagram" in html
+
+
+@pytest.mark.parametrize("q", ["@north.news", "north.news", "@North.News"])
+def test_r_iii_a_verify_recognises_a_bare_handle(official, q):
+    html = html_of(get(reverse("verify"), q=q))
+    assert "Yes: an official account of North High School" in html and "on any platform" in html
+
+
+def test_r_iii_a_verify_a_bare_handle_on_several_platforms_lists_each(district):
+    account(district, district.north, "northhigh", name="North on Instagram")
+    account(district, district.south, "northhigh", on="x", status=Status.RETIRED, name="Old X",
+            changed=datetime(2024, 6, 30, 12, tzinfo=dt_timezone.utc))
+    account(district, district.north, "north.high", on="facebook", name="North on Facebook")  # key "northhigh"
+    html = html_of(get(reverse("verify"), q="@northhigh"))
+    assert html.count("Yes: an official account of North High School") == 2
+    assert "North on Facebook" in html and "North on Instagram" in html
+    assert "No longer official" in html and "until <time datetime=\"2024-06-30\">" in html
+    data = get(reverse("verify"), q="@northhigh", format="json").json()
+    assert data["status"] == "official"
+    assert [match["status"] for match in data["matches"]] == ["official", "official", "retired"]
+    assert data["matches"][2]["account"]["official_until"] == "2024-06-30"
+
+
+def test_r_iii_a_verify_json_for_an_official_account(official):
+    response = get(reverse("verify"), q="https://instagram.com/north.news", format="json")
+    assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
+    data = response.json()
+    assert data["query"] == "https://instagram.com/north.news"
+    assert data["status"] == "official"
+    assert data["account"] == {
+        "name": "North News", "platform": "Instagram", "handle": "north.news",
+        "url": "https://www.instagram.com/north.news/", "org_unit": "North High School",
+        "org_unit_slug": official.org_unit.slug, "official_since": "2023-01-15", "official_until": None,
+    }
+    assert data["protected_names"] == []
+
+
+def test_r_iii_a_verify_a_retired_account(district):
+    account(district, district.north, "old_north", status=Status.RETIRED, name="Old North",
+            changed=datetime(2024, 6, 30, 12, tzinfo=dt_timezone.utc))
+    html = html_of(get(reverse("verify"), q="https://www.instagram.com/old_north/"))
+    assert "No longer official" in html
+    assert "was an official account of North High School until" in html and "June 30, 2024" in html
+    assert "It no longer speaks for the district." in html
+    data = get(reverse("verify"), q="@old_north", format="json").json()
+    assert data["status"] == "retired" and data["account"]["official_until"] == "2024-06-30"
+    assert data["account"]["org_unit"] == "North High School"
+
+
+@pytest.mark.parametrize("status", [Status.PENDING_SETUP, Status.SUSPENDED])
+def test_r_iii_a_verify_pending_or_suspended_is_not_official(district, status):
+    """Decision: only an active account is official. The JSON says "unknown" and gives no
+    details; the page says "not currently an official account"."""
+    account(district, district.north, "north_paused", status=status)
+    html = html_of(get(reverse("verify"), q="@north_paused"))
+    assert "Not currently an official account" in html and "Yes: an official account" not in html
+    assert "North High School" not in html.split('id="answer"')[1]
+    data = get(reverse("verify"), q="instagram.com/north_paused", format="json").json()
+    assert data["status"] == "unknown" and data["account"] is None and data["matches"] == []
+
+
+def test_r_iii_a_verify_prefers_the_live_account_over_a_retired_one(district):
+    account(district, district.south, "same_name", status=Status.RETIRED,
+            changed=datetime(2023, 5, 1, tzinfo=dt_timezone.utc))
+    account(district, district.north, "same_name")
+    data = get(reverse("verify"), q="https://www.instagram.com/same_name", format="json").json()
+    assert data["status"] == "official" and data["account"]["org_unit"] == "North High School"
+    assert len(data["matches"]) == 1
+
+
+def test_r_iii_a_verify_an_unknown_account(official):
+    html = html_of(get(reverse("verify"), q="https://x.com/north_news"))
+    assert "Not an account we know" in html and "@north_news on X (Twitter)" in html
+    assert "It uses a protected name" not in html
+    data = get(reverse("verify"), q="https://x.com/north_news", format="json").json()
+    assert data == {"query": "https://x.com/north_news", "status": "unknown", "account": None, "matches": [],
+                    "protected_names": []}
+
+
+def test_r_iii_a_verify_invites_a_report_when_an_unknown_account_uses_a_protected_name(district):
+    ProtectedNameFactory(name="North Vikings", owner=district.north)
+    ProtectedNameFactory(name="Test District", owner=district.district)
+    q = "https://www.instagram.com/the_north_vikings_fans/"
+    html = html_of(get(reverse("verify"), q=q))
+    assert "Not an account we know" in html and "It uses a protected name" in html
+    assert "“North Vikings”, a name that belongs to North High School" in html
+    assert f'href="/report/?link={quote(q, safe="")}"' in html
+    data = get(reverse("verify"), q=q, format="json").json()
+    assert data["status"] == "unknown"
+    assert data["protected_names"] == [{"name": "North Vikings", "owner": "North High School"}]
+    # A bare handle folds the same way: case and punctuation don't hide a protected name.
+    html = html_of(get(reverse("verify"), q="@TestDistrict.Official"))
+    assert "“Test District”, a name that belongs to Test District" in html and "/report/?link=" in html
+
+
+def test_r_iii_a_verify_no_report_invitation_for_an_official_account_with_a_protected_name(district):
+    ProtectedNameFactory(name="North Vikings", owner=district.north)
+    account(district, district.north, "northvikings")
+    html = html_of(get(reverse("verify"), q="@northvikings"))
+    assert "Yes: an official account" in html and "It uses a protected name" not in html
+
+
+@pytest.mark.parametrize("q,message", [
+    ("", "Enter a profile address or an @handle to check."),
+    ("   ", "Enter a profile address or an @handle to check."),
+    ("hello world", "We could not read that as an account."),
+    ("javascript:alert(1)", "We could not read that as an account."),
+    ("https://example.com/someone", "We could not read that as an account."),
+    ("https://www.instagram.com/p/Cxyz123/", "A link to a single post or video does not name its account."),
+    ("@", "We could not read that as an account."),
+    ("x" * 2500, "too long for a profile address"),
+    ("\x01\x02", "We could not read that as an account."),
+    ("\x00", "Null characters are not allowed."),
+])
+def test_r_iii_a_verify_bad_input_is_explained_beside_the_field(db, q, message):
+    response = get(reverse("verify"), q=q)
+    html = html_of(response)
+    assert message in html
+    assert 'aria-invalid="true"' in html and 'id="id_q_error"' in html
+    assert "Answer" not in html
+    data = get(reverse("verify"), q=q, format="json")
+    assert data.status_code == 400 and message in data.json()["error"]
+
+
+def test_r_iii_a_verify_form_before_a_question(db):
+    html = html_of(get(reverse("verify")))
+    assert '<label for="id_q">Profile address or @handle' in html
+    assert 'aria-invalid' not in html and "Enter a profile address" not in html
+    assert get(reverse("verify"), format="json").status_code == 400
+
+
+def test_r_iii_a_verify_queries_do_not_depend_on_the_registry_size(district):
+    client = Client()
+    grown = [0]
+
+    def grow(count):
+        _bulk(district, count, start=grown[0])
+        grown[0] += count
+
+    assert_constant_queries(client, reverse("verify") + "?q=%40acct_00003", grow, small=10, large=300)
+
+
+# --- accessibility ------------------------------------------------------------------------
+
+
+class PageAudit(HTMLParser):
+    """Collects what the accessibility checks need from one page."""
+
+    def __init__(self):
+        super().__init__()
+        self.headings, self.labels, self.fields, self.ths = [], set(), [], []
+        self.inline_script, self.style_attrs, self.handlers = 0, [], []
+        self.links, self._link = [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag == "label" and attrs.get("for"):
+            self.labels.add(attrs["for"])
+        if tag in ("input", "select", "textarea") and attrs.get("type") not in ("hidden", "submit"):
+            self.fields.append(attrs.get("id"))
+        if tag == "th":
+            self.ths.append(attrs.get("scope"))
+        if tag == "script" and not attrs.get("src"):
+            self.inline_script += 1
+        if "style" in attrs:
+            self.style_attrs.append(tag)
+        self.handlers += [name for name in attrs if name.startswith("on")]
+        if tag == "a":
+            self._link = {"href": attrs.get("href"), "text": ""}
+            self.links.append(self._link)
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._link = None
+
+    def handle_data(self, data):
+        if self._link is not None:
+            self._link["text"] += data
+
+
+def audit(html) -> PageAudit:
+    parser = PageAudit()
+    parser.feed(html)
+    return parser
+
+
+def assert_no_inline_script_or_style(html):
+    page = audit(html)
+    assert page.inline_script == 0 and page.style_attrs == [] and page.handlers == []
+
+
+def test_r_iii_f_r_iii_a_public_pages_are_accessible(district, official):
+    ProtectedNameFactory(name="North Vikings", owner=district.north)
+    pages = [
+        reverse("directory"),
+        reverse("directory") + "?q=nothing-like-this",
+        reverse("directory") + "?school=bad",
+        reverse("directory_unit", args=[district.north.slug]),
+        reverse("directory_unit", args=[district.south.slug]),
+        reverse("directory_embed"),
+        reverse("directory_embed") + f"?org={district.north.slug}",
+        reverse("verify"),
+        reverse("verify") + "?q=",
+        reverse("verify") + "?q=%40north.news",
+        reverse("verify") + "?q=%40northvikings_fan",
+    ]
+    for url in pages:
+        page = audit(html_of(get(url)))
+        assert page.headings[0] == 1 and page.headings.count(1) == 1, url
+        for previous, current in zip(page.headings, page.headings[1:]):
+            assert current <= previous + 1, f"{url}: heading h{current} after h{previous}"
+        assert page.fields and all(field in page.labels for field in page.fields), url
+        assert all(scope in ("col", "row") for scope in page.ths), url
+        assert all(link["text"].strip() for link in page.links), url
+        assert page.inline_script == 0 and page.style_attrs == [] and page.handlers == [], url
+
+
+# --- the embed script in a real browser ---------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_r_iii_f_embed_script_renders_the_list_on_another_site(district, live_server, monkeypatch):
+    """A school's page on another origin includes embed.js: it fetches the feed across
+    origins (CORS) and renders a plain list of links, with no inline script anywhere."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    from pathlib import Path
+
+    from .test_browser_login import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"needs Debian's chromium at {CHROMIUM}")
+    account(district, district.north, "north.news", name="North <b>News</b>")
+    account(district, district.south, "south_news")
+    school_page = (
+        "<!DOCTYPE html><html><head><title>North High</title>"
+        "<meta http-equiv='Content-Security-Policy' content=\"script-src " + live_server.url + "\">"
+        "</head><body><h1>North High</h1>"
+        '<div id="mps-social-accounts"></div>'
+        f'<script src="{live_server.url}/static/js/embed.js" data-org="{district.north.slug}" defer></script>'
+        "</body></html>"
+    ).encode()
+
+    class SchoolSite(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(school_page)
+
+        def log_message(self, *args):
+            pass
+
+    school = HTTPServer(("127.0.0.1", 0), SchoolSite)  # another origin than the portal's "localhost"
+    threading.Thread(target=school.serve_forever, daemon=True).start()
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(10_000)
+            page.goto(f"http://127.0.0.1:{school.server_address[1]}/")
+            link = page.locator("#mps-social-accounts ul li a")
+            sync_api.expect(link).to_have_count(1)
+            sync_api.expect(link).to_have_text("North <b>News</b>")  # text, never markup
+            assert link.get_attribute("href") == "https://www.instagram.com/north.news/"
+            assert link.get_attribute("rel") == "noopener"
+            sync_api.expect(page.locator("#mps-social-accounts li")).to_contain_text("(Instagram, @north.news)")
+            assert page.locator("#mps-social-accounts b").count() == 0
+        finally:
+            browser.close()
+            school.shutdown()
