@@ -2,14 +2,10 @@
 
 from django import forms
 
+from mps_social.forms import PortalForm
 from people.models import User
 
 from .models import OfficialAccount, Platform
-
-
-class PortalForm(forms.Form):
-    error_css_class = "has-error"
-    required_css_class = "required"
 
 
 class StaffEmailField(forms.EmailField):

@@ -43,11 +43,11 @@ from django.utils import timezone
 from django.utils.http import parse_etags
 from django.views.decorators.http import require_safe
 
+from mps_social.forms import PortalForm
 from mps_social.access import permission_required
 from people.models import OrgUnit
 
 from . import selectors
-from .forms import PortalForm
 from .models import OfficialAccount, Platform, ProtectedName
 from .normalize import normalize
 

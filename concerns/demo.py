@@ -27,6 +27,13 @@ def _event(when, **kwargs):
     AuditEvent.objects.filter(pk=event.pk).update(at=when)
 
 
+def _routed(link):
+    """The report fields that say where a pasted link leads, as submitting would set them."""
+    match = match_link(link)
+    return dict(link=link, link_url=match.url, account=match.account, matched_name=match.protected_name,
+                org_unit=match.org_unit)
+
+
 def seed(stdout):
     people = {user.email: user for user in User.objects.filter(
         email__in=["designee@example.org", "teacher.washburn@example.org"])}
@@ -34,15 +41,10 @@ def seed(stdout):
     now = timezone.now()
     Kind, Status, Outcome = ConcernReport.Kind, ConcernReport.Status, ConcernReport.Outcome
 
-    link = "https://www.instagram.com/roosevelt.teddies.official/"
-    match = match_link(link)  # no official account: the protected name "Roosevelt Teddies" routes it to Roosevelt
+    # No official account: the protected name "Roosevelt Teddies" routes it to Roosevelt.
     report, created = ConcernReport.objects.get_or_create(reference=IMPERSONATION, defaults=dict(
         kind=Kind.IMPERSONATION,
-        link=link,
-        link_url=match.url,
-        account=match.account,
-        matched_name=match.protected_name,
-        org_unit=match.org_unit,
+        **_routed("https://www.instagram.com/roosevelt.teddies.official/"),
         description=(
             'An Instagram account called "Roosevelt Teddies Official" is posting photos from Friday\'s game and '
             "asking families to send money through Venmo for team jackets. It uses the school logo, but the "
@@ -81,15 +83,10 @@ def seed(stdout):
                before={"status": "in_review"}, after={"status": "resolved", "outcome": report.outcome},
                reason=report.resolution)
 
-    link = "https://x.com/MPSAthletics/status/1861234567890123456"
-    match = match_link(link)  # the official MPS Athletics account on X: routed to Athletics
+    # The official MPS Athletics account on X: routed to Athletics.
     report, created = ConcernReport.objects.get_or_create(reference=PRIVATE_DATA, defaults=dict(
         kind=Kind.PRIVATE_DATA,
-        link=link,
-        link_url=match.url,
-        account=match.account,
-        matched_name=match.protected_name,
-        org_unit=match.org_unit,
+        **_routed("https://x.com/MPSAthletics/status/1861234567890123456"),
         description=(
             "Last night's post about the volleyball section final shows the team's medical release clipboard on "
             "the bench. Zoomed in, two students' names, birth dates and allergy notes are readable. Could it be "

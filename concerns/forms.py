@@ -2,17 +2,14 @@
 
 from django import forms
 
+from mps_social.forms import PortalForm
+
 from . import selectors
 from .models import ConcernReport
 from .services import MAX_LINK, MAX_TEXT
 
 
-class _Form(forms.Form):
-    error_css_class = "has-error"
-    required_css_class = "required"
-
-
-class ReportForm(_Form):
+class ReportForm(PortalForm):
     kind = forms.ChoiceField(
         label="What are you reporting?",
         choices=ConcernReport.Kind.choices,
@@ -43,7 +40,7 @@ class ReportForm(_Form):
     )
 
 
-class QueueFilterForm(_Form):
+class QueueFilterForm(PortalForm):
     """The triage queue's filters. Unknown values fall back to the defaults."""
 
     STATUS_CHOICES = [
@@ -58,7 +55,7 @@ class QueueFilterForm(_Form):
     mine = forms.BooleanField(label="Assigned to me", required=False)
 
 
-class AssignForm(_Form):
+class AssignForm(PortalForm):
     assignee = forms.ModelChoiceField(
         label="Who handles it",
         queryset=None,
@@ -80,7 +77,7 @@ class AssignForm(_Form):
             field.initial = user.pk if report.assignee_id in (None, user.pk) else report.assignee_id
 
 
-class NoteForm(_Form):
+class NoteForm(PortalForm):
     body = forms.CharField(
         label="Note",
         max_length=MAX_TEXT,
@@ -90,7 +87,7 @@ class NoteForm(_Form):
     )
 
 
-class ResolveForm(_Form):
+class ResolveForm(PortalForm):
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=[("", "Choose…"), *ConcernReport.Outcome.choices],

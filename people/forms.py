@@ -3,11 +3,13 @@
 from django import forms
 from django.utils import timezone
 
+from mps_social.forms import PortalForm
+
 from . import selectors
 from .models import Power
 
 
-class DelegationForm(forms.Form):
+class DelegationForm(PortalForm):
     grantee = forms.ModelChoiceField(
         label="Designee",
         queryset=selectors.eligible_designees(),
@@ -27,17 +29,11 @@ class DelegationForm(forms.Form):
     ends_on = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    error_css_class = "has-error"
-    required_css_class = "required"
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["starts_on"].initial = timezone.localdate()
         self.fields["grantee"].label_from_instance = lambda user: f"{user.full_name} ({user.email})"
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(PortalForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Recorded in the audit trail.")
-
-    error_css_class = "has-error"
-    required_css_class = "required"
