@@ -43,8 +43,8 @@ from django.utils import timezone
 from django.utils.http import parse_etags
 from django.views.decorators.http import require_safe
 
-from mps_social.forms import PortalForm
 from mps_social.access import permission_required
+from mps_social.forms import PortalForm
 from people.models import OrgUnit
 
 from . import selectors
