@@ -607,7 +607,7 @@ def test_r_iii_f_embed_script_renders_the_list_on_another_site(district, live_se
     from http.server import BaseHTTPRequestHandler, HTTPServer
     from pathlib import Path
 
-    from .test_browser_login import CHROMIUM, CHROMIUM_ARGS
+    from .browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
     if not Path(CHROMIUM).exists():
         pytest.skip(f"needs Debian's chromium at {CHROMIUM}")
