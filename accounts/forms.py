@@ -3,23 +3,9 @@
 from django import forms
 
 from mps_social.forms import PortalForm
-from people.models import User
+from people.forms import StaffEmailField
 
 from .models import OfficialAccount, Platform
-
-
-class StaffEmailField(forms.EmailField):
-    """A colleague named by their district email: a select of every employee would not
-    scale to a district of 150,000 staff."""
-
-    def clean(self, value):
-        email = super().clean(value)
-        if not email:
-            return None
-        person = User.objects.filter(email__iexact=email, is_active=True).first()
-        if person is None:
-            raise forms.ValidationError("Nobody on the staff roster has that email address.")
-        return person
 
 
 class RegistryFilterForm(PortalForm):

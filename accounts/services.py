@@ -17,7 +17,7 @@ from notifications.services import notify
 from people.models import OrgUnit, User
 
 from .models import AnnualReview, Designation, OfficialAccount, Platform
-from .normalize import normalize
+from .rules import read_handle
 
 Status = OfficialAccount.Status
 Role = Designation.Role
@@ -104,11 +104,9 @@ def establish_account(
         raise RegistryError("You cannot establish accounts for this unit.")
     if not display_name.strip():
         raise RegistryError("Give the account's display name.", field="display_name")
-    found = normalize(handle, platform=platform)
-    if found is None:
-        raise RegistryError(f"That is not a {platform.name} handle or profile address.", field="handle")
-    if OfficialAccount.objects.live().filter(platform=platform, handle_key=found.key).exists():
-        raise RegistryError(f"@{found.handle} is already registered on {platform.name}.", field="handle")
+    found, problem = read_handle(platform, handle)
+    if found is None or problem:
+        raise RegistryError(problem or "Give the account's handle or profile address.", field="handle")
     check_site_manager(site_manager)
     if backup is not None:
         check_site_manager(backup, field="backup")

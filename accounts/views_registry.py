@@ -95,7 +95,7 @@ def _act(request, pk, perm, form_class, action, success):
         try:
             action(account, form.cleaned_data)
         except services.RegistryError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_refusal(error)
         else:
             messages.success(request, success)
             return redirect(account)

@@ -3,8 +3,10 @@
 from django.db.models import Count, Q, QuerySet
 
 from audits.models import AuditEvent
+from audits.selectors import events_for
 from people import roles
-from people.models import Delegation, OrgUnit, Power, User
+from people.models import OrgUnit, Power, User
+from people.selectors import power_holders
 
 from .models import ConcernNote, ConcernReport
 
@@ -36,35 +38,13 @@ def status_counts(queryset: QuerySet[ConcernReport]) -> dict[str, int]:
     return counts
 
 
-def _ancestor_paths(org_unit: OrgUnit) -> list[str]:
-    """"/1/4/17/" → ["/1/", "/1/4/", "/1/4/17/"]: the scopes that contain the unit."""
-    ids = [part for part in org_unit.path.strip("/").split("/") if part]
-    return ["/" + "/".join(ids[: depth + 1]) + "/" for depth in range(len(ids))]
-
-
 def triagers_for(org_unit: OrgUnit | None) -> QuerySet[User]:
-    """Who holds the triage power over ``org_unit`` today: the superintendent and every
-    designee whose delegation in force with that power covers it. Mirrors
-    ``roles.powers_over`` for many people at once (one query)."""
-    who = Q(is_superintendent=True)
-    if org_unit is not None:
-        delegations = (
-            Delegation.objects.in_force()
-            .with_power(Power.TRIAGE_CONCERNS)
-            .filter(scope__path__in=_ancestor_paths(org_unit))
-        )
-        who |= Q(pk__in=delegations.values("grantee_id"))
-    return User.objects.filter(who, is_active=True).order_by("full_name", "pk")
+    """Who may triage a report routed to ``org_unit``: they are told when it arrives."""
+    return power_holders(org_unit, Power.TRIAGE_CONCERNS)
 
 
 def notes_for(report: ConcernReport) -> QuerySet[ConcernNote]:
     return report.notes.select_related("author")
-
-
-def events_for(report: ConcernReport) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(
-        target_type=ConcernReport._meta.label_lower, target_id=str(report.pk)
-    ).select_related("actor").order_by("at", "pk")
 
 
 def _describe(event: AuditEvent, names: dict[str, str]) -> str:

@@ -10,7 +10,6 @@ portal; the reporter, at the end, hears that the report was reviewed and closed,
 outcome (a referral to HR is a personnel matter).
 """
 
-import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -22,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import OfficialAccount, ProtectedName
 from accounts.normalize import normalize
+from accounts.rules import protected_names_in
 from audits.services import record
 from mps_social.permissions import has_perm
 from notifications.services import enqueue, notify, render
@@ -74,10 +74,6 @@ class Match:
     url: str  # the canonical profile address the link reads as, "" when none
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
 def _official_account(link: str):
     """The official account ``link`` names (accounts.normalize, R-III-A), live ones first."""
     found = normalize(link)
@@ -96,16 +92,9 @@ def _official_account(link: str):
 
 def _protected_name_in(link: str) -> ProtectedName | None:
     """The protected name (§III.A) written into ``link`` however it is spelled
-    ("roosevelt.teddies", "RooseveltTeddies_", "roosevelt-teddies"): the longest one,
-    and of equals the one whose owner sits deepest in the tree."""
-    text = _compact(unquote(link))
-    if not text:
-        return None
-    hits = [name for name in ProtectedName.objects.select_related("owner") if (key := _compact(name.name))
-            and key in text]
-    if not hits:
-        return None
-    return max(hits, key=lambda name: (len(_compact(name.name)), len(name.owner.path), -name.pk))
+    ("roosevelt.teddies", "RooseveltTeddies_", "roosevelt-teddies", "RooseveltHS")."""
+    matches = protected_names_in(unquote(link))
+    return matches[0].name if matches else None
 
 
 def match_link(link: str) -> Match:

@@ -73,7 +73,7 @@ def report(request):
                     reporter=request.user if request.user.is_authenticated else None,
                 )
             except services.ConcernError as error:
-                form.add_error(error.field, error.message)
+                form.add_refusal(error)
             else:
                 # The reference is the reporter's only handle on the report: kept in their
                 # session for the next page (a reload still shows it), never in the URL.
@@ -153,7 +153,7 @@ def assign(request, reference):
         try:
             report = services.assign(actor=request.user, report=report, assignee=form.cleaned_data["assignee"])
         except services.ConcernError as error:
-            form.add_error(error.field, error.message)
+            form.add_refusal(error)
         else:
             who = "you" if report.assignee_id == request.user.pk else report.assignee.full_name
             messages.success(request, f"{report.reference} is now assigned to {who}.")
@@ -170,7 +170,7 @@ def add_note(request, reference):
         try:
             services.add_note(actor=request.user, report=report, body=form.cleaned_data["body"])
         except services.ConcernError as error:
-            form.add_error(error.field, error.message)
+            form.add_refusal(error)
         else:
             messages.success(request, "Your note is added.")
             return redirect(report)
@@ -189,7 +189,7 @@ def resolve(request, reference):
                 actor=request.user, report=report, outcome=data["outcome"], resolution=data["resolution"]
             )
         except services.ConcernError as error:
-            form.add_error(error.field, error.message)
+            form.add_refusal(error)
         else:
             messages.success(request, f"{report.reference} is resolved: {report.get_outcome_display().lower()}.")
             return redirect(report)

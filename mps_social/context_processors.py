@@ -21,8 +21,13 @@ def portal(request):
     if user is not None and user.is_authenticated:
         for label, url_name, perm in NAVIGATION:
             if has_perm(user, perm):
-                url = reverse(url_name)
-                items.append({"label": label, "url": url, "current": request.path == url})
+                items.append({"label": label, "url": reverse(url_name), "current": False})
+    # The current section is the item whose address is the longest prefix of this page's
+    # (a report's page is under Concerns); Home ("/") only on the home page itself.
+    path = request.path
+    matches = [item for item in items if path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["current"] = True
     return {
         "portal_name": settings.PORTAL_NAME,
         "district_name": settings.DISTRICT_NAME,

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "audits",
     "notifications",
     "concerns",
+    "approvals",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/email/", people_views.email_from_roster, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("people/", include("people.urls")),
+    path("applications/", include("approvals.urls")),
     path("registry/", include("accounts.urls_registry")),
     path("", include("accounts.urls")),
     path("", include("concerns.urls")),

@@ -6,7 +6,7 @@ from django.utils import timezone
 from mps_social.forms import PortalForm
 
 from . import selectors
-from .models import Power
+from .models import Power, User
 
 
 class DelegationForm(PortalForm):
@@ -37,3 +37,17 @@ class DelegationForm(PortalForm):
 
 class RevokeForm(PortalForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Recorded in the audit trail.")
+
+
+class StaffEmailField(forms.EmailField):
+    """A colleague named by their district email: a select of every employee would not
+    scale to a district of 150,000 staff."""
+
+    def clean(self, value):
+        email = super().clean(value)
+        if not email:
+            return None
+        person = User.objects.filter(email__iexact=email, is_active=True).first()
+        if person is None:
+            raise forms.ValidationError("Nobody on the staff roster has that email address.")
+        return person

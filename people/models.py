@@ -82,6 +82,11 @@ class OrgUnit(models.Model):
         """True when ``other`` is this unit or lies anywhere below it."""
         return other.path.startswith(self.path)
 
+    def ancestor_paths(self) -> list[str]:
+        """"/1/4/17/" → ["/1/", "/1/4/", "/1/4/17/"]: the scopes that contain this unit."""
+        ids = [part for part in self.path.strip("/").split("/") if part]
+        return ["/" + "/".join(ids[: depth + 1]) + "/" for depth in range(len(ids))]
+
     def ancestors(self):
         ids = [int(part) for part in self.path.strip("/").split("/") if part]
         return OrgUnit.objects.filter(pk__in=ids).order_by("path")

@@ -33,7 +33,7 @@ def grant_delegation(request):
                 reason=data["reason"],
             )
         except services.PeopleError as error:
-            form.add_error(error.field, error.message)
+            form.add_refusal(error)
         else:
             messages.success(request, f"{delegation.grantee} is now your designee for {delegation.scope}.")
             return redirect("people:delegations")

@@ -17,6 +17,7 @@ from people.models import Delegation
 
 from .conftest import PERSONAS
 from .matrix import SIGNED_IN, Row, only, public, signed_out_only, staff
+from .matrix_approvals import APPROVAL_ROWS
 from .matrix_concerns import CONCERN_ROWS
 from .matrix_registry import REGISTRY_ROWS
 
@@ -66,7 +67,7 @@ CORE_ROWS = {
 }
 
 # Each area of the portal keeps its rows in its own module (tests/matrix_*.py).
-MATRIX = {**CORE_ROWS, **REGISTRY_ROWS, **CONCERN_ROWS}
+MATRIX = {**CORE_ROWS, **REGISTRY_ROWS, **CONCERN_ROWS, **APPROVAL_ROWS}
 
 # Django admin: the admin site itself admits only staff. Anonymous visitors and staff
 # members without admin access are sent to the admin's sign-in page; the administrator

@@ -458,6 +458,15 @@ def test_navigation_shows_concerns_to_triagers_only(district, client_for):
     assert 'href="/concerns/"' not in client_for("teacher").get("/").content.decode()
 
 
+def test_navigation_marks_the_section_of_a_report_current(district, client_for):
+    report = report_in(district.north)
+    html = client_for("designee").get(report.get_absolute_url()).content.decode()
+    nav = html.split('aria-label="Main"')[1].split("</nav>")[0]
+    assert re.findall(r'<a href="([^"]*)" aria-current="page">', nav) == ["/concerns/"]  # not Home ("/")
+    home = client_for("designee").get("/").content.decode().split('aria-label="Main"')[1].split("</nav>")[0]
+    assert re.findall(r'<a href="([^"]*)" aria-current="page">', home) == ["/"]
+
+
 # --- notifications and audit -------------------------------------------------------------
 
 

@@ -1,0 +1,117 @@
+"""The rules of Policy 4038 §III an account must meet, however it is proposed.
+
+An application (``approvals``) and a direct establishment by the superintendent's office
+(R-III-B) ask the same questions, and a concern report asks one of them too, so the
+answers live here once. Each rule returns what is wrong in words fit to show beside the
+field, naming its clause, or nothing; callers decide whether a finding blocks (an age
+limit always does) or needs an explicit override (a protected name).
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from people.models import OrgUnit
+
+from .models import OfficialAccount, Platform, ProtectedName
+from .normalize import Normalized, normalize
+
+# Words people shorten when they write a name into a handle ("RooseveltHS", "Anwatin MS",
+# "St. Paul"). Each long form also matches written as any of its short forms.
+ABBREVIATIONS = {
+    "high school": ("hs", "high"),
+    "middle school": ("ms", "middle"),
+    "elementary school": ("es", "elementary", "elem"),
+    "community school": ("cs", "community"),
+    "public schools": ("ps", "publicschool", "schools"),
+    "department": ("dept",),
+    "athletics": ("athletic", "sports"),
+    "saint": ("st",),
+    "mount": ("mt",),
+    "and": ("", "n"),
+}
+# A folded name shorter than this would match inside too many innocent handles.
+MIN_KEY = 3
+
+
+def fold(text: str) -> str:
+    """Lower case, accents and everything but letters and digits dropped:
+    "Roosevelt  High-School!" → "roosevelthighschool"."""
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]", "", text.replace("&", "and"))
+
+
+@lru_cache(maxsize=4096)
+def name_keys(name: str) -> frozenset[str]:
+    """Every folded spelling of a protected name, with its common abbreviations:
+    "Roosevelt High School" → {"roosevelthighschool", "roosevelths", "roosevelthigh"}."""
+    words = " ".join(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", name).lower().replace("&", " and ")))
+    spellings = {words}
+    for long, shorts in ABBREVIATIONS.items():
+        pattern = re.compile(rf"\b{long}\b")
+        spellings |= {pattern.sub(short, spelling) for spelling in spellings for short in shorts}
+    return frozenset(key for spelling in spellings if len(key := fold(spelling)) >= MIN_KEY)
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    name: ProtectedName
+    text: str  # which of the texts it was found in
+
+    @property
+    def owner(self) -> OrgUnit:
+        return self.name.owner
+
+    def allowed_for(self, org_unit: OrgUnit | None) -> bool:
+        """A name may be used by its owner and by every unit inside it (a school's teams
+        and clubs carry the school's name)."""
+        return org_unit is not None and org_unit.path.startswith(self.owner.path)
+
+    def describe(self) -> str:
+        return f"“{self.name.name}” belongs to {self.owner.name}"
+
+
+def protected_names_in(*texts: str) -> list[NameMatch]:
+    """The protected names (§III.A) written into any of ``texts``, however spelled: the
+    longest first, and of equals the one whose owner sits deepest in the tree. One query."""
+    folded = [(text, fold(text)) for text in texts if text and fold(text)]
+    if not folded:
+        return []
+    found = {}
+    for name in ProtectedName.objects.select_related("owner"):
+        for text, key in folded:
+            if any(spelling in key for spelling in name_keys(name.name)):
+                found.setdefault(name.pk, NameMatch(name, text))
+                break
+    return sorted(found.values(), key=lambda m: (-len(fold(m.name.name)), -len(m.owner.path), m.name.pk))
+
+
+def name_conflicts(org_unit: OrgUnit | None, *texts: str) -> list[NameMatch]:
+    """R-III-A: protected names in ``texts`` that belong to a unit other than
+    ``org_unit`` or one above it. Using one needs the decider's override and reason."""
+    return [match for match in protected_names_in(*texts) if not match.allowed_for(org_unit)]
+
+
+def audience_age_problem(platform: Platform | None, youngest_age: int | None) -> str:
+    """R-III-H (COPPA): an audience with children younger than the platform admits."""
+    if platform is None or youngest_age is None or youngest_age >= platform.minimum_age:
+        return ""
+    return (
+        f"{platform.name} admits users from age {platform.minimum_age}; an audience with children of "
+        f"{youngest_age} cannot be served there (Policy 4038 §III.H, COPPA). Choose a district-approved "
+        "platform or an older audience."
+    )
+
+
+def read_handle(platform: Platform | None, text: str) -> tuple[Normalized | None, str]:
+    """The handle or profile address ``text`` read for ``platform``, or why it cannot be:
+    not an address of that platform, or already a live official account (R-III-A)."""
+    if platform is None or not (text or "").strip():
+        return None, ""
+    found = normalize(text, platform=platform)
+    if found is None:
+        return None, f"That is not a {platform.name} handle or profile address."
+    if OfficialAccount.objects.live().filter(platform=platform, handle_key=found.key).exists():
+        return found, f"@{found.handle} is already registered on {platform.name} as an official account."
+    return found, ""
