@@ -52,3 +52,29 @@ class ReviewForm(PortalForm):
                                                 widget=forms.RadioSelect, coerce=lambda v: v == "yes")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
                             help_text="Required for any answer that is not yes: what is being done about it.")
+
+
+class EstablishForm(PortalForm):
+    """R-III-B: the superintendent's office establishes an account without an application."""
+
+    org_unit = forms.ModelChoiceField(queryset=None, label="Speaks for",
+                                      empty_label="Choose a school, department or program")
+    platform = forms.ModelChoiceField(queryset=Platform.objects.filter(is_active=True), empty_label="Choose a platform")
+    handle = forms.CharField(label="Handle or profile address", max_length=300,
+                             help_text="E.g. @mps_news or https://www.instagram.com/mps_news/.")
+    display_name = forms.CharField(max_length=150)
+    site_manager = StaffEmailField(label="Site manager's email",
+                                   help_text="An active district employee (Policy 4038 §III.E).")
+    backup = StaffEmailField(label="Backup's email", required=False, help_text="Optional.")
+    audience_min_age = forms.IntegerField(
+        label="Age of the youngest in its audience", required=False, min_value=0, max_value=99,
+        help_text="Leave empty for a general audience. Below the platform's minimum age is refused (§III.H).")
+    reason = forms.CharField(label="Why directly", widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Recorded: the account is marked as established by the superintendent's office.")
+    name_override_reason = forms.CharField(
+        label="Why this unit may use another unit's protected name", widget=forms.Textarea(attrs={"rows": 2}),
+        required=False, help_text="Only when the handle or name uses one (Policy 4038 §III.A).")
+
+    def __init__(self, *args, org_units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = org_units

@@ -3,7 +3,7 @@
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from people import roles
-from people.models import OrgUnit
+from people.models import OrgUnit, Power
 
 from .models import Designation, OfficialAccount
 
@@ -57,3 +57,15 @@ def directory_accounts(org_unit: OrgUnit | None = None) -> QuerySet[OfficialAcco
     if org_unit is not None:
         queryset = queryset.filter(org_unit__path__startswith=org_unit.path)
     return queryset.order_by("org_unit__path", "platform__name", "display_name")
+
+
+def units_to_establish_for(user) -> QuerySet[OrgUnit]:
+    """The org units ``user`` may establish accounts for directly (R-III-B): all of them
+    for the superintendent; the subtrees of delegations carrying that power."""
+    if roles.is_superintendent(user):
+        return OrgUnit.objects.order_by("path")
+    scope = Q()
+    for grant in roles.grants(user):
+        if Power.ESTABLISH_ACCOUNTS in grant.powers:
+            scope |= Q(path__startswith=grant.scope_path)
+    return OrgUnit.objects.filter(scope).order_by("path") if scope else OrgUnit.objects.none()

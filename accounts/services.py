@@ -17,7 +17,7 @@ from notifications.services import notify
 from people.models import OrgUnit, User
 
 from .models import AnnualReview, Designation, OfficialAccount, Platform
-from .rules import read_handle
+from .rules import audience_age_problem, name_conflicts, read_handle
 
 Status = OfficialAccount.Status
 Role = Designation.Role
@@ -95,18 +95,31 @@ def establish_account(
     backup: User | None = None,
     audience_min_age: int | None = None,
     platform_account_id: str = "",
+    name_override_reason: str = "",
 ) -> OfficialAccount:
     """Put an approved account in the registry, pending setup until its credentials are
     escrowed. R-III-B: with ``origin=DIRECT`` the superintendent, or a designee holding the
-    power to establish accounts over ``org_unit``, establishes it without an application;
-    the approvals flow calls it with ``origin=APPLICATION`` after its own decision checks."""
-    if origin == OfficialAccount.Origin.DIRECT and not has_perm(actor, "accounts.establish_directly", org_unit):
-        raise RegistryError("You cannot establish accounts for this unit.")
+    power to establish accounts over ``org_unit``, establishes it without an application,
+    saying why; the approvals flow calls it with ``origin=APPLICATION`` after its decision.
+    Either way the rules of §III hold here too: the platform's age limit (R-III-H), a
+    protected name of another unit only with a reason (R-III-A), one live handle per
+    platform, an employee as site manager (R-III-E)."""
+    direct = origin == OfficialAccount.Origin.DIRECT
+    if direct and not has_perm(actor, "accounts.establish_directly", org_unit):
+        raise RegistryError("You cannot establish accounts for this unit.", field="org_unit")
+    if direct and not reason.strip():
+        raise RegistryError("Say why the account is established directly (Policy 4038 §III.B).", field="reason")
     if not display_name.strip():
         raise RegistryError("Give the account's display name.", field="display_name")
     found, problem = read_handle(platform, handle)
     if found is None or problem:
         raise RegistryError(problem or "Give the account's handle or profile address.", field="handle")
+    if problem := audience_age_problem(platform, audience_min_age):
+        raise RegistryError(problem, field="audience_min_age")
+    conflicts = name_conflicts(org_unit, found.handle, display_name)
+    if conflicts and not name_override_reason.strip():
+        raise RegistryError("; ".join(match.describe() for match in conflicts)
+                            + ". Say why this unit may use it (Policy 4038 §III.A).", field="name_override_reason")
     check_site_manager(site_manager)
     if backup is not None:
         check_site_manager(backup, field="backup")
@@ -139,9 +152,9 @@ def establish_account(
         verb="account.established",
         target=account,
         after={"status": account.status, "origin": origin, "handle": account.handle, "platform": platform.slug,
-               "site_manager": site_manager.email},
+               "site_manager": site_manager.email, "name_override": [match.name.name for match in conflicts]},
         org_unit=org_unit,
-        reason=reason,
+        reason="\n".join(text for text in (reason, name_override_reason if conflicts else "") if text.strip()),
     )
     notify(recipient=site_manager, template="account_established", context={"account": account})
     return account

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.registry, name="registry"),
     path("export.csv", views.export, name="export"),
     path("mine/", views.mine, name="mine"),
+    path("establish/", views.establish, name="establish"),
     path("<int:pk>/", views.account, name="account"),
     path("<int:pk>/status/", views.change_status, name="change_status"),
     path("<int:pk>/handover/", views.hand_over, name="hand_over"),

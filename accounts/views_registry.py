@@ -13,7 +13,8 @@ from mps_social.exports import csv_response
 from mps_social.permissions import has_perm
 
 from . import selectors, services
-from .forms import BackupForm, HandOverForm, RegistryFilterForm, ReviewForm, StatusForm
+from .forms import BackupForm, EstablishForm, HandOverForm, RegistryFilterForm, ReviewForm, StatusForm
+from .models import OfficialAccount
 
 
 def _filtered(request):
@@ -39,7 +40,28 @@ def registry(request):
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "accounts/registry.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "accounts/registry.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+        "can_establish": has_perm(request.user, "accounts.establish_directly"),
+    })
+
+
+@permission_required("accounts.establish_directly")
+def establish(request):
+    """R-III-B: the superintendent's office establishes an account without an application,
+    under the same rules, recorded as a direct establishment."""
+    form = EstablishForm(request.POST or None, org_units=selectors.units_to_establish_for(request.user))
+    if form.is_bound and form.is_valid():
+        try:
+            account = services.establish_account(actor=request.user, origin=OfficialAccount.Origin.DIRECT,
+                                                 **form.cleaned_data)
+        except services.RegistryError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(request, f"{account.display_name} is established, pending setup until its site manager "
+                                      "escrows its credentials.")
+            return redirect(account)
+    return render(request, "accounts/establish.html", {"form": form})
 
 
 @permission_required("accounts.export_registry")

@@ -370,6 +370,7 @@ def approve(
             origin=OfficialAccount.Origin.APPLICATION,
             reason=f"Application {application.pk} approved.",
             audience_min_age=application.youngest_audience_age,
+            name_override_reason=name_override_reason,
         )
     except RegistryError as error:
         raise ApplicationError(error.message) from None

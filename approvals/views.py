@@ -100,7 +100,7 @@ def edit(request, pk):
     return _form_page(request, application, ApplicationForm(user=request.user, application=application))
 
 
-def _detail(request, application, *, review_form=None, withdraw_form=None, comment_form=None, status=200):
+def _detail(request, application, *, review_form=None, withdraw_form=None, comment_form=None):
     user = request.user
     can_endorse = has_perm(user, "approvals.endorse_application", application)
     can_decide = has_perm(user, "approvals.decide_application", application)
@@ -108,6 +108,12 @@ def _detail(request, application, *, review_form=None, withdraw_form=None, comme
     if review_form is None and (can_endorse or can_decide):
         review_form = ReviewForm(application=application, as_decider=can_decide, name_matches=name_matches)
     bound = [form for form in (review_form, withdraw_form, comment_form) if form is not None and form.is_bound]
+    if user.pk == application.endorser_id and has_perm(user, "approvals.view_endorsements"):
+        back = ("approvals:endorsements", "Awaiting my endorsement")
+    elif user.pk != application.applicant_id and has_perm(user, "approvals.view_decisions"):
+        back = ("approvals:decisions", "Awaiting my decision")
+    else:
+        back = ("approvals:mine", "My applications")
     return render(request, "approvals/detail.html", {
         "application": application,
         "timeline": selectors.timeline(application),
@@ -121,7 +127,8 @@ def _detail(request, application, *, review_form=None, withdraw_form=None, comme
         "withdraw_form": withdraw_form or WithdrawForm(),
         "comment_form": comment_form or CommentForm(),
         "problems": [message for form in bound for message in form.non_field_errors()],
-    }, status=status)
+        "back": back,
+    })
 
 
 @permission_required("approvals.apply")

@@ -385,3 +385,48 @@ class TestDeciding:
             "Sent the application", "Asked for changes", "comment", "Sent the application again"]
         assert entries[-1]["changes"] == [{"field": "Moderation plan", "before": "Comments reviewed daily by the "
                                            "site manager.", "after": "Hourly."}]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_deciders_at_once_make_exactly_one_decision(district):
+    """R-V-B: the designee approves while the superintendent rejects, at the same moment,
+    each in their own connection. The row lock makes one wait for the other: exactly one
+    decision, one account at most, and the other is told who decided."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks (CI runs it); on SQLite, writers queue for the database's one write "
+                    "lock, and test_a_late_decider_is_told_who_decided covers the same guard")
+    application = in_state(district, Status.ENDORSED)
+    start = threading.Barrier(2)
+    results = []
+
+    def decide(call):
+        try:
+            start.wait()
+            results.append(call())
+        except services.ApplicationError as error:
+            results.append(error)
+        finally:
+            connection.close()  # this thread's own connection
+
+    calls = [
+        lambda: services.approve(actor=User.objects.get(pk=district.designee.pk), application=application),
+        lambda: services.reject(actor=User.objects.get(pk=district.superintendent.pk), application=application,
+                                reason="Not now."),
+    ]
+    threads = [threading.Thread(target=decide, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    decided = [result for result in results if isinstance(result, Application)]
+    refused = [result for result in results if isinstance(result, services.ApplicationError)]
+    assert len(decided) == 1 and len(refused) == 1, results
+    assert "already" in refused[0].message
+    application.refresh_from_db()
+    assert application.status == decided[0].status
+    assert len([verb for verb in events(application) if verb in ("application.approved", "application.rejected")]) == 1
+    assert OfficialAccount.objects.count() == (1 if application.status == Status.APPROVED else 0)

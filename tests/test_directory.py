@@ -6,7 +6,6 @@ embedding. R-III-A (Policy 4038 §III.A): anyone can check whether an account is
 
 import re
 from datetime import date, datetime, timezone as dt_timezone
-from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
@@ -18,6 +17,7 @@ from accounts.models import OfficialAccount, Platform
 from accounts.normalize import normalize
 from people.models import OrgUnit
 
+from .a11y import assert_accessible, assert_no_inline_script_or_style, audit
 from .factories import OrgUnitFactory, ProtectedNameFactory
 from .queries import assert_constant_queries, queries_for
 
@@ -521,54 +521,6 @@ def test_r_iii_a_verify_queries_do_not_depend_on_the_registry_size(district):
 # --- accessibility ------------------------------------------------------------------------
 
 
-class PageAudit(HTMLParser):
-    """Collects what the accessibility checks need from one page."""
-
-    def __init__(self):
-        super().__init__()
-        self.headings, self.labels, self.fields, self.ths = [], set(), [], []
-        self.inline_script, self.style_attrs, self.handlers = 0, [], []
-        self.links, self._link = [], None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if re.fullmatch(r"h[1-6]", tag):
-            self.headings.append(int(tag[1]))
-        if tag == "label" and attrs.get("for"):
-            self.labels.add(attrs["for"])
-        if tag in ("input", "select", "textarea") and attrs.get("type") not in ("hidden", "submit"):
-            self.fields.append(attrs.get("id"))
-        if tag == "th":
-            self.ths.append(attrs.get("scope"))
-        if tag == "script" and not attrs.get("src"):
-            self.inline_script += 1
-        if "style" in attrs:
-            self.style_attrs.append(tag)
-        self.handlers += [name for name in attrs if name.startswith("on")]
-        if tag == "a":
-            self._link = {"href": attrs.get("href"), "text": ""}
-            self.links.append(self._link)
-
-    def handle_endtag(self, tag):
-        if tag == "a":
-            self._link = None
-
-    def handle_data(self, data):
-        if self._link is not None:
-            self._link["text"] += data
-
-
-def audit(html) -> PageAudit:
-    parser = PageAudit()
-    parser.feed(html)
-    return parser
-
-
-def assert_no_inline_script_or_style(html):
-    page = audit(html)
-    assert page.inline_script == 0 and page.style_attrs == [] and page.handlers == []
-
-
 def test_r_iii_f_r_iii_a_public_pages_are_accessible(district, official):
     ProtectedNameFactory(name="North Vikings", owner=district.north)
     pages = [
@@ -585,14 +537,7 @@ def test_r_iii_f_r_iii_a_public_pages_are_accessible(district, official):
         reverse("verify") + "?q=%40northvikings_fan",
     ]
     for url in pages:
-        page = audit(html_of(get(url)))
-        assert page.headings[0] == 1 and page.headings.count(1) == 1, url
-        for previous, current in zip(page.headings, page.headings[1:]):
-            assert current <= previous + 1, f"{url}: heading h{current} after h{previous}"
-        assert page.fields and all(field in page.labels for field in page.fields), url
-        assert all(scope in ("col", "row") for scope in page.ths), url
-        assert all(link["text"].strip() for link in page.links), url
-        assert page.inline_script == 0 and page.style_attrs == [] and page.handlers == [], url
+        assert audit(assert_accessible(html_of(get(url)), url)).fields, url
 
 
 # --- the embed script in a real browser ---------------------------------------------------

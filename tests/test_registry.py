@@ -291,3 +291,55 @@ class TestPages:
                 establish(district, f"mine{n}", display_name=f"Mine {n}")
 
         assert_constant_queries(client_for("teacher"), reverse("accounts:mine"), grow, 3, 30)
+
+
+class TestDirectEstablishmentPage:
+    """R-III-B: the superintendent's office establishes an account from the registry,
+    under the same rules as an approved application."""
+
+    def post(self, client, district, **overrides):
+        data = {"org_unit": district.north.pk, "platform": Platform.objects.get(slug="instagram").pk,
+                "handle": "https://www.instagram.com/North_Bands/", "display_name": "North Bands",
+                "site_manager": district.teacher.email, "reason": "The band program's account, moved under the school.",
+                **overrides}
+        return client.post(reverse("accounts:establish"), data)
+
+    def test_r_iii_b_established_directly_pending_setup(self, district, client_for):
+        response = self.post(client_for("designee"), district)
+        account = OfficialAccount.objects.get(handle="north_bands")
+        assert response.status_code == 302 and response["Location"] == reverse("accounts:account", args=[account.pk])
+        assert account.origin == OfficialAccount.Origin.DIRECT and account.status == Status.PENDING_SETUP
+        event = AuditEvent.objects.get(verb="account.established")
+        assert event.actor == district.designee and "band program" in event.reason
+
+    def test_r_iii_b_the_reason_is_required(self, district, client_for):
+        html = self.post(client_for("superintendent"), district, reason="").content.decode()
+        assert 'id="id_reason_error"' in html and not OfficialAccount.objects.exists()
+
+    def test_r_iii_h_an_audience_below_the_platforms_age_is_refused(self, district, client_for):
+        html = self.post(client_for("superintendent"), district, audience_min_age=10).content.decode()
+        assert "§III.H" in html and 'id="id_audience_min_age_error"' in html
+        assert 'value="https://www.instagram.com/North_Bands/"' in html  # what was typed is kept
+        assert not OfficialAccount.objects.exists()
+
+    def test_r_iii_a_another_units_name_needs_a_reason(self, district, client_for):
+        from accounts.models import ProtectedName
+
+        ProtectedName.objects.create(name="South High School", kind=ProtectedName.Kind.SCHOOL, owner=district.south)
+        client = client_for("superintendent")
+        html = self.post(client, district, handle="southhs_bands").content.decode()
+        assert 'id="id_name_override_reason_error"' in html and "§III.A" in html
+        self.post(client, district, handle="southhs_bands", name_override_reason="A joint band of both schools.")
+        assert AuditEvent.objects.get(verb="account.established").after["name_override"] == ["South High School"]
+
+    def test_only_units_in_the_delegations_scope_are_offered(self, district, client_for):
+        from people.models import User
+
+        south_designee = DelegationFactory(scope=district.south, establish_accounts=True,
+                                           decide_applications=False).grantee
+        client = client_for("anonymous")
+        client.force_login(User.objects.get(pk=south_designee.pk))
+        html = client.get(reverse("accounts:establish")).content.decode()
+        assert "South High School</option>" in html and "North High School</option>" not in html
+        html = self.post(client, district).content.decode()
+        assert 'id="id_org_unit_error"' in html and not OfficialAccount.objects.exists()
