@@ -40,7 +40,7 @@ def test_a_teacher_applies_the_principal_endorses_the_designee_approves(demo_dis
     teacher.get_by_label("The account will follow the Internet and Educational Network Use policy (6415).").check()
     teacher.get_by_label("The account will follow the platform's rules, civil-discourse standards and age limits.").check()
     teacher.get_by_label("I am responsible for what the account discloses", exact=False).check()
-    snap(teacher, "application-01-form", "application-form.png")
+    snap(teacher, "application-01-form")
     teacher.get_by_role("button", name="Send for endorsement").click()
 
     expect(teacher.get_by_role("alert")).to_contain_text("what you typed is kept")
@@ -87,11 +87,11 @@ def test_a_teacher_applies_the_principal_endorses_the_designee_approves(demo_dis
     row = designee.get_by_role("row").filter(has_text="Roosevelt Robotics Team")
     expect(row).to_contain_text("Pending setup")
     expect(row).to_contain_text("Sam Nguyen")
-    snap(designee, "application-07-registry", "application-registry.png")
+    snap(designee, "application-07-registry")
 
     # The teacher sees the decision on their application.
     teacher.reload()
     expect(teacher.get_by_role("heading", name=re.compile(r"^Approved by Marcus Hill on"))).to_be_visible()
-    snap(teacher, "application-08-teacher-sees-approval", "application-approved.png")
+    snap(teacher, "application-08-teacher-sees-approval")
     for page in (teacher, principal, designee):
         page.context.close()

@@ -58,7 +58,7 @@ def test_a_parent_reports_an_impersonator_and_the_designee_resolves_it(demo_dist
         f"officially since {official_since}.")
     expect(answer.get_by_role("link", name="Open @roosevelt_teddies on Instagram")).to_be_visible()
     expect(answer.get_by_text("It uses a protected name")).to_have_count(0)
-    snap(parent, "registry-01-verify-official", "verify-official.png")
+    snap(parent, "registry-01-verify-official")
 
     # --- the parent: a lookalike using the mascot's name --------------------------------------
     field = parent.get_by_label("Profile address or @handle")
@@ -86,7 +86,7 @@ def test_a_parent_reports_an_impersonator_and_the_designee_resolves_it(demo_dist
         "asks families to pay by Venmo. It uses the school logo, but the school's account is @roosevelt_teddies."
     )
     parent.get_by_label("Your email (optional)").fill("parent.of.a.teddy@example.net")
-    snap(parent, "registry-03-report-form", "report-form.png")
+    snap(parent, "registry-03-report-form")
     parent.get_by_role("button", name="Send the report").click()
 
     expect(parent).to_have_url(live_server.url + "/report/sent/")
@@ -94,7 +94,7 @@ def test_a_parent_reports_an_impersonator_and_the_designee_resolves_it(demo_dist
     reference_text = parent.get_by_text(re.compile(r"^C-[0-9A-Z]{8}$"))
     expect(reference_text).to_be_visible()
     reference = reference_text.inner_text().strip()
-    snap(parent, "registry-04-report-sent", "report-sent.png")
+    snap(parent, "registry-04-report-sent")
     parent.context.close()
 
     # --- the designee: the queue --------------------------------------------------------------
@@ -109,7 +109,7 @@ def test_a_parent_reports_an_impersonator_and_the_designee_resolves_it(demo_dist
     expect(row).to_contain_text("Roosevelt High School")  # routed by the protected name
     expect(row).to_contain_text("New")
     expect(row).to_contain_text("Nobody yet")
-    snap(designee, "registry-05-concerns-queue", "concerns-queue.png")
+    snap(designee, "registry-05-concerns-queue")
 
     # Found by its reference, as the parent would quote it on the phone.
     filters = designee.get_by_role("search", name="Filter the reports")
@@ -132,7 +132,7 @@ def test_a_parent_reports_an_impersonator_and_the_designee_resolves_it(demo_dist
     expect(the_report).to_contain_text("selling spirit wear")
     handling = designee.get_by_role("region", name="Handling")
     expect(handling).to_contain_text("Nobody yet")
-    snap(designee, "registry-07-concern-new", "concern-new.png")
+    snap(designee, "registry-07-concern-new")
 
     # Assign it to himself (the form offers him first).
     expect(handling.get_by_label("Who handles it")).to_have_value(re.compile(r"\d+"))
