@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "notifications",
     "concerns",
     "approvals",
+    "credentials",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +264,19 @@ if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be a long random value in production.")
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL to it.")
+
+# --- Credential escrow (Policy 4038 §III.E) ---------------------------------------------
+# ESCROW_KEYS is the key ring: "key-id:base64 of 32 random bytes", comma-separated, newest
+# first (``python manage.py escrow_key`` prints a new one). Production refuses to start
+# without it; the embedded default keeps a generated ring in var/escrow-keys and warns.
+ESCROW_KEYS = required_in_production("ESCROW_KEYS", "")
+ESCROW_KEY_FILE = VAR_DIR / "escrow-keys"
+ESCROW_MAX_AGE_DAYS = int(env("ESCROW_MAX_AGE_DAYS", "180"))
+# Everyone but the site manager needs an enrolled second factor to reveal. Only the demo
+# may relax it, and says so on every credentials page.
+ESCROW_REQUIRE_MFA = env_bool("ESCROW_REQUIRE_MFA", True)
+if PRODUCTION and not ESCROW_REQUIRE_MFA:
+    raise ImproperlyConfigured("ESCROW_REQUIRE_MFA cannot be turned off in production.")
 
 # --- Mail -----------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = required_in_production("DEFAULT_FROM_EMAIL", "MPS Social <social-media@example.org>")

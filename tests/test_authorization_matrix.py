@@ -19,6 +19,7 @@ from .conftest import PERSONAS
 from .matrix import SIGNED_IN, Row, only, public, signed_out_only, staff
 from .matrix_approvals import APPROVAL_ROWS
 from .matrix_concerns import CONCERN_ROWS
+from .matrix_credentials import CREDENTIAL_ROWS
 from .matrix_registry import REGISTRY_ROWS
 
 def own_delegation(district):
@@ -67,7 +68,7 @@ CORE_ROWS = {
 }
 
 # Each area of the portal keeps its rows in its own module (tests/matrix_*.py).
-MATRIX = {**CORE_ROWS, **REGISTRY_ROWS, **CONCERN_ROWS, **APPROVAL_ROWS}
+MATRIX = {**CORE_ROWS, **REGISTRY_ROWS, **CONCERN_ROWS, **APPROVAL_ROWS, **CREDENTIAL_ROWS}
 
 # Django admin: the admin site itself admits only staff. Anonymous visitors and staff
 # members without admin access are sent to the admin's sign-in page; the administrator

@@ -1,0 +1,3 @@
+"""Authorization rows of the escrow's pages (R-III-E)."""
+
+CREDENTIAL_ROWS = {}
