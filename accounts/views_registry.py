@@ -99,7 +99,11 @@ def account(request, pk):
         "can": {
             name: has_perm(request.user, f"accounts.{name}", account)
             for name in ("manage_lifecycle", "hand_over", "set_backup", "review")
-        } | {"registry": has_perm(request.user, "accounts.view_registry")},
+        } | {"registry": has_perm(request.user, "accounts.view_registry")} | {
+            f"credentials_{name}": has_perm(request.user, f"credentials.{name}", account)
+            for name in ("escrow", "reveal", "view_history")
+        },
+        "credentials": account.credential_versions.current().first(),
         "status_form": StatusForm(),
         "backup_form": BackupForm(),
     }

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("Applications", "approvals:mine", "approvals.apply", None),
     ("Endorsements", "approvals:endorsements", "approvals.view_endorsements", "approvals.selectors.endorsement_count"),
     ("Decisions", "approvals:decisions", "approvals.view_decisions", "approvals.selectors.decision_count"),
+    ("Credentials", "credentials:access", "credentials.view_access", None),
     ("Registry", "accounts:registry", "accounts.view_registry", None),
     ("Delegations", "people:delegations", "people.manage_delegations", None),
     ("Concerns", "concerns:queue", "concerns.triage", None),

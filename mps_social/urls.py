@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("applications/", include("approvals.urls")),
     path("registry/", include("accounts.urls_registry")),
+    path("credentials/", include("credentials.urls")),
     path("", include("accounts.urls")),
     path("", include("concerns.urls")),
     path("admin/", admin.site.urls),

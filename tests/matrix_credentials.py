@@ -1,3 +1,25 @@
-"""Authorization rows of the escrow's pages (R-III-E)."""
+"""Authorization rows of the escrow's pages (R-III-E, Policy 4038 §III.E).
 
-CREDENTIAL_ROWS = {}
+The subject is the matrix's North High account (``registry_account``): the teacher is its
+site manager, the principal the teacher's supervisor. Reveal (its GET shows the reason
+form; the POST needs a fresh reauthentication): the site manager, their supervisor and
+the superintendent's office; anyone else 404, Django admin staff included. Escrowing is
+the site manager's alone; the access history is the site manager's and the office's.
+"""
+
+from .matrix import Row, only, staff
+from .matrix_registry import registry_account
+
+OUTSIDE = {"coach": 404, "contractor": 404, "outsider": 404, "admin": 404}
+OFFICE = {"superintendent": 200, "designee": 200}
+
+CREDENTIAL_ROWS = {
+    "credentials:access": Row(staff()),
+    "credentials:reveals": Row(only(OFFICE)),
+    "credentials:escrow": Row(only({"teacher": 200, "principal": 404, "superintendent": 404, "designee": 404,
+                                    **OUTSIDE}), kwargs=registry_account),
+    "credentials:reveal": Row(only({"teacher": 200, "principal": 200, **OFFICE, **OUTSIDE}),
+                              kwargs=registry_account),
+    "credentials:history": Row(only({"teacher": 200, "principal": 404, **OFFICE, **OUTSIDE}),
+                               kwargs=registry_account),
+}

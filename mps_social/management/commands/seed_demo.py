@@ -14,7 +14,7 @@ from django.db import transaction
 from people.demo import DEMO_PASSWORD
 from people.models import User
 
-SEEDERS = ["people.demo", "accounts.demo", "concerns.demo", "approvals.demo"]
+SEEDERS = ["people.demo", "accounts.demo", "concerns.demo", "approvals.demo", "credentials.demo"]
 
 
 class Command(BaseCommand):

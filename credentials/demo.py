@@ -1,0 +1,43 @@
+"""The demo district's escrow (R-III-E): every active or suspended demo account has
+credentials escrowed by its site manager (demo values, never real ones), and the designee
+has revealed one, so its site manager has a notification and a rotation due. Roosevelt
+Robotics stays pending setup: sign in as its site manager (teacher@example.org) and
+escrow its credentials to watch it become active.
+
+Idempotent: an account that already has credentials is left alone.
+"""
+
+from accounts.models import OfficialAccount
+from accounts.services import current
+from people.models import User
+
+from . import services
+from .models import Secrets
+
+REVEALED_BY_DESIGNEE = "MinneapolisPublicSchools"
+
+
+def seed(stdout):
+    made = 0
+    accounts = OfficialAccount.objects.filter(
+        status__in=[OfficialAccount.Status.ACTIVE, OfficialAccount.Status.SUSPENDED], credential_versions__isnull=True,
+    ).select_related("platform", "org_unit")
+    for account in accounts:
+        manager = current(account)
+        if manager is None:
+            continue
+        slug = account.handle.lower().replace(".", "-")
+        services.escrow(actor=manager.person, account=account, secrets=Secrets(
+            login=f"social+{slug}@example.org",
+            password=f"demo-only-{slug}-not-a-real-password",
+            recovery_email="social-recovery@example.org",
+            recovery_phone="+1 612 555 0100",
+            recovery_codes="DEMO-1111 DEMO-2222 DEMO-3333",
+            notes="Demo credentials: this portal's demo data, not a real account.",
+        ), reason="Demo data")
+        made += 1
+        if account.handle == REVEALED_BY_DESIGNEE:
+            services.reveal(actor=User.objects.get(email="designee@example.org"), account=account,
+                            reason_kind="post", reason="Posting the snow-day closure while the webmaster is out.",
+                            has_second_factor=True)
+    stdout.write(f"  credentials escrowed for {made} accounts.")

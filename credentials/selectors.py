@@ -1,0 +1,80 @@
+"""Reads of the escrow, narrowed to what the asking user may see (R-III-E).
+
+Mirrors ``credentials.permissions`` for many accounts at once, so the list of "credentials
+I can access" holds exactly the accounts whose reveal the user would be allowed.
+"""
+
+from django.db.models import CharField, DateTimeField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from accounts.models import Designation, OfficialAccount
+from accounts.selectors import with_keepers
+from audits.models import AuditEvent
+from people import roles
+from people.models import Power
+
+from .models import CredentialVersion
+
+REVEALED = "credentials.revealed"
+ESCROW_VERBS = ["credentials.escrowed", REVEALED, "credentials.unreadable", "credentials.access_granted"]
+
+
+def _office_scope(user) -> Q | None:
+    """The superintendent's office's reach for reveals, as a filter on ``org_unit``."""
+    if roles.is_superintendent(user):
+        return Q(pk__isnull=False)
+    scope = Q()
+    for grant in roles.grants(user):
+        if Power.REVEAL_CREDENTIALS in grant.powers:
+            scope |= Q(org_unit__path__startswith=grant.scope_path)
+    return scope or None
+
+
+def _account_events(verb: str) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(target_type="accounts.officialaccount", verb=verb,
+                                     target_id=Cast(OuterRef("pk"), CharField()))
+
+
+def with_escrow_facts(queryset: QuerySet[OfficialAccount]) -> QuerySet[OfficialAccount]:
+    """Annotate when the credentials were last escrowed and last revealed, in the same query."""
+    current = CredentialVersion.objects.filter(account=OuterRef("pk"), replaced_at__isnull=True)
+    return queryset.annotate(
+        escrowed_at=Subquery(current.values("created_at")[:1], output_field=DateTimeField()),
+        revealed_at=Subquery(_account_events(REVEALED).order_by("-at").values("at")[:1],
+                             output_field=DateTimeField()),
+    )
+
+
+def revealable_for(user) -> QuerySet[OfficialAccount]:
+    """The accounts whose credentials ``user`` may reveal today."""
+    managed = Designation.objects.filter(role=Designation.Role.SITE_MANAGER, ended_at__isnull=True)
+    who = (
+        Q(pk__in=managed.filter(person=user).values("account_id"))
+        | Q(pk__in=managed.filter(person__supervisor=user, person__is_active=True).values("account_id"))
+    )
+    if user.is_employee:
+        now = timezone.now()
+        who |= Q(access_grants__grantee=user, access_grants__revoked_at__isnull=True,
+                 access_grants__starts_at__lte=now, access_grants__ends_at__gt=now)
+    queryset = OfficialAccount.objects.live().filter(who)
+    office = _office_scope(user)
+    if office is not None:
+        queryset = OfficialAccount.objects.filter(Q(pk__in=queryset.values("pk")) | office)
+    return with_escrow_facts(with_keepers(queryset.distinct())).order_by("org_unit__path", "display_name", "pk")
+
+
+def history_for(account: OfficialAccount) -> QuerySet[AuditEvent]:
+    """Everything that happened to an account's credentials, newest first."""
+    return AuditEvent.objects.filter(target_type="accounts.officialaccount", target_id=str(account.pk),
+                                     verb__in=ESCROW_VERBS).select_related("actor").order_by("-at", "-pk")
+
+
+def reveals_visible_to(user) -> QuerySet[AuditEvent]:
+    """Reveals across people, for the superintendent's office: those of the accounts in
+    its scope (by the unit recorded on each event)."""
+    scope = _office_scope(user)
+    if scope is None:
+        return AuditEvent.objects.none()
+    # ``scope`` reads org_unit's path: an audit event records the account's unit too.
+    return AuditEvent.objects.filter(scope, verb=REVEALED).select_related("actor", "org_unit").order_by("-at", "-pk")

@@ -1,0 +1,177 @@
+"""Every change to the escrow, and every reveal (R-III-E, Policy 4038 §III.E).
+
+Each function is one transaction that checks who may act and writes one audit event, or
+changes nothing and raises ``EscrowError``. Secrets travel only as ``Secrets`` objects:
+sealed before ``CredentialVersion`` is saved, opened only inside ``reveal`` after its
+event is written, and never put in an audit event, a message or a log line.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import services as registry
+from accounts.models import OfficialAccount
+from audits.services import record
+from mps_social.permissions import has_perm
+from notifications.services import notify
+from people.models import User
+
+from .keyring import CannotDecrypt, keyring
+from .models import AccessGrant, CredentialVersion, Secrets
+from .permissions import site_manager_id
+
+MAX_TEXT = 2000
+
+REASONS = [
+    ("recover", "Recover or repair the account"),
+    ("post", "Post or moderate while the site manager is away"),
+    ("handover", "Hand the account over"),
+    ("investigate", "Investigate a concern or an incident"),
+    ("other", "Other"),
+]
+
+
+class EscrowError(Exception):
+    """A change or reveal the rules refuse; ``field`` names the form field it belongs beside."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _lock(account: OfficialAccount) -> OfficialAccount:
+    return OfficialAccount.objects.select_for_update().select_related("platform", "org_unit").get(pk=account.pk)
+
+
+def current_version(account: OfficialAccount) -> CredentialVersion | None:
+    return account.credential_versions.current().first()
+
+
+@transaction.atomic
+def escrow(*, actor: User, account: OfficialAccount, secrets: Secrets, reason: str = "") -> CredentialVersion:
+    """The site manager enters the account's credentials, or new ones after a rotation.
+    The previous version is kept, sealed, marked replaced; a pending account becomes
+    active (``accounts.services.credentials_escrowed``); "rotation due" is cleared."""
+    if not has_perm(actor, "credentials.escrow", account):
+        raise EscrowError("Only the account's site manager escrows its credentials.")
+    if not secrets.login.strip():
+        raise EscrowError("Give the log-in name or email used at the platform.", field="login")
+    if not secrets.password:
+        raise EscrowError("Give the password.", field="password")
+    for name, value in vars(secrets).items():
+        if len(value) > MAX_TEXT:
+            raise EscrowError(f"Keep it under {MAX_TEXT} characters.", field=name)
+    account = _lock(account)
+    now = timezone.now()
+    previous = current_version(account)
+    if previous is not None:
+        previous.replaced_at, previous.replaced_by = now, actor
+        previous.replace_reason = reason or account.rotation_due_reason or "Updated by the site manager."
+        previous.save(update_fields=["replaced_at", "replaced_by", "replace_reason"])
+    version = CredentialVersion(account=account, number=(previous.number + 1) if previous else 1,
+                                created_at=now, created_by=actor)
+    version.key_id, version.sealed = keyring().seal(secrets.to_bytes(), aad=version.aad)
+    version.save()
+    was_due = account.rotation_due
+    if was_due:
+        account.rotation_due, account.rotation_due_reason = False, ""
+        account.save(update_fields=["rotation_due", "rotation_due_reason"])
+    record(actor=actor, verb="credentials.escrowed", target=account,
+           before={"version": previous.number if previous else None, "rotation_due": was_due},
+           after={"version": version.number, "key_id": version.key_id, "rotation_due": False},
+           org_unit=account.org_unit, reason=reason)
+    registry.credentials_escrowed(actor=actor, account=account)
+    return version
+
+
+@dataclass
+class Revealed:
+    """What a reveal gives back: the secrets, or why they cannot be shown."""
+
+    version: CredentialVersion
+    secrets: Secrets | None
+    problem: str = ""
+    rotation_made_due: bool = False
+
+
+def needs_second_factor(actor: User, account: OfficialAccount) -> bool:
+    """§III.E: everyone but the site manager reveals only with an enrolled second factor
+    (unless the demo relaxes it, which its pages say)."""
+    return settings.ESCROW_REQUIRE_MFA and site_manager_id(account) != actor.pk
+
+
+@transaction.atomic
+def reveal(*, actor: User, account: OfficialAccount, reason_kind: str, reason: str,
+           has_second_factor: bool) -> Revealed:
+    """Decrypt the current credentials for ``actor``, who says why. The reveal event is
+    written in this transaction before anything is returned: if it cannot be written,
+    nothing is revealed.
+    Anyone but the site manager makes the credentials due for rotation, and the site
+    manager is told. Reauthentication is the view's (allauth), the second factor's
+    presence is given by the view and required here."""
+    if not has_perm(actor, "credentials.reveal", account):
+        raise EscrowError("You cannot reveal these credentials.")
+    if reason_kind not in dict(REASONS):
+        raise EscrowError("Choose why you need them.", field="reason_kind")
+    reason = (reason or "").strip()
+    if not reason:
+        raise EscrowError("Say in a few words why you need them.", field="reason")
+    if len(reason) > MAX_TEXT:
+        raise EscrowError(f"Keep it under {MAX_TEXT} characters.", field="reason")
+    if needs_second_factor(actor, account) and not has_second_factor:
+        raise EscrowError("Revealing another person's credentials needs two-factor sign-in: turn it on under "
+                          "Security first.")
+    account = _lock(account)
+    version = current_version(account)
+    if version is None:
+        raise EscrowError("No credentials are escrowed for this account yet.")
+    manager_id = site_manager_id(account)
+    by_other = manager_id != actor.pk
+    try:
+        secrets = Secrets.from_bytes(keyring().open(version.key_id, version.sealed, aad=version.aad))
+    except (CannotDecrypt, ValueError):
+        record(actor=actor, verb="credentials.unreadable", target=account, after={"version": version.number},
+               org_unit=account.org_unit, reason=reason)
+        return Revealed(version, None, "These credentials cannot be decrypted: the stored value is damaged or was "
+                                       "sealed with a key this portal no longer has. Nothing was revealed, and the "
+                                       "attempt is recorded. Ask the site manager to enter them again.")
+    # The one reveal event. If it cannot be written, the exception leaves this function
+    # and the transaction with it: the decrypted secrets are never returned.
+    record(actor=actor, verb="credentials.revealed", target=account,
+           after={"version": version.number, "reason_kind": reason_kind, "by_site_manager": not by_other},
+           org_unit=account.org_unit, reason=reason)
+    if by_other:
+        when = timezone.localtime().strftime("%b %-d, %Y")
+        account.rotation_due = True
+        account.rotation_due_reason = f"Revealed to {actor.full_name} on {when}."[:200]
+        account.save(update_fields=["rotation_due", "rotation_due_reason"])
+        manager = User.objects.filter(pk=manager_id, is_active=True).first()
+        if manager is not None:
+            notify(recipient=manager, template="credentials_revealed",
+                   context={"account": account, "actor": actor, "reason": reason,
+                            "reason_label": dict(REASONS)[reason_kind]})
+    return Revealed(version, secrets, rotation_made_due=by_other)
+
+
+@transaction.atomic
+def grant_access(*, actor: User, account: OfficialAccount, grantee: User, ends_at, reason: str) -> AccessGrant:
+    """Lend reveal access to a named employee until ``ends_at`` (a backup during a leave)."""
+    if not has_perm(actor, "credentials.grant_access", account):
+        raise EscrowError("Only the superintendent's office can lend access.")
+    registry.check_site_manager(grantee, field="grantee")
+    reason = (reason or "").strip()
+    if not reason:
+        raise EscrowError("Say why access is lent.", field="reason")
+    now = timezone.now()
+    if ends_at <= now:
+        raise EscrowError("The end must be in the future.", field="ends_at")
+    grant = AccessGrant.objects.create(account=account, grantee=grantee, granted_by=actor, reason=reason,
+                                       starts_at=now, ends_at=ends_at)
+    record(actor=actor, verb="credentials.access_granted", target=account,
+           after={"grantee": grantee.email, "ends_at": ends_at.isoformat()}, org_unit=account.org_unit, reason=reason)
+    notify(recipient=grantee, template="credentials_access_granted", context={"account": account, "grant": grant})
+    return grant

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "credentials"
+
+urlpatterns = [
+    path("", views.access, name="access"),
+    path("reveals/", views.reveals, name="reveals"),
+    path("<int:pk>/escrow/", views.escrow, name="escrow"),
+    path("<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("<int:pk>/history/", views.history, name="history"),
+]

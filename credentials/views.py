@@ -1,0 +1,111 @@
+"""The escrow's pages (R-III-E, Policy 4038 §III.E).
+
+A reveal is a POST with a reason, after a fresh reauthentication (allauth's, at most
+``ACCOUNT_REAUTHENTICATION_TIMEOUT`` seconds old: allauth suspends the POST, asks for the
+password and replays it) and, for everyone but the site manager, with an enrolled second
+factor. The page that shows the secrets is never cached (``Cache-Control: no-store``).
+An account outside the user's reach is 404, as everywhere.
+"""
+
+from allauth.account.decorators import reauthentication_required
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from accounts.selectors import accounts_for
+from mps_social.access import get_for_user_or_404, permission_required
+from mps_social.exports import csv_response
+from people.models import User
+
+from . import selectors, services
+from .forms import EscrowForm, HistoryFilterForm, RevealForm
+
+PAGE_SIZE = 25
+
+
+def _has_second_factor(user) -> bool:
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return is_mfa_enabled(user)
+
+
+def _context(**extra):
+    return {"mfa_relaxed": not settings.ESCROW_REQUIRE_MFA, **extra}
+
+
+@permission_required("credentials.view_access")
+def access(request):
+    """Credentials I can access: the accounts whose credentials the user may reveal."""
+    page = Paginator(selectors.revealable_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "credentials/access.html", _context(page=page))
+
+
+@permission_required("credentials.view_access")
+def escrow(request, pk):
+    account = get_for_user_or_404(request.user, "credentials.escrow", accounts_for(request.user), pk=pk)
+    form = EscrowForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        try:
+            version = services.escrow(actor=request.user, account=account, secrets=form.secrets(),
+                                      reason=form.cleaned_data["reason"])
+        except services.EscrowError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(request, f"The credentials are escrowed (version {version.number}). "
+                                      f"{account.display_name} is {account.get_status_display().lower()}.")
+            return redirect(account)
+    response = render(request, "credentials/escrow.html", _context(account=account, form=form,
+                                                                    current=services.current_version(account)))
+    add_never_cache_headers(response)
+    return response
+
+
+@permission_required("credentials.view_access")
+@reauthentication_required(allow_get=True)
+def reveal(request, pk):
+    account = get_for_user_or_404(request.user, "credentials.reveal", selectors.revealable_for(request.user), pk=pk)
+    form = RevealForm(request.POST or None)
+    revealed = None
+    if form.is_bound and form.is_valid():
+        try:
+            revealed = services.reveal(actor=request.user, account=account, has_second_factor=_has_second_factor(
+                request.user), **form.cleaned_data)
+        except services.EscrowError as error:
+            form.add_refusal(error)
+    response = render(request, "credentials/reveal.html", _context(
+        account=account, form=form, revealed=revealed,
+        needs_second_factor=services.needs_second_factor(request.user, account)
+        and not _has_second_factor(request.user),
+    ))
+    patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
+    return response
+
+
+@permission_required("credentials.view_access")
+def history(request, pk):
+    account = get_for_user_or_404(request.user, "credentials.view_history", accounts_for(request.user), pk=pk)
+    page = Paginator(selectors.history_for(account), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "credentials/history.html", _context(account=account, page=page))
+
+
+@permission_required("credentials.audit_access")
+def reveals(request):
+    """Who revealed what, across people: "what did this person reveal since this date",
+    the question asked at offboarding. ``?format=csv`` downloads the same rows."""
+    form = HistoryFilterForm(request.GET or None)
+    events = selectors.reveals_visible_to(request.user)
+    if form.is_valid():
+        if form.cleaned_data["person"]:
+            events = events.filter(actor__in=User.objects.filter(email__iexact=form.cleaned_data["person"]))
+        if form.cleaned_data["since"]:
+            events = events.filter(at__date__gte=form.cleaned_data["since"])
+    if request.GET.get("format") == "csv":
+        rows = ((e.at.isoformat(), e.actor_label, e.target_label, e.org_unit.name if e.org_unit else "",
+                 (e.after or {}).get("reason_kind", ""), e.reason) for e in events.iterator(chunk_size=2000))
+        return csv_response("credential-reveals.csv", ["at", "who", "account", "unit", "why", "words"], rows)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "credentials/reveals.html", _context(form=form, page=page, query=query.urlencode()))
