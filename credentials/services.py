@@ -175,3 +175,40 @@ def grant_access(*, actor: User, account: OfficialAccount, grantee: User, ends_a
            after={"grantee": grantee.email, "ends_at": ends_at.isoformat()}, org_unit=account.org_unit, reason=reason)
     notify(recipient=grantee, template="credentials_access_granted", context={"account": account, "grant": grant})
     return grant
+
+
+def _make_due(accounts, *, actor, reason: str) -> int:
+    """Mark ``accounts`` (a queryset) due for rotation, one audit event each; returns how
+    many changed. Accounts already due keep their first reason."""
+    changed = list(accounts.filter(rotation_due=False).select_related("org_unit"))
+    OfficialAccount.objects.filter(pk__in=[account.pk for account in changed]).update(
+        rotation_due=True, rotation_due_reason=reason[:200])
+    for account in changed:
+        record(actor=actor, verb="credentials.rotation_due", target=account, after={"rotation_due": True},
+               org_unit=account.org_unit, reason=reason)
+    return len(changed)
+
+
+@transaction.atomic
+def supervisor_changed(*, actor: User | None, person: User) -> int:
+    """R-III-E: a new supervisor for a site manager means new credentials, since the old
+    supervisor could reveal them. Called wherever a supervisor changes (the admin, the
+    roster sync)."""
+    from accounts.models import Designation
+
+    managed = Designation.objects.filter(person=person, role=Designation.Role.SITE_MANAGER, ended_at__isnull=True)
+    accounts = OfficialAccount.objects.live().filter(pk__in=managed.values("account_id"))
+    return _make_due(accounts, actor=actor, reason="The site manager's supervisor changed.")
+
+
+@transaction.atomic
+def mark_stale(now=None) -> int:
+    """R-III-E: credentials older than ``ESCROW_MAX_AGE_DAYS`` fall due for rotation. One
+    query finds them, whatever the size of the registry; safe to run twice."""
+    from datetime import timedelta
+
+    limit = (now or timezone.now()) - timedelta(days=settings.ESCROW_MAX_AGE_DAYS)
+    stale = CredentialVersion.objects.current().filter(created_at__lt=limit)
+    accounts = OfficialAccount.objects.live().filter(pk__in=stale.values("account_id"))
+    return _make_due(accounts, actor=None,
+                     reason=f"The credentials are older than {settings.ESCROW_MAX_AGE_DAYS} days.")

@@ -3,6 +3,7 @@ from django import forms
 from django.contrib import admin, messages
 
 from audits.admin import AuditedModelAdmin, ReadOnlyAdmin
+from credentials import services as credentials_services
 
 from . import services
 from .models import Delegation, OrgUnit, User
@@ -54,6 +55,9 @@ class UserAdmin(AuditedModelAdmin):
         if not change:
             obj.set_unusable_password()
         super().save_model(request, obj, form, change)
+        if change and "supervisor" in form.changed_data:
+            # Policy 4038 §III.E: the old supervisor could reveal this person's accounts.
+            credentials_services.supervisor_changed(actor=request.user, person=obj)
 
     @admin.action(description="Appoint the selected person superintendent")
     def appoint_superintendent(self, request, queryset):

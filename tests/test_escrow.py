@@ -287,3 +287,33 @@ def test_what_did_this_person_reveal_since(district, client_for):
     assert "principal@example.org" in body and "North Escrow" in body and CANARY not in body
     html = client.get(reverse("credentials:reveals") + "?person=teacher@example.org").content.decode()
     assert "No reveals match" in html
+
+
+class TestRotationDue:
+    def test_r_iii_e_credentials_past_their_age_fall_due(self, district, settings):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from credentials.tasks import mark_stale
+
+        settings.ESCROW_MAX_AGE_DAYS = 180
+        old, fresh = escrowed(district), escrowed(district, handle="north_fresh")
+        CredentialVersion.objects.filter(account=old).update(created_at=timezone.now() - timedelta(days=181))
+        assert mark_stale() == 1
+        old.refresh_from_db()
+        fresh.refresh_from_db()
+        assert old.rotation_due and "older than 180 days" in old.rotation_due_reason and not fresh.rotation_due
+        assert mark_stale() == 0  # idempotent
+        assert AuditEvent.objects.filter(verb="credentials.rotation_due").count() == 1
+
+    def test_r_iii_e_a_new_supervisor_makes_rotation_due(self, district, client_for):
+        account = escrowed(district)
+        response = client_for("admin").post(reverse("admin:people_user_change", args=[district.teacher.pk]), {
+            "email": district.teacher.email, "full_name": district.teacher.full_name, "kind": "employee",
+            "employee_id": district.teacher.employee_id, "org_unit": district.north.pk,
+            "supervisor": district.designee.pk, "is_active": "on",
+        })
+        assert response.status_code == 302
+        account.refresh_from_db()
+        assert account.rotation_due and account.rotation_due_reason == "The site manager's supervisor changed."

@@ -1,0 +1,65 @@
+"""Two-factor sign-in secrets, sealed by the escrow's key ring (Policy 4038 §III.E).
+
+allauth's ``DefaultMFAAdapter`` stores the secrets of two-factor sign-in as they are: the
+TOTP seed of every authenticator app (``Authenticator.data["secret"]``) and the seed the
+recovery codes derive from (``data["seed"]``) would sit in plain text in the database, in
+every dump and every backup. Anyone holding a copy could then produce valid codes, and the
+second factor that guards revealing escrowed credentials would be worth nothing. This
+adapter seals them with the same AES-256-GCM key ring as the escrow
+(``credentials.keyring``), so rotating ``ESCROW_KEYS`` (``rotate_escrow_keys``) covers them
+too.
+
+A sealed value is the string ``escrow1$<key id>$<urlsafe base64 of nonce + ciphertext>``,
+bound to ``MFA_AAD``. ``decrypt`` accepts nothing else: a value without the prefix, from a
+key the ring lacks, or altered raises ``CannotDecrypt`` and never passes through as
+plaintext. (The portal never ran allauth.mfa with the default adapter, so no plaintext
+rows exist to be read.)
+"""
+
+import base64
+import binascii
+
+from allauth.mfa.adapter import DefaultMFAAdapter
+
+from .keyring import CannotDecrypt, KeyRing, keyring
+
+PREFIX = "escrow1"
+MFA_AAD = b"mfa-secret"
+
+
+def seal(text: str, ring: KeyRing | None = None) -> str:
+    key_id, sealed = (ring or keyring()).seal(text.encode(), aad=MFA_AAD)
+    return f"{PREFIX}${key_id}${base64.urlsafe_b64encode(sealed).decode('ascii')}"
+
+
+def _split(value) -> tuple[str, bytes]:
+    if not isinstance(value, str):
+        raise CannotDecrypt("Not a sealed two-factor secret.")
+    prefix, _, rest = value.partition("$")
+    key_id, _, encoded = rest.partition("$")
+    if prefix != PREFIX or not key_id or not encoded:
+        raise CannotDecrypt("Not a sealed two-factor secret.")
+    try:
+        return key_id, base64.urlsafe_b64decode(encoded.encode("ascii"))
+    except (binascii.Error, ValueError):
+        raise CannotDecrypt("Not a sealed two-factor secret.") from None
+
+
+def key_id_of(value) -> str:
+    """The id of the key that sealed ``value`` (raises ``CannotDecrypt`` if it is not sealed)."""
+    return _split(value)[0]
+
+
+def unseal(value, ring: KeyRing | None = None) -> str:
+    key_id, sealed = _split(value)
+    return (ring or keyring()).open(key_id, sealed, aad=MFA_AAD).decode()
+
+
+class EscrowMFAAdapter(DefaultMFAAdapter):
+    """allauth's MFA adapter with its secrets sealed by the escrow's key ring."""
+
+    def encrypt(self, text: str) -> str:
+        return seal(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return unseal(encrypted_text)
