@@ -4,6 +4,7 @@ every field starts empty, and the password fields are never re-rendered with a v
 from django import forms
 
 from mps_social.forms import PortalForm
+from people.forms import StaffEmailField
 
 from . import services
 from .models import Secrets
@@ -47,3 +48,10 @@ class RevealForm(PortalForm):
 class HistoryFilterForm(PortalForm):
     person = forms.EmailField(label="Person's email", required=False)
     since = forms.DateField(label="Since", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class GrantForm(PortalForm):
+    grantee = StaffEmailField(label="Employee's email", help_text="An active district employee.")
+    until = forms.DateField(label="Until the end of", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=services.MAX_TEXT,
+                             help_text="E.g. the site manager's leave. Sent to the employee and recorded.")

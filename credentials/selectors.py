@@ -17,7 +17,8 @@ from people.models import Power
 from .models import CredentialVersion
 
 REVEALED = "credentials.revealed"
-ESCROW_VERBS = ["credentials.escrowed", REVEALED, "credentials.unreadable", "credentials.access_granted"]
+ESCROW_VERBS = ["credentials.escrowed", REVEALED, "credentials.unreadable", "credentials.access_granted",
+                "credentials.access_revoked", "credentials.rotation_due"]
 
 
 def _office_scope(user) -> Q | None:
@@ -78,3 +79,12 @@ def reveals_visible_to(user) -> QuerySet[AuditEvent]:
         return AuditEvent.objects.none()
     # ``scope`` reads org_unit's path: an audit event records the account's unit too.
     return AuditEvent.objects.filter(scope, verb=REVEALED).select_related("actor", "org_unit").order_by("-at", "-pk")
+
+
+def versions_of(account: OfficialAccount) -> QuerySet[CredentialVersion]:
+    """Every version's metadata, newest first (never the sealed value)."""
+    return account.credential_versions.defer("sealed").select_related("created_by", "replaced_by")
+
+
+def grants_of(account: OfficialAccount):
+    return account.access_grants.select_related("grantee", "granted_by", "revoked_by")

@@ -106,7 +106,7 @@ def needs_second_factor(actor: User, account: OfficialAccount) -> bool:
 
 @transaction.atomic
 def reveal(*, actor: User, account: OfficialAccount, reason_kind: str, reason: str,
-           has_second_factor: bool) -> Revealed:
+           has_second_factor: bool, version_number: int | None = None) -> Revealed:
     """Decrypt the current credentials for ``actor``, who says why. The reveal event is
     written in this transaction before anything is returned: if it cannot be written,
     nothing is revealed.
@@ -127,6 +127,11 @@ def reveal(*, actor: User, account: OfficialAccount, reason_kind: str, reason: s
                           "Security first.")
     account = _lock(account)
     version = current_version(account)
+    if version_number is not None and (version is None or version.number != version_number):
+        # Replaced versions are kept for the superintendent's office only (§III.E).
+        if not has_perm(actor, "credentials.grant_access", account):
+            raise EscrowError("Only the superintendent's office may open a replaced version.")
+        version = account.credential_versions.filter(number=version_number).first()
     if version is None:
         raise EscrowError("No credentials are escrowed for this account yet.")
     manager_id = site_manager_id(account)
@@ -174,6 +179,21 @@ def grant_access(*, actor: User, account: OfficialAccount, grantee: User, ends_a
     record(actor=actor, verb="credentials.access_granted", target=account,
            after={"grantee": grantee.email, "ends_at": ends_at.isoformat()}, org_unit=account.org_unit, reason=reason)
     notify(recipient=grantee, template="credentials_access_granted", context={"account": account, "grant": grant})
+    return grant
+
+
+@transaction.atomic
+def revoke_grant(*, actor: User, grant: AccessGrant) -> AccessGrant:
+    """End a lent access before its time."""
+    if not has_perm(actor, "credentials.grant_access", grant.account):
+        raise EscrowError("Only the superintendent's office can end a lent access.")
+    grant = AccessGrant.objects.select_for_update().get(pk=grant.pk)
+    if grant.revoked_at is not None or grant.ends_at <= timezone.now():
+        raise EscrowError("This access has already ended.")
+    grant.revoked_at, grant.revoked_by = timezone.now(), actor
+    grant.save(update_fields=["revoked_at", "revoked_by"])
+    record(actor=actor, verb="credentials.access_revoked", target=grant.account,
+           after={"grantee": grant.grantee.email}, org_unit=grant.account.org_unit)
     return grant
 
 

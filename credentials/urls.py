@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/escrow/", views.escrow, name="escrow"),
     path("<int:pk>/reveal/", views.reveal, name="reveal"),
     path("<int:pk>/history/", views.history, name="history"),
+    path("<int:pk>/grants/", views.grants, name="grants"),
+    path("<int:pk>/grants/<int:grant_pk>/revoke/", views.revoke_grant, name="revoke_grant"),
 ]

@@ -11,16 +11,19 @@ from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from accounts.selectors import accounts_for
 from mps_social.access import get_for_user_or_404, permission_required
 from mps_social.exports import csv_response
+from mps_social.permissions import has_perm
 from people.models import User
 
 from . import selectors, services
-from .forms import EscrowForm, HistoryFilterForm, RevealForm
+from .forms import EscrowForm, GrantForm, HistoryFilterForm, RevealForm
 
 PAGE_SIZE = 25
 
@@ -67,15 +70,16 @@ def escrow(request, pk):
 def reveal(request, pk):
     account = get_for_user_or_404(request.user, "credentials.reveal", selectors.revealable_for(request.user), pk=pk)
     form = RevealForm(request.POST or None)
+    number = _version_number(request)
     revealed = None
     if form.is_bound and form.is_valid():
         try:
             revealed = services.reveal(actor=request.user, account=account, has_second_factor=_has_second_factor(
-                request.user), **form.cleaned_data)
+                request.user), version_number=number, **form.cleaned_data)
         except services.EscrowError as error:
             form.add_refusal(error)
     response = render(request, "credentials/reveal.html", _context(
-        account=account, form=form, revealed=revealed,
+        account=account, form=form, revealed=revealed, version_number=number,
         needs_second_factor=services.needs_second_factor(request.user, account)
         and not _has_second_factor(request.user),
     ))
@@ -83,11 +87,55 @@ def reveal(request, pk):
     return response
 
 
+def _version_number(request) -> int | None:
+    """A replaced version the superintendent's office asks for (``?version=N``)."""
+    value = request.GET.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
 @permission_required("credentials.view_access")
 def history(request, pk):
     account = get_for_user_or_404(request.user, "credentials.view_history", accounts_for(request.user), pk=pk)
     page = Paginator(selectors.history_for(account), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "credentials/history.html", _context(account=account, page=page))
+    office = has_perm(request.user, "credentials.grant_access", account)
+    return render(request, "credentials/history.html", _context(
+        account=account, page=page, office=office, versions=selectors.versions_of(account) if office else [],
+    ))
+
+
+@permission_required("credentials.view_access")
+def grants(request, pk):
+    """The superintendent's office lends reveal access to a named employee for a while."""
+    account = get_for_user_or_404(request.user, "credentials.grant_access", accounts_for(request.user), pk=pk)
+    form = GrantForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        ends_at = timezone.make_aware(timezone.datetime.combine(data["until"], timezone.datetime.max.time()))
+        try:
+            grant = services.grant_access(actor=request.user, account=account, grantee=data["grantee"],
+                                          ends_at=ends_at, reason=data["reason"])
+        except services.EscrowError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(request, f"{grant.grantee.full_name} may reveal these credentials until "
+                                      f"{data['until']:%b %-d}.")
+            return redirect("credentials:grants", account.pk)
+    return render(request, "credentials/grants.html", _context(account=account, form=form, now=timezone.now(),
+                                                                grants=selectors.grants_of(account)))
+
+
+@require_POST
+@permission_required("credentials.view_access")
+def revoke_grant(request, pk, grant_pk):
+    account = get_for_user_or_404(request.user, "credentials.grant_access", accounts_for(request.user), pk=pk)
+    grant = get_object_or_404(account.access_grants, pk=grant_pk)
+    try:
+        services.revoke_grant(actor=request.user, grant=grant)
+    except services.EscrowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{grant.grantee.full_name}'s access has ended.")
+    return redirect("credentials:grants", account.pk)
 
 
 @permission_required("credentials.audit_access")

@@ -22,4 +22,9 @@ CREDENTIAL_ROWS = {
                               kwargs=registry_account),
     "credentials:history": Row(only({"teacher": 200, "principal": 404, **OFFICE, **OUTSIDE}),
                                kwargs=registry_account),
+    "credentials:grants": Row(only({"teacher": 404, "principal": 404, **OFFICE, **OUTSIDE}), kwargs=registry_account),
+    # Ending a grant that does not exist: the office gets the plain 404 too.
+    "credentials:revoke_grant": Row(only({"teacher": 404, "principal": 404, "superintendent": 404, "designee": 404,
+                                          **OUTSIDE}), method="post",
+                                    kwargs=lambda d: {**registry_account(d), "grant_pk": 999999}),
 }

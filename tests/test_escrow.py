@@ -333,3 +333,46 @@ def test_r_iii_e_a_reveal_takes_under_20_ms_at_the_median(district):
         timings.append(time.perf_counter() - start)
     assert reveals(account) == 50
     assert statistics.median(timings) < 0.020, f"median {statistics.median(timings) * 1000:.1f} ms"
+
+
+def test_the_admin_shows_metadata_never_secrets(district, client_for):
+    account = escrowed(district)
+    version = CredentialVersion.objects.get(account=account)
+    client = client_for("admin")
+    html = client.get(reverse("admin:credentials_credentialversion_change", args=[version.pk])).content.decode()
+    assert "Version" in html or "version" in html
+    assert CANARY not in html and bytes(version.sealed).hex()[:16] not in html and 'name="_save"' not in html
+    assert client.get(reverse("admin:credentials_credentialversion_add")).status_code == 403
+
+
+def test_r_iii_e_the_office_lends_and_ends_access_from_the_page(district, client_for):
+    account = escrowed(district)
+    backup = UserFactory(org_unit=district.north, email="backup@example.org")
+    client = client_for("superintendent")
+    url = reverse("credentials:grants", args=[account.pk])
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    until = (timezone.localdate() + timedelta(days=7)).isoformat()
+    response = client.post(url, {"grantee": "backup@example.org", "until": until, "reason": "Teacher on leave."})
+    assert response.status_code == 302
+    grant = AccessGrant.objects.get(grantee=backup)
+    assert reveal(backup, account).secrets is not None
+    assert OutboxMessage.objects.filter(template="credentials_access_granted", recipient=backup).exists()
+    html = client.get(url).content.decode()
+    assert_accessible(html, "grants")
+    client.post(reverse("credentials:revoke_grant", args=[account.pk, grant.pk]))
+    with pytest.raises(services.EscrowError):
+        reveal(backup, account)
+
+
+def test_r_iii_e_replaced_versions_open_for_the_office_only(district):
+    account = escrowed(district)
+    services.escrow(actor=district.teacher, account=account, secrets=Secrets(login="x", password="second"),
+                    reason="Scheduled rotation.")
+    old = reveal(district.superintendent, account, version_number=1)
+    assert old.secrets.password == CANARY and old.version.number == 1
+    with pytest.raises(services.EscrowError):
+        reveal(district.principal, account, version_number=1)
+    assert reveal(district.principal, account).secrets.password == "second"
