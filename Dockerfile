@@ -26,9 +26,11 @@ COPY . .
 # Collect static files with the *production* storage (whitenoise's
 # CompressedManifestStaticFilesStorage), so the manifest that production's {% static %}
 # needs is baked in. Production settings refuse to load without their required
-# variables (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, ...), so this one step gets throwaway values: they exist
-# only for this RUN (not ENV), collectstatic opens no database or broker connection,
-# and REDIS_URL keeps celery.py from creating the filesystem-broker folders under var/.
+# variables (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, ESCROW_KEYS, ...), so this
+# one step gets throwaway values: they exist only for this RUN (not ENV), collectstatic
+# opens no database or broker connection and never the key ring (the ESCROW_KEYS
+# placeholder is not even a valid key, so nothing could ever be sealed with it), and
+# REDIS_URL keeps celery.py from creating the filesystem-broker folders under var/.
 RUN DJANGO_ENV=production \
     SECRET_KEY=build-time-placeholder-only-never-used-at-run-time-0123456789abcdef \
     ALLOWED_HOSTS=build.invalid \
@@ -36,6 +38,7 @@ RUN DJANGO_ENV=production \
     REDIS_URL=redis://build.invalid:6379/0 \
     PORTAL_BASE_URL=https://build.invalid \
     DEFAULT_FROM_EMAIL=build@build.invalid \
+    ESCROW_KEYS=build-time-placeholder-not-a-key \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/var \
     && chown app:app /app/var

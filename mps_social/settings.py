@@ -15,6 +15,7 @@ start without the secrets a real deployment must provide.
 | REDIS_URL              | filesystem broker, file cache      | required (broker, cache)   |
 | PORTAL_BASE_URL        | http://127.0.0.1:8000              | required (links in mail)   |
 | DEFAULT_FROM_EMAIL     | social-media@example.org           | required                   |
+| ESCROW_KEYS            | generated ring in var/escrow-keys  | required (escrow key ring) |
 | EMAIL_HOST, ...        | console backend                    | SMTP                       |
 | GOOGLE_CLIENT_ID, ...  | Google sign-in absent              | Google sign-in shown       |
 """
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.mfa",
     "mps_social",
     "people",
     "accounts",
@@ -219,6 +221,13 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MPS Social] "
 # the portal writes only to people it knows.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 
+# Two-factor sign-in (allauth.mfa): an authenticator app and recovery codes. Revealing
+# escrowed credentials needs it (ESCROW_REQUIRE_MFA). The TOTP seeds and the recovery
+# codes' seed are sealed by the escrow's key ring (credentials.mfa), never stored in clear.
+MFA_ADAPTER = "credentials.mfa.EscrowMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# MFA_TOTP_ISSUER (the name authenticator apps show) is PORTAL_NAME, set below.
+
 # Google sign-in appears only when the district configures it, and admits only accounts
 # of the district's Workspace domain (see people.adapters).
 GOOGLE_CLIENT_ID = env("GOOGLE_CLIENT_ID")
@@ -317,6 +326,7 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- Portal ---------------------------------------------------------------------------
 PORTAL_NAME = "MPS Social"
+MFA_TOTP_ISSUER = PORTAL_NAME
 DISTRICT_NAME = env("DISTRICT_NAME", "Minneapolis Public Schools")
 # Where the portal is reached, used in links inside emails sent by background jobs.
 PORTAL_BASE_URL = required_in_production("PORTAL_BASE_URL", "http://127.0.0.1:8000")

@@ -54,6 +54,18 @@ CORE_ROWS = {
     "socialaccount_login_error": Row(public(401)),
     "socialaccount_signup": Row(public(302)),  # no Google sign-in pending
     "socialaccount_connections": Row(staff()),
+    # Two-factor sign-in (allauth.mfa): each person's own, nobody else's. The matrix's
+    # personas have no second factor and were signed in without a password just now, so
+    # enrolling or changing one first asks them to confirm their password, and the pages
+    # of a factor they do not have are 404. tests/test_mfa.py walks them enrolled.
+    "mfa_index": Row(staff()),
+    "mfa_authenticate": Row(public(302)),  # only halfway through a sign-in that needs the code
+    "mfa_reauthenticate": Row(staff(302)),  # no second factor: confirm with the password instead
+    "mfa_activate_totp": Row(staff(302)),  # to /accounts/reauthenticate/ first
+    "mfa_deactivate_totp": Row(staff(404)),
+    "mfa_view_recovery_codes": Row(staff(404)),
+    "mfa_generate_recovery_codes": Row(staff(302)),  # to /accounts/reauthenticate/ first
+    "mfa_download_recovery_codes": Row(staff(404)),
     # allauth's old addresses, kept as redirects to the ones above
     "accounts/social/login/cancelled/": Row(public(301)),
     "accounts/social/login/error/": Row(public(301)),

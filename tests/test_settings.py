@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from credentials.keyring import new_key_line
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -21,6 +23,7 @@ def production_env(**overrides):
         REDIS_URL="redis://redis.example.org:6379/0",
         PORTAL_BASE_URL="https://social.example.org",
         DEFAULT_FROM_EMAIL="MPS Social <social@example.org>",
+        ESCROW_KEYS=new_key_line("prod1"),
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -39,7 +42,8 @@ def test_check_deploy_is_clean_under_production_settings():
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "PORTAL_BASE_URL", "DEFAULT_FROM_EMAIL"]
+    "missing",
+    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "PORTAL_BASE_URL", "DEFAULT_FROM_EMAIL", "ESCROW_KEYS"],
 )
 def test_production_refuses_to_start_without(missing):
     result = manage("check", env=production_env(**{missing: None}))
@@ -51,6 +55,12 @@ def test_production_refuses_a_weak_secret_key_and_sqlite():
     assert "SECRET_KEY must be a long random value" in manage("check", env=production_env(SECRET_KEY="short")).stderr
     sqlite = manage("check", env=production_env(DATABASE_URL="sqlite:///tmp/x.sqlite3"))
     assert "Production runs on PostgreSQL" in sqlite.stderr
+
+
+def test_production_refuses_to_reveal_credentials_without_a_second_factor():
+    result = manage("check", env=production_env(ESCROW_REQUIRE_MFA="false"))
+    assert result.returncode != 0
+    assert "ESCROW_REQUIRE_MFA cannot be turned off in production" in result.stderr
 
 
 def test_seed_demo_never_runs_in_production():

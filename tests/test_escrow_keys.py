@@ -1,0 +1,238 @@
+"""The escrow's key ring and its keys (Policy 4038 §III.E, R-III-E): AES-256-GCM that
+refuses altered or misplaced values, ``ESCROW_KEYS`` parsing, a new key from
+``escrow_key``, and ``rotate_escrow_keys`` moving every sealed value (credentials and
+two-factor secrets) onto the newest key without ever printing one."""
+
+from io import StringIO
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, ManagementUtility, call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from accounts.models import OfficialAccount
+from credentials import mfa
+from credentials.keyring import CannotDecrypt, keyring, new_key_line, parse
+from credentials.models import CredentialVersion, Secrets
+
+from .matrix_registry import registry_account
+
+OLD, MID, NEW = new_key_line("old"), new_key_line("mid"), new_key_line("new")
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+# --- The key ring ---------------------------------------------------------------------------
+
+def test_a_sealed_value_opens_only_intact_and_where_it_was_sealed():
+    ring = parse(NEW)
+    key_id, sealed = ring.seal(b"the password", aad=b"credentials:1:1")
+    assert key_id == "new" and b"the password" not in sealed
+    assert ring.open(key_id, sealed, aad=b"credentials:1:1") == b"the password"
+    for position in (0, 12, len(sealed) // 2, len(sealed) - 1):  # nonce, ciphertext, tag
+        tampered = bytearray(sealed)
+        tampered[position] ^= 0x01
+        with pytest.raises(CannotDecrypt):
+            ring.open(key_id, bytes(tampered), aad=b"credentials:1:1")
+    with pytest.raises(CannotDecrypt):  # moved onto another row
+        ring.open(key_id, sealed, aad=b"credentials:1:2")
+    with pytest.raises(CannotDecrypt):
+        ring.open(key_id, sealed[:12], aad=b"credentials:1:1")
+    with pytest.raises(CannotDecrypt):  # a key the ring lacks
+        ring.open("old", sealed, aad=b"credentials:1:1")
+    with pytest.raises(CannotDecrypt):  # another key under the same id
+        parse(new_key_line("new")).open(key_id, sealed, aad=b"credentials:1:1")
+    assert ring.seal(b"the password", aad=b"x")[1] != ring.seal(b"the password", aad=b"x")[1]  # fresh nonce
+
+
+def test_the_newest_key_seals_and_every_key_opens():
+    old_ring, ring = parse(OLD), parse(f"{NEW}, {MID}\n{OLD}")
+    assert ring.ids() == ["new", "mid", "old"] and ring.newest_id == "new"
+    key_id, sealed = old_ring.seal(b"v", aad=b"a")
+    assert ring.open(key_id, sealed, aad=b"a") == b"v"
+    assert ring.seal(b"v", aad=b"a")[0] == "new"
+
+
+@pytest.mark.parametrize("text,message", [
+    ("", "holds no key"),
+    (" , ", "holds no key"),
+    ("just-an-id", "32 random bytes"),
+    ("k1:c2hvcnQ=", "32 random bytes"),  # "short"
+    ("k1:" + "A" * 42, "32 random bytes"),  # 31 bytes
+    ("k1:not base64 at all!!", "32 random bytes"),
+    ("bad id!:" + NEW.partition(":")[2], "32 random bytes"),
+    (":" + NEW.partition(":")[2], "32 random bytes"),
+    ("k" * 33 + ":" + NEW.partition(":")[2], "32 random bytes"),
+    (f"{NEW},{NEW}", "appears twice"),
+])
+def test_bad_escrow_keys_are_refused(text, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        parse(text)
+
+
+def test_the_ring_follows_the_settings(settings):
+    settings.ESCROW_KEYS = OLD
+    assert keyring().ids() == ["old"]
+    settings.ESCROW_KEYS = f"{NEW},{OLD}"
+    assert keyring().ids() == ["new", "old"]
+
+
+# --- escrow_key -----------------------------------------------------------------------------
+
+def test_escrow_key_prints_one_new_entry_and_a_hint():
+    out, err = StringIO(), StringIO()
+    call_command("escrow_key", stdout=out, stderr=err)
+    line = out.getvalue().strip()
+    assert "\n" not in line and len(parse(line).keys) == 1
+    assert "first in ESCROW_KEYS" in err.getvalue() and "rotate_escrow_keys" in err.getvalue()
+    again = StringIO()
+    call_command("escrow_key", "--id", "2026-07", stdout=again, stderr=StringIO())
+    assert parse(again.getvalue()).ids() == ["2026-07"]
+    assert again.getvalue().partition(":")[2] != line.partition(":")[2]
+    with pytest.raises(CommandError):
+        call_command("escrow_key", "--id", "no spaces", stdout=StringIO(), stderr=StringIO())
+
+
+# --- rotate_escrow_keys ---------------------------------------------------------------------
+
+def secrets_for(number: int) -> Secrets:
+    return Secrets(login=f"login-{number}", password=f"pw-{number}-Zq8", recovery_codes=f"rc-{number}",
+                   totp_seed=f"SEED{number}", notes=f"note-{number}")
+
+
+def make_versions(district, rings: list[str]) -> list[CredentialVersion]:
+    """One version per ring of the account, each sealed with that ring; the last is current."""
+    account = OfficialAccount.objects.get(pk=registry_account(district)["pk"])
+    rows = []
+    for number, ring_text in enumerate(rings, start=1):
+        row = CredentialVersion(account=account, number=number, created_by=district.teacher,
+                                replaced_at=None if number == len(rings) else timezone.now())
+        with override_settings(ESCROW_KEYS=ring_text):
+            row.key_id, row.sealed = keyring().seal(secrets_for(number).to_bytes(), aad=row.aad)
+        row.save()
+        rows.append(row)
+    return rows
+
+
+def make_mfa(user, ring_text) -> tuple[Authenticator, Authenticator]:
+    with override_settings(ESCROW_KEYS=ring_text):
+        return TOTP.activate(user, TOTP_SECRET).instance, RecoveryCodes.activate(user).instance
+
+
+def rotate(**options):
+    out, err = StringIO(), StringIO()
+    call_command("rotate_escrow_keys", stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def plaintexts(number: int) -> list[str]:
+    s = secrets_for(number)
+    return [s.password, s.recovery_codes, s.totp_seed, s.notes, s.login]
+
+
+@pytest.fixture
+def rotated_world(district, settings):
+    """Five versions on three rings, two people with two-factor secrets on old keys; the
+    ring is now NEW first."""
+    settings.ESCROW_KEYS = f"{NEW},{MID},{OLD}"
+    versions = make_versions(district, [OLD, OLD, f"{MID},{OLD}", f"{MID},{OLD}", NEW])
+    teacher_mfa = make_mfa(district.teacher, OLD)
+    principal_mfa = make_mfa(district.principal, MID)
+    codes = {a.user_id: RecoveryCodes(a).generate_codes() for a in (teacher_mfa[1], principal_mfa[1])}
+    return versions, teacher_mfa, principal_mfa, codes
+
+
+def test_rotation_moves_every_value_to_the_newest_key(rotated_world):
+    versions, teacher_mfa, principal_mfa, codes = rotated_world
+    assert sorted(v.key_id for v in versions) == ["mid", "mid", "new", "old", "old"]
+
+    out, err = rotate(batch_size=2)
+
+    assert err == ""
+    ring = keyring()
+    for row in CredentialVersion.objects.order_by("number"):
+        assert row.key_id == "new"
+        assert Secrets.from_bytes(ring.open(row.key_id, bytes(row.sealed), aad=row.aad)) == secrets_for(row.number)
+    for authenticator in Authenticator.objects.all():
+        values = [authenticator.data.get("secret"), authenticator.data.get("seed")]
+        assert all(mfa.key_id_of(value) == "new" for value in values if value)
+        if authenticator.type == "totp":
+            assert mfa.unseal(authenticator.data["secret"]) == TOTP_SECRET
+        else:
+            assert RecoveryCodes(authenticator).generate_codes() == codes[authenticator.user_id]
+    assert "Credential versions: 4 re-sealed." in out
+    assert "Two-factor secrets: 4 re-sealed." in out
+    assert "Credential versions by key: new: 5; 0 left on other keys." in out
+    assert "Two-factor secrets by key: new: 4; 0 left on other keys." in out
+    assert "so far" in out  # progress, batch by batch
+    everything = out + err
+    for number in range(1, 6):
+        assert not any(text in everything for text in plaintexts(number))
+    assert TOTP_SECRET not in everything
+    assert not any(code in everything for batch in codes.values() for code in batch)
+    for key_line in (OLD, MID, NEW):
+        assert key_line.partition(":")[2] not in everything
+
+
+def test_rotating_again_changes_nothing(rotated_world):
+    rotate()
+    before = {row.pk: (row.key_id, bytes(row.sealed)) for row in CredentialVersion.objects.all()}
+    mfa_before = {a.pk: a.data for a in Authenticator.objects.all()}
+    out, err = rotate()
+    assert err == ""
+    assert {row.pk: (row.key_id, bytes(row.sealed)) for row in CredentialVersion.objects.all()} == before
+    assert {a.pk: a.data for a in Authenticator.objects.all()} == mfa_before
+    assert "Credential versions: 0 re-sealed." in out and "Two-factor secrets: 0 re-sealed." in out
+
+
+def test_a_value_that_does_not_open_is_reported_left_alone_and_fails_the_run(rotated_world, capsys):
+    versions, teacher_mfa, principal_mfa, codes = rotated_world
+    tampered = versions[0]
+    sealed = bytearray(tampered.sealed)
+    sealed[20] ^= 0xFF
+    CredentialVersion.objects.filter(pk=tampered.pk).update(sealed=bytes(sealed))
+    lost_key = versions[2]  # names a key the ring does not have (or no longer has)
+    CredentialVersion.objects.filter(pk=lost_key.pk).update(key_id="gone")
+    plain = teacher_mfa[0]
+    plain.data["secret"] = TOTP_SECRET  # as allauth's default adapter would have stored it
+    plain.save()
+
+    with pytest.raises(CommandError) as failure:
+        rotate()
+    message = str(failure.value)
+    assert f"credential version {tampered.pk}" in message and f"credential version {lost_key.pk}" in message
+    assert f"two-factor authenticator {plain.pk}" in message
+
+    tampered.refresh_from_db()
+    assert tampered.key_id == "old" and bytes(tampered.sealed) == bytes(sealed)
+    lost_key.refresh_from_db()
+    assert lost_key.key_id == "gone"
+    plain.refresh_from_db()
+    assert plain.data["secret"] == TOTP_SECRET
+    # Everything else moved.
+    assert set(CredentialVersion.objects.exclude(pk__in=[tampered.pk, lost_key.pk])
+               .values_list("key_id", flat=True)) == {"new"}
+    assert mfa.key_id_of(Authenticator.objects.get(pk=teacher_mfa[1].pk).data["seed"]) == "new"
+
+    # Run through manage.py's own entry point: the exit status is non-zero, and neither
+    # the report nor the error shows a secret.
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_info:
+        ManagementUtility(["manage.py", "rotate_escrow_keys"]).execute()
+    assert exit_info.value.code not in (0, None)
+    captured = capsys.readouterr()
+    everything = captured.out + captured.err
+    assert f"Credential version {tampered.pk} (key old) does not open" in everything
+    assert "Credential versions by key: new: 3, old: 1, gone: 1; 2 left on other keys." in everything
+    assert "(not sealed): 1" in everything
+    assert TOTP_SECRET not in everything
+    assert not any(text in everything for number in range(1, 6) for text in plaintexts(number))
+
+
+def test_rotation_with_nothing_to_do(db, settings):
+    settings.ESCROW_KEYS = NEW
+    out, err = rotate()
+    assert "Credential versions by key: new: 0; 0 left on other keys." in out and err == ""
