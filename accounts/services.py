@@ -15,6 +15,7 @@ from audits.services import record
 from mps_social.permissions import has_perm
 from notifications.services import notify
 from people.models import OrgUnit, User
+from training.services import acknowledgment_problem
 
 from .models import AnnualReview, Designation, OfficialAccount, Platform
 from .rules import audience_age_problem, name_conflicts, read_handle
@@ -298,6 +299,8 @@ def record_review(
     needs a note saying what is being done, and the superintendent's office is told."""
     if not has_perm(actor, "accounts.review", account):
         raise RegistryError("Only the account's site manager reviews it.")
+    if problem := acknowledgment_problem(actor):  # Policy 4038 §IV.C (R-IV-C)
+        raise RegistryError(problem)
     account = _lock(account)
     if account.status != Status.ACTIVE:
         raise RegistryError("Only an active account is reviewed.")

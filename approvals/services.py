@@ -36,6 +36,7 @@ from notifications.services import notify
 from people import roles
 from people.models import OrgUnit, Power, User
 from people.selectors import power_holders
+from training.services import acknowledgment_problem
 
 from . import selectors
 from .models import Application, Comment
@@ -265,6 +266,8 @@ def save_draft(*, actor: User, data: dict, application: Application | None = Non
 def submit(*, actor: User, data: dict, application: Application | None = None) -> Application:
     """Save what the applicant typed and send it, all or nothing: every rule of §III is
     checked (``problems``) and any failure leaves the application as it was."""
+    if problem := acknowledgment_problem(actor):  # Policy 4038 §IV.C (R-IV-C)
+        raise ApplicationError(problem)
     application, before, after, created = _save(actor, application, data)
     if errors := problems(application):
         raise ApplicationError(errors=errors)

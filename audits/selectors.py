@@ -1,9 +1,13 @@
-"""Reads of the audit trail."""
+"""Reads of the audit trail and of the compliance audit, narrowed to what the user may see."""
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from .models import AuditEvent
+from people import roles
+
+from .models import AuditEvent, AuditRun, CheckResult, Finding
+
+TREND_RUNS = 10
 
 
 def events_for(target: models.Model) -> QuerySet[AuditEvent]:
@@ -13,3 +17,41 @@ def events_for(target: models.Model) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("at", "pk")
     )
+
+
+def findings_for(user) -> QuerySet[Finding]:
+    """All findings for the superintendent; a designee's within their delegations; for
+    anyone, those on accounts they keep or whose site manager they supervise."""
+    from .compliance import findings_of_keepers
+
+    queryset = Finding.objects.select_related("account__platform", "account__org_unit", "opened_by_run",
+                                              "closed_by_run")
+    if roles.is_superintendent(user):
+        return queryset
+    who = findings_of_keepers(user)
+    for grant in roles.grants(user):
+        who |= Q(account__org_unit__path__startswith=grant.scope_path)
+    return queryset.filter(who)
+
+
+def findings_to_fix(user, limit: int = 5) -> list[Finding]:
+    """The open findings on the accounts ``user`` keeps or whose site manager they
+    supervise: what their home page asks them to fix (R-V-D)."""
+    from .compliance import findings_of_keepers
+
+    return list(Finding.objects.filter(findings_of_keepers(user), closed_at__isnull=True)
+                .select_related("account__platform").order_by("-opened_at")[:limit])
+
+
+def latest_run() -> AuditRun | None:
+    return AuditRun.objects.filter(status=AuditRun.Status.FINISHED).order_by("-finished_at", "-pk").first()
+
+
+def trend() -> dict[str, list[CheckResult]]:
+    """Each check's results over the last finished runs, oldest first (one query)."""
+    runs = list(AuditRun.objects.filter(status=AuditRun.Status.FINISHED).order_by("-finished_at", "-pk")
+                .values_list("pk", flat=True)[:TREND_RUNS])
+    by_check: dict[str, list[CheckResult]] = {}
+    for result in CheckResult.objects.filter(run_id__in=runs).select_related("run").order_by("run__finished_at"):
+        by_check.setdefault(result.check_slug, []).append(result)
+    return by_check

@@ -59,3 +59,23 @@ def record(
         request_id=context.request_id,
         ip=context.ip,
     )
+
+
+def record_many(*, actor, verb: str, items, reason: str = "") -> int:
+    """Append one event per (target, before, after) in ``items``, in one insert: for bulk
+    changes (a roster import touching thousands of people). Same rules as ``record``."""
+    if not transaction.get_connection().in_atomic_block:
+        raise NotInTransaction(f"record_many({verb!r}) must run inside transaction.atomic().")
+    context = request_context.current()
+    events = [
+        AuditEvent(
+            actor=actor if actor is not None and actor.pk else None,
+            actor_label=actor.email if actor is not None and actor.pk else SYSTEM,
+            verb=verb, target_type=target._meta.label_lower, target_id=str(target.pk),
+            target_label=str(target)[:254], before=before, after=after, reason=reason,
+            request_id=context.request_id, ip=context.ip,
+        )
+        for target, before, after in items
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    return len(events)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts import services as registry
@@ -18,6 +19,7 @@ from audits.services import record
 from mps_social.permissions import has_perm
 from notifications.services import notify
 from people.models import User
+from training.services import acknowledgment_problem
 
 from .keyring import CannotDecrypt, keyring
 from .models import AccessGrant, CredentialVersion, Secrets
@@ -58,6 +60,8 @@ def escrow(*, actor: User, account: OfficialAccount, secrets: Secrets, reason: s
     active (``accounts.services.credentials_escrowed``); "rotation due" is cleared."""
     if not has_perm(actor, "credentials.escrow", account):
         raise EscrowError("Only the account's site manager escrows its credentials.")
+    if problem := acknowledgment_problem(actor):  # Policy 4038 §IV.C (R-IV-C)
+        raise EscrowError(problem)
     if not secrets.login.strip():
         raise EscrowError("Give the log-in name or email used at the platform.", field="login")
     if not secrets.password:
@@ -72,8 +76,8 @@ def escrow(*, actor: User, account: OfficialAccount, secrets: Secrets, reason: s
         previous.replaced_at, previous.replaced_by = now, actor
         previous.replace_reason = reason or account.rotation_due_reason or "Updated by the site manager."
         previous.save(update_fields=["replaced_at", "replaced_by", "replace_reason"])
-    version = CredentialVersion(account=account, number=(previous.number + 1) if previous else 1,
-                                created_at=now, created_by=actor)
+    last = account.credential_versions.aggregate(last=Max("number"))["last"] or 0
+    version = CredentialVersion(account=account, number=last + 1, created_at=now, created_by=actor)
     version.key_id, version.sealed = keyring().seal(secrets.to_bytes(), aad=version.aad)
     version.save()
     was_due = account.rotation_due
@@ -197,7 +201,7 @@ def revoke_grant(*, actor: User, grant: AccessGrant) -> AccessGrant:
     return grant
 
 
-def _make_due(accounts, *, actor, reason: str) -> int:
+def mark_rotation_due(accounts, *, actor, reason: str) -> int:
     """Mark ``accounts`` (a queryset) due for rotation, one audit event each; returns how
     many changed. Accounts already due keep their first reason."""
     changed = list(accounts.filter(rotation_due=False).select_related("org_unit"))
@@ -218,7 +222,7 @@ def supervisor_changed(*, actor: User | None, person: User) -> int:
 
     managed = Designation.objects.filter(person=person, role=Designation.Role.SITE_MANAGER, ended_at__isnull=True)
     accounts = OfficialAccount.objects.live().filter(pk__in=managed.values("account_id"))
-    return _make_due(accounts, actor=actor, reason="The site manager's supervisor changed.")
+    return mark_rotation_due(accounts, actor=actor, reason="The site manager's supervisor changed.")
 
 
 @transaction.atomic
@@ -230,5 +234,5 @@ def mark_stale(now=None) -> int:
     limit = (now or timezone.now()) - timedelta(days=settings.ESCROW_MAX_AGE_DAYS)
     stale = CredentialVersion.objects.current().filter(created_at__lt=limit)
     accounts = OfficialAccount.objects.live().filter(pk__in=stale.values("account_id"))
-    return _make_due(accounts, actor=None,
+    return mark_rotation_due(accounts, actor=None,
                      reason=f"The credentials are older than {settings.ESCROW_MAX_AGE_DAYS} days.")

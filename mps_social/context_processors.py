@@ -19,6 +19,8 @@ NAVIGATION = [
     ("Registry", "accounts:registry", "accounts.view_registry", None),
     ("Delegations", "people:delegations", "people.manage_delegations", None),
     ("Concerns", "concerns:queue", "concerns.triage", None),
+    ("Training", "training:mine", "training.view_mine", None),
+    ("Compliance", "audits:dashboard", "audits.view_compliance", None),
 ]
 
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "concerns",
     "approvals",
     "credentials",
+    "training",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, told the library's real limit on query parameters, so
+    # bulk work stays a constant number of queries (mps_social/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "mps_social.sqlite"
     # SQLite serves the web process and the worker at once: wait for locks rather than
     # failing, and take the write lock up front so a transaction never deadlocks.
     DATABASES["default"]["OPTIONS"] = {
@@ -271,7 +275,7 @@ if PRODUCTION:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("development-only"):
         raise ImproperlyConfigured("SECRET_KEY must be a long random value in production.")
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["ENGINE"] == "mps_social.sqlite":
         raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL to it.")
 
 # --- Credential escrow (Policy 4038 §III.E) ---------------------------------------------

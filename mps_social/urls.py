@@ -21,6 +21,8 @@ urlpatterns = [
     path("applications/", include("approvals.urls")),
     path("registry/", include("accounts.urls_registry")),
     path("credentials/", include("credentials.urls")),
+    path("training/", include("training.urls")),
+    path("compliance/", include("audits.urls")),
     path("", include("accounts.urls")),
     path("", include("concerns.urls")),
     path("admin/", admin.site.urls),

@@ -8,7 +8,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audits.selectors import findings_to_fix
 from people import roles
+from training.selectors import overview as training_overview
 
 from .celery import app as celery_app
 
@@ -25,6 +27,8 @@ def home(request):
             is_supervisor=roles.is_supervisor(user),
             reports=user.reports.filter(is_active=True).order_by("full_name")[:50],
             grants=user.delegations.in_force().select_related("scope"),
+            my_findings=findings_to_fix(user),
+            training=training_overview(user),  # R-V-C, R-IV-C: templates/training/_home.html
         )
     return render(request, "home.html", context)
 

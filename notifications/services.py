@@ -86,6 +86,25 @@ def enqueue(
     return message
 
 
+def notify_many(items) -> int:
+    """Queue many emails at once: ``items`` yields (recipient, template, context, key).
+    One insert for all of them, whatever their number (a nightly job's notices); a key
+    already queued is skipped, so a job run twice sends nothing twice. Returns how many
+    were queued."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Queue mail inside the transaction of the change that causes it.")
+    now = timezone.now()
+    messages = []
+    for recipient, template, context, key in items:
+        subject, text, html = render(template, {"recipient": recipient, **context})
+        messages.append(OutboxMessage(key=key, recipient=recipient, to=recipient.email, template=template,
+                                      subject=subject, body_text=text, body_html=html, next_attempt_at=now))
+    if messages:
+        OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+        transaction.on_commit(_nudge_worker)
+    return len(messages)
+
+
 def _nudge_worker():
     from .tasks import deliver_outbox
 

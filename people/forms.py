@@ -51,3 +51,8 @@ class StaffEmailField(forms.EmailField):
         if person is None:
             raise forms.ValidationError("Nobody on the staff roster has that email address.")
         return person
+
+
+class RosterUploadForm(PortalForm):
+    file = forms.FileField(label="Roster file (CSV)", help_text="UTF-8, comma-separated, with a header row: "
+                           "employee_id, email, full_name, kind, org_unit, supervisor_id, active (and job_title).")

@@ -21,3 +21,8 @@ def view_delegation(user, delegation=None):
     if roles.is_superintendent(user):
         return True
     return delegation is not None and delegation.grantee_id == user.pk
+
+
+@register("people.import_roster", "Import the staff roster from HR (the superintendent's office)")
+def import_roster(user, obj=None):
+    return roles.is_superintendent(user) or roles.is_designee(user)

@@ -7,6 +7,7 @@ message fit to show beside the form.
 
 from datetime import date
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +15,8 @@ from audits.services import record, snapshot
 from notifications.services import notify
 
 from . import roles
-from .models import Delegation, OrgUnit, Power, User
+from . import roster
+from .models import Delegation, OrgUnit, Power, RosterImport, User
 
 
 class PeopleError(Exception):
@@ -145,3 +147,60 @@ def revoke_delegation(*, actor: User, delegation: Delegation, reason: str) -> De
     )
     notify(recipient=delegation.grantee, template="delegation_revoked", context={"delegation": delegation})
     return delegation
+
+
+# --- the HR roster (people/roster.py) ---------------------------------------------------
+
+ROSTER_PROGRESS = "roster:{pk}:progress"
+
+
+@transaction.atomic
+def preview_roster(*, actor: User, filename: str, data: bytes) -> RosterImport:
+    """Check the file and keep it with its preview; nothing about people changes yet.
+    Raises ``roster.RosterInvalid`` with every problem."""
+    if not roles.is_superintendent(actor) and not roles.is_designee(actor):
+        raise PeopleError("Only the superintendent's office imports the roster.")
+    plan = roster.compare(roster.read(data))
+    upload = RosterImport.objects.create(uploaded_by=actor, filename=filename[:200], data=data,
+                                         preview={**plan.counts(), "not in the file": plan.not_in_roster})
+    record(actor=actor, verb="roster.previewed", target=upload, after=upload.preview)
+    return upload
+
+
+@transaction.atomic
+def start_roster_import(*, actor: User, upload: RosterImport) -> RosterImport:
+    """Queue the apply of a previewed roster (a Celery task; progress in the cache)."""
+    from .tasks import apply_roster  # the task module imports this one
+
+    upload = RosterImport.objects.select_for_update().get(pk=upload.pk)
+    if upload.status != RosterImport.Status.PREVIEWED:
+        raise PeopleError(f"This roster is already {upload.get_status_display().lower()}.")
+    upload.status = RosterImport.Status.APPLYING
+    upload.save(update_fields=["status"])
+    record(actor=actor, verb="roster.apply_started", target=upload)
+    transaction.on_commit(lambda: apply_roster.delay(upload.pk))
+    return upload
+
+
+def apply_roster_import(import_id: int) -> str:
+    """Apply a stored roster: read and compare again (the portal may have changed since
+    the preview), apply in one transaction, and record the outcome."""
+    upload = RosterImport.objects.select_related("uploaded_by").get(pk=import_id)
+    if upload.status != RosterImport.Status.APPLYING:
+        return upload.status  # redelivered: it ran already
+    key = ROSTER_PROGRESS.format(pk=upload.pk)
+    try:
+        plan = roster.compare(roster.read(bytes(upload.data)))
+        with transaction.atomic():
+            summary = roster.apply(plan, actor=upload.uploaded_by,
+                                   progress=lambda done, total: cache.set(key, (done, total), 3600))
+            RosterImport.objects.filter(pk=upload.pk).update(status=RosterImport.Status.APPLIED, summary=summary,
+                                                             applied_at=timezone.now())
+            record(actor=upload.uploaded_by, verb="roster.applied", target=upload, after=summary)
+    except roster.RosterInvalid as invalid:
+        RosterImport.objects.filter(pk=upload.pk).update(status=RosterImport.Status.FAILED,
+                                                         error=invalid.errors[0][:300])
+        return RosterImport.Status.FAILED
+    finally:
+        cache.delete(key)
+    return RosterImport.Status.APPLIED

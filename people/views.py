@@ -2,13 +2,17 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.core.cache import cache
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from mps_social.access import get_for_user_or_404, permission_required
 
+from . import roster as roster_module
 from . import selectors, services
-from .forms import DelegationForm, RevokeForm
+from .forms import DelegationForm, RevokeForm, RosterUploadForm
+from .models import RosterImport
 
 
 @permission_required("people.manage_delegations")
@@ -64,3 +68,60 @@ def email_from_roster(request):
     """Stands in for allauth's email management: a person's address is their identity in
     the HR roster, so it is changed there, never by the person in the portal."""
     return render(request, "account/email_from_roster.html")
+
+
+# --- the HR roster ----------------------------------------------------------------------
+
+
+@permission_required("people.import_roster")
+def roster(request):
+    """Upload a roster: its problems, with line numbers, or a preview to apply."""
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    problems, more = [], 0
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            created = services.preview_roster(actor=request.user, filename=upload.name, data=upload.read())
+        except roster_module.RosterInvalid as invalid:
+            problems, more = invalid.errors, invalid.total - len(invalid.errors)
+            form.add_error("file", f"{invalid.total} problem(s): nothing was changed. Fix them and upload again.")
+        except services.PeopleError as error:
+            form.add_refusal(error)
+        else:
+            return redirect("people:roster_preview", created.pk)
+    imports = RosterImport.objects.select_related("uploaded_by")[:10]
+    return render(request, "people/roster.html", {"form": form, "problems": problems, "more": more,
+                                                  "imports": imports})
+
+
+@permission_required("people.import_roster")
+def roster_preview(request, pk):
+    upload = get_object_or_404(RosterImport.objects.select_related("uploaded_by"), pk=pk)
+    plan = None
+    if upload.status == RosterImport.Status.PREVIEWED:
+        try:
+            plan = roster_module.compare(roster_module.read(bytes(upload.data)))
+        except roster_module.RosterInvalid as invalid:
+            messages.error(request, f"The portal changed since the preview: {invalid.errors[0]}")
+    return render(request, "people/roster_preview.html", {"upload": upload, "plan": plan, "sample": 50})
+
+
+@require_POST
+@permission_required("people.import_roster")
+def roster_apply(request, pk):
+    upload = get_object_or_404(RosterImport, pk=pk)
+    try:
+        services.start_roster_import(actor=request.user, upload=upload)
+    except services.PeopleError as error:
+        messages.error(request, error.message)
+    return redirect("people:roster_preview", upload.pk)
+
+
+@permission_required("people.import_roster")
+def roster_progress(request, pk):
+    upload = get_object_or_404(RosterImport, pk=pk)
+    done, total = cache.get(services.ROSTER_PROGRESS.format(pk=upload.pk)) or (0, 0)
+    running = upload.status == RosterImport.Status.APPLYING
+    percent = 100 if not running else (round(100 * done / total) if total else 0)
+    return JsonResponse({"status": "running" if running else upload.status, "progress": percent,
+                         "message": f"Applying: {done} of {total} written." if running else upload.get_status_display()})

@@ -19,11 +19,22 @@ from .conftest import PERSONAS
 from .matrix import SIGNED_IN, Row, only, public, signed_out_only, staff
 from .matrix_approvals import APPROVAL_ROWS
 from .matrix_concerns import CONCERN_ROWS
+from .matrix_compliance import COMPLIANCE_ROWS
 from .matrix_credentials import CREDENTIAL_ROWS
 from .matrix_registry import REGISTRY_ROWS
+from .matrix_training import TRAINING_ROWS
 
 def own_delegation(district):
     return {"pk": Delegation.objects.get(grantee=district.designee).pk}
+
+
+def a_roster(district):
+    from people.models import RosterImport
+
+    upload = RosterImport.objects.first() or RosterImport.objects.create(
+        uploaded_by=district.superintendent, filename="roster.csv",
+        data=b"employee_id,email,full_name,kind,org_unit,supervisor_id,active\n")
+    return {"pk": upload.pk}
 
 
 CORE_ROWS = {
@@ -34,6 +45,12 @@ CORE_ROWS = {
     "people:grant_delegation": Row(only({"superintendent": 200})),
     # An empty POST changes nothing: the superintendent is sent back with a message.
     "people:revoke_delegation": Row(only({"superintendent": 302}), method="post", kwargs=own_delegation),
+    # The HR roster: the superintendent's office (tests/test_roster.py).
+    "people:roster": Row(only({"superintendent": 200, "designee": 200})),
+    "people:roster_preview": Row(only({"superintendent": 200, "designee": 200}), kwargs=a_roster),
+    # Applying a previewed roster queues it and returns to its page.
+    "people:roster_apply": Row(only({"superintendent": 302, "designee": 302}), method="post", kwargs=a_roster),
+    "people:roster_progress": Row(only({"superintendent": 200, "designee": 200}), kwargs=a_roster),
     # Sign-in pages (allauth)
     "account_login": Row(signed_out_only()),
     "account_logout": Row(staff(200, anonymous=302), anonymous_redirect="/"),
@@ -80,7 +97,8 @@ CORE_ROWS = {
 }
 
 # Each area of the portal keeps its rows in its own module (tests/matrix_*.py).
-MATRIX = {**CORE_ROWS, **REGISTRY_ROWS, **CONCERN_ROWS, **APPROVAL_ROWS, **CREDENTIAL_ROWS}
+MATRIX = {**CORE_ROWS, **REGISTRY_ROWS, **CONCERN_ROWS, **APPROVAL_ROWS, **CREDENTIAL_ROWS,
+          **TRAINING_ROWS, **COMPLIANCE_ROWS}
 
 # Django admin: the admin site itself admits only staff. Anonymous visitors and staff
 # members without admin access are sent to the admin's sign-in page; the administrator

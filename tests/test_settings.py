@@ -80,6 +80,6 @@ def test_the_embedded_default_needs_no_environment(settings):
         capture_output=True, text=True, timeout=60,
     )
     assert result.stdout.split() == [
-        "django.db.backends.sqlite3", "filesystem://", "django.core.mail.backends.console.EmailBackend", "False",
+        "mps_social.sqlite", "filesystem://", "django.core.mail.backends.console.EmailBackend", "False",
         "True",
     ], result.stderr

@@ -34,7 +34,7 @@ def test_the_site_manager_escrows_and_the_supervisor_reveals(demo_district, live
     teacher.get_by_label("Log-in name or email at the platform").fill("robotics@example.org")
     teacher.get_by_label("Password", exact=True).fill(PASSWORD)
     teacher.get_by_label("Recovery email").fill("social-recovery@example.org")
-    snap(teacher, "escrow-01-form", "escrow-form.png")
+    snap(teacher, "escrow-01-form")
     teacher.get_by_role("button", name="Escrow the credentials").click()
     expect(teacher.get_by_text("The credentials are escrowed (version 1).")).to_be_visible()
     expect(teacher.locator(".page-head")).to_contain_text("Active")

@@ -14,7 +14,8 @@ from django.db import transaction
 from people.demo import DEMO_PASSWORD
 from people.models import User
 
-SEEDERS = ["people.demo", "accounts.demo", "concerns.demo", "approvals.demo", "credentials.demo"]
+SEEDERS = ["people.demo", "accounts.demo", "concerns.demo", "approvals.demo", "credentials.demo",
+           "training.demo"]
 
 
 class Command(BaseCommand):

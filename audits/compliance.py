@@ -1,0 +1,154 @@
+"""The compliance audit (R-V-D): start a run, run every check over every active account,
+keep one finding open per (check, account) while it fails, close it when it passes.
+
+Set-based: each check is a query or two over the whole registry, findings are opened and
+closed in bulk, and their notices go to the outbox in one insert, so a run costs the same
+number of queries for 10 accounts as for 50,000. Each check commits on its own (the
+progress bar moves, and a crash loses one check, not the run's work). One run at a time:
+``AuditRun``'s partial unique index refuses a second, whoever starts it (beat twice, or a
+person while beat runs); a run stuck by a killed worker is failed after an hour.
+"""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import Designation, OfficialAccount
+from notifications.services import notify_many
+from people.models import User
+
+from .checks import BY_SLUG, CHECKS, population
+from .models import AuditRun, CheckResult, Finding
+from .services import record
+
+STUCK_AFTER = timedelta(hours=1)
+CHUNK = 5000  # ids per UPDATE: under every database's limit on query parameters
+
+
+class AuditAlreadyRunning(Exception):
+    def __init__(self, run: AuditRun):
+        super().__init__("An audit is already running.")
+        self.run = run
+
+
+@transaction.atomic
+def start_run(*, actor: User | None) -> AuditRun:
+    """Record a new run (status running); ``execute`` does the work, usually in a task."""
+    AuditRun.objects.filter(status=AuditRun.Status.RUNNING, started_at__lt=timezone.now() - STUCK_AFTER).update(
+        status=AuditRun.Status.FAILED, finished_at=timezone.now(), error="Stopped: no progress for an hour.")
+    try:
+        with transaction.atomic():
+            run = AuditRun.objects.create(started_by=actor, checks_total=len(CHECKS))
+    except IntegrityError:
+        raise AuditAlreadyRunning(AuditRun.objects.get(status=AuditRun.Status.RUNNING)) from None
+    record(actor=actor, verb="audit.started", target=run)
+    if actor is not None:
+        from .tasks import run_audit
+
+        transaction.on_commit(lambda: run_audit.delay(run.pk))
+    return run
+
+
+def execute(run: AuditRun, *, now=None) -> AuditRun:
+    """Run every check for ``run``; each check in its own transaction."""
+    now = now or timezone.now()
+    accounts = population()
+    try:
+        for check in CHECKS:
+            with transaction.atomic():
+                opened, closed, total = _apply(run, check, accounts, now)
+                AuditRun.objects.filter(pk=run.pk).update(
+                    checks_done=run.checks_done + 1, accounts_checked=total,
+                    findings_opened=run.findings_opened + opened, findings_closed=run.findings_closed + closed)
+                run.refresh_from_db()
+    except Exception as error:
+        with transaction.atomic():
+            AuditRun.objects.filter(pk=run.pk).update(status=AuditRun.Status.FAILED, finished_at=timezone.now(),
+                                                      error=f"{type(error).__name__} in the audit."[:300])
+            record(actor=None, verb="audit.failed", target=run, reason=type(error).__name__)
+        raise
+    with transaction.atomic():
+        AuditRun.objects.filter(pk=run.pk).update(status=AuditRun.Status.FINISHED, finished_at=timezone.now())
+        run.refresh_from_db()
+        record(actor=None, verb="audit.finished", target=run,
+               after={"accounts": run.accounts_checked, "opened": run.findings_opened, "closed": run.findings_closed})
+    return run
+
+
+def _apply(run: AuditRun, check, accounts, now) -> tuple[int, int, int]:
+    failing = check.failing(accounts, now)
+    total = accounts.count()
+    open_findings = Finding.objects.filter(check_slug=check.slug, closed_at__isnull=True)
+    already = set(open_findings.values_list("account_id", flat=True))
+    cleared = sorted(already - failing.keys())
+    closed = 0
+    for start in range(0, len(cleared), CHUNK):
+        closed += open_findings.filter(account_id__in=cleared[start:start + CHUNK]).update(
+            closed_at=now, closed_by_run=run)
+    new = [Finding(check_slug=check.slug, account_id=pk, detail=detail[:300], opened_at=now, opened_by_run=run)
+           for pk, detail in failing.items() if pk not in already]
+    Finding.objects.bulk_create(new, ignore_conflicts=True)
+    CheckResult.objects.create(run=run, check_slug=check.slug, accounts=total, failing=len(failing))
+    _notify_opened(run, check)
+    return len(new), closed, total
+
+
+def _notify_opened(run: AuditRun, check) -> None:
+    """Tell each new finding's site manager and that person's supervisor, in one insert."""
+    managers = (
+        Designation.objects.filter(role=Designation.Role.SITE_MANAGER, ended_at__isnull=True,
+                                   account__findings__opened_by_run=run,
+                                   account__findings__check_slug=check.slug)
+        .select_related("person__supervisor", "account__platform", "account__org_unit")
+    )
+    findings = {f.account_id: f for f in Finding.objects.filter(opened_by_run=run, check_slug=check.slug)}
+    items = []
+    for designation in managers:
+        finding = findings.get(designation.account_id)
+        if finding is None:
+            continue
+        context = {"finding": finding, "account": designation.account, "check": check,
+                   "site_manager": designation.person}
+        for person in (designation.person, designation.person.supervisor):
+            if person is not None and person.is_active:
+                items.append((person, "finding_opened", context, f"finding:{finding.pk}:{person.pk}"))
+    notify_many(items)
+
+
+def open_counts() -> dict[str, int]:
+    """Open findings per check, in one query."""
+    rows = Finding.objects.filter(closed_at__isnull=True).values("check_slug").annotate(n=Count("pk"))
+    return {row["check_slug"]: row["n"] for row in rows}
+
+
+def check_of(finding: Finding):
+    return BY_SLUG.get(finding.check_slug)
+
+
+def findings_of_keepers(user) -> Q:
+    """Findings on accounts ``user`` keeps or whose site manager ``user`` supervises."""
+    kept = Designation.objects.filter(ended_at__isnull=True).filter(Q(person=user) | Q(person__supervisor=user))
+    return Q(account__in=OfficialAccount.objects.filter(pk__in=kept.values("account_id")))
+
+
+@transaction.atomic
+def open_now(*, accounts, check_slug: str, detail: str, actor: User | None, reason: str = "") -> list[Finding]:
+    """Open a finding on each of ``accounts`` at once, between runs, when an event makes
+    the failure certain (a site manager leaving the roster). The next run keeps it open
+    while it fails, and closes it like any other. Accounts already holding an open
+    finding of that check keep theirs. Returns the findings opened."""
+    now = timezone.now()
+    already = Finding.objects.filter(check_slug=check_slug, closed_at__isnull=True)
+    targets = list(accounts.exclude(pk__in=already.values("account_id")).select_related("org_unit", "platform"))
+    Finding.objects.bulk_create([Finding(check_slug=check_slug, account=account, detail=detail[:300], opened_at=now)
+                                 for account in targets], ignore_conflicts=True)
+    opened = list(Finding.objects.filter(check_slug=check_slug, closed_at__isnull=True, opened_at=now,
+                                         account__in=[account.pk for account in targets]))
+    by_pk = {account.pk: account for account in targets}
+    for finding in opened:
+        account = finding.account = by_pk[finding.account_id]
+        record(actor=actor, verb="finding.opened", target=account, after={"check": check_slug},
+               org_unit=account.org_unit, reason=reason or detail)
+    return opened

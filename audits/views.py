@@ -1,0 +1,99 @@
+"""The compliance pages (R-V-D): the dashboard, runs and their progress, findings, and
+the policy coverage page. The audit itself runs in a Celery task; a page only starts it."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from mps_social.access import get_for_user_or_404, permission_required
+from mps_social.exports import csv_response
+
+from . import compliance, selectors
+from .checks import BY_SLUG, CHECKS
+from .coverage import CLAUSES
+from .models import AuditRun
+
+PAGE_SIZE = 25
+
+
+@permission_required("audits.view_compliance")
+def dashboard(request):
+    latest = selectors.latest_run()
+    results = {result.check_slug: result for result in latest.results.all()} if latest else {}
+    trend = selectors.trend()
+    counts = compliance.open_counts()
+    rows = [{"check": check, "result": results.get(check.slug), "trend": trend.get(check.slug, []),
+             "open": counts.get(check.slug, 0)} for check in CHECKS]
+    running = AuditRun.objects.filter(status=AuditRun.Status.RUNNING).first()
+    return render(request, "audits/dashboard.html", {"latest": latest, "rows": rows, "running": running,
+                                                     "runs": AuditRun.objects.select_related("started_by")[:5]})
+
+
+@require_POST
+@permission_required("audits.view_compliance")
+def start(request):
+    try:
+        run = compliance.start_run(actor=request.user)
+    except compliance.AuditAlreadyRunning as running:
+        messages.info(request, "An audit is already running: here is its progress.")
+        run = running.run
+    return redirect("audits:run", run.pk)
+
+
+@permission_required("audits.view_compliance")
+def run(request, pk):
+    audit_run = get_object_or_404(AuditRun.objects.select_related("started_by"), pk=pk)
+    return render(request, "audits/run.html", {"run": audit_run, "results": audit_run.results.all(),
+                                               "checks": BY_SLUG})
+
+
+@permission_required("audits.view_compliance")
+def progress(request, pk):
+    audit_run = get_object_or_404(AuditRun, pk=pk)
+    return JsonResponse({"status": audit_run.status, "progress": audit_run.progress,
+                         "message": f"Running: {audit_run.checks_done} of {audit_run.checks_total} checks done.",
+                         "checks_done": audit_run.checks_done, "checks_total": audit_run.checks_total,
+                         "findings_opened": audit_run.findings_opened, "findings_closed": audit_run.findings_closed})
+
+
+@permission_required("audits.view_findings")
+def findings(request):
+    """Open findings (``?state=closed`` or ``all``), by check; ``?format=csv`` downloads them."""
+    queryset = selectors.findings_for(request.user)
+    state = request.GET.get("state", "open")
+    if state == "open":
+        queryset = queryset.filter(closed_at__isnull=True)
+    elif state == "closed":
+        queryset = queryset.filter(closed_at__isnull=False)
+    check = BY_SLUG.get(request.GET.get("check", ""))
+    if check:
+        queryset = queryset.filter(check_slug=check.slug)
+    if request.GET.get("format") == "csv":
+        rows = ((f.account.display_name, f.account.platform.name, f.account.handle, f.account.org_unit.name,
+                 BY_SLUG[f.check_slug].requirement if f.check_slug in BY_SLUG else "", f.check_slug, f.detail,
+                 f.opened_at.isoformat(), f.closed_at.isoformat() if f.closed_at else "")
+                for f in queryset.iterator(chunk_size=2000))
+        return csv_response("findings.csv", ["account", "platform", "handle", "unit", "requirement", "check",
+                                             "detail", "opened", "closed"], rows)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "audits/findings.html", {"page": page, "state": state, "check": check, "checks": CHECKS,
+                                                    "query": query.urlencode(), "by_slug": BY_SLUG})
+
+
+@permission_required("audits.view_findings")
+def finding(request, pk):
+    item = get_for_user_or_404(request.user, "audits.view_finding", selectors.findings_for(request.user), pk=pk)
+    return render(request, "audits/finding.html", {"finding": item, "check": BY_SLUG.get(item.check_slug)})
+
+
+@permission_required("audits.view_coverage")
+def coverage(request):
+    latest = selectors.latest_run()
+    results = {result.check_slug: result for result in latest.results.all()} if latest else {}
+    clauses = [{"clause": clause, "results": [(BY_SLUG[slug], results.get(slug)) for slug in clause.checks]}
+               for clause in CLAUSES]
+    return render(request, "audits/coverage.html", {"clauses": clauses, "latest": latest})

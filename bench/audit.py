@@ -1,0 +1,61 @@
+"""Time the nightly compliance audit at district scale: ``python -m bench.audit 5000 50000``.
+
+For each size, on a fresh SQLite database in a temporary folder: that many active
+accounts (a third without credentials, a tenth overdue for review), each with an
+employee site manager, written in bulk; then one audit run, timed, and a second run,
+which opens nothing new. Its query count does not depend on the size (asserted in
+tests/test_compliance.py); this says how long it takes.
+"""
+
+import os
+import sys
+import tempfile
+import time
+from datetime import timedelta
+
+
+def main(sizes: list[int]) -> None:
+    os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="mps-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mps_social.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from accounts.models import Designation, OfficialAccount, Platform
+    from audits import compliance
+    from audits.models import AuditRun, CheckResult, Finding
+    from people.models import OrgUnit, User
+
+    call_command("migrate", verbosity=0)
+    district, _ = OrgUnit.objects.get_or_create(code="BENCH", defaults={"name": "Bench District",
+                                                                        "kind": OrgUnit.Kind.DISTRICT})
+    manager, _ = User.objects.get_or_create(email="manager@bench.example.org",
+                                            defaults={"full_name": "Bench Manager", "org_unit": district})
+    platform = Platform.objects.get(slug="instagram")
+    for size in sizes:
+        Finding.objects.all().delete()
+        CheckResult.objects.all().delete()
+        AuditRun.objects.all().delete()
+        Designation.objects.all().delete()
+        OfficialAccount.objects.all().delete()
+        now, today = timezone.now(), timezone.localdate()
+        accounts = OfficialAccount.objects.bulk_create([
+            OfficialAccount(platform=platform, org_unit=district, display_name=f"Bench {n}", handle=f"bench_{n}",
+                            handle_key=f"bench_{n}", origin=OfficialAccount.Origin.DIRECT, established_by=manager,
+                            status=OfficialAccount.Status.ACTIVE, official_since=today,
+                            next_review_due=today - timedelta(days=1) if n % 10 == 0 else today + timedelta(days=90))
+            for n in range(size)], batch_size=5000)
+        Designation.objects.bulk_create([
+            Designation(account=account, person=manager, role=Designation.Role.SITE_MANAGER, started_at=now,
+                        designated_by=manager) for account in accounts], batch_size=5000)
+        for label in ("first run", "second run"):
+            start = time.perf_counter()
+            run = compliance.execute(compliance.start_run(actor=None))
+            print(f"compliance audit, {size:>6,} accounts, {label}: {time.perf_counter() - start:6.1f} s "
+                  f"({run.findings_opened:,} findings opened)", flush=True)
+
+
+if __name__ == "__main__":
+    main([int(arg) for arg in sys.argv[1:]] or [5_000, 50_000])

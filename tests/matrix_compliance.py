@@ -1,0 +1,44 @@
+"""Authorization rows of the compliance pages: the audit, findings, the dashboard (R-V-D).
+
+The dashboard, runs and their progress are the superintendent's office's. Findings are
+listed for everyone signed in (each sees the findings they answer for); one finding on
+the matrix's North High account is seen by its site manager (the teacher), their
+supervisor (the principal) and the office, and is 404 to everybody else.
+"""
+
+from .matrix import Row, only, staff
+from .matrix_registry import registry_account
+
+OFFICE = {"superintendent": 200, "designee": 200}
+OUTSIDE = {"coach": 404, "contractor": 404, "outsider": 404, "admin": 404}
+
+
+def a_run(district):
+    from audits.models import AuditRun
+
+    run = AuditRun.objects.filter(status=AuditRun.Status.FINISHED).first() or AuditRun.objects.create(
+        status=AuditRun.Status.FINISHED, checks_total=1, checks_done=1)
+    return {"pk": run.pk}
+
+
+def a_finding(district):
+    from django.utils import timezone
+
+    from audits.models import Finding
+
+    account_pk = registry_account(district)["pk"]
+    finding = Finding.objects.filter(account_id=account_pk).first() or Finding.objects.create(
+        check_slug="review", account_id=account_pk, detail="The annual review is overdue.", opened_at=timezone.now(),
+        opened_by_run_id=a_run(district)["pk"])
+    return {"pk": finding.pk}
+
+
+COMPLIANCE_ROWS = {
+    "audits:dashboard": Row(only(OFFICE)),
+    "audits:start": Row(only({"superintendent": 302, "designee": 302}), method="post"),
+    "audits:run": Row(only(OFFICE), kwargs=a_run),
+    "audits:progress": Row(only(OFFICE), kwargs=a_run),
+    "audits:findings": Row(staff()),
+    "audits:finding": Row(only({**OFFICE, "teacher": 200, "principal": 200, **OUTSIDE}), kwargs=a_finding),
+    "audits:coverage": Row(staff()),
+}

@@ -1,0 +1,245 @@
+"""The nightly compliance audit (R-V-D): each check opens its finding and closes it once
+fixed, one finding per (check, account), notices to the site manager and their
+supervisor, one run at a time, a constant number of queries at any size, and the pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import services as registry
+from accounts.models import OfficialAccount, Platform, ProtectedName
+from audits import compliance
+from audits.models import AuditRun, CheckResult, Finding
+from audits.tasks import run_audit
+from credentials import services as escrow
+from credentials.models import CredentialVersion, Secrets
+from notifications.models import OutboxMessage
+from people.models import User
+
+from .a11y import assert_accessible
+
+
+def compliant(district, handle="north_ok", unit=None, site_manager=None) -> OfficialAccount:
+    """An active account that passes every check: an employee site manager, fresh
+    credentials, a review a year away, no audience below the platform's age."""
+    account = registry.establish_account(
+        actor=district.superintendent, platform=Platform.objects.get(slug="instagram"), org_unit=unit or district.north,
+        display_name="North Compliant", handle=handle, site_manager=site_manager or district.teacher,
+        origin=OfficialAccount.Origin.DIRECT, reason="For the test.")
+    escrow.escrow(actor=site_manager or district.teacher, account=account, secrets=Secrets(login="x", password="y"))
+    account.refresh_from_db()
+    return account
+
+
+def audit() -> AuditRun:
+    return compliance.execute(compliance.start_run(actor=None))
+
+
+def open_findings(account) -> list[str]:
+    return sorted(Finding.objects.filter(account=account, closed_at__isnull=True).values_list("check_slug", flat=True))
+
+
+def break_and_fix(district, account, slug):
+    """Make ``account`` fail the check ``slug``; return how to fix it."""
+    teacher = User.objects.get(pk=district.teacher.pk)
+    if slug == "site_manager":
+        User.objects.filter(pk=teacher.pk).update(is_active=False)
+        return lambda: User.objects.filter(pk=teacher.pk).update(is_active=True)
+    if slug == "escrowed":
+        CredentialVersion.objects.filter(account=account).update(replaced_at=timezone.now())
+        return lambda: escrow.escrow(actor=teacher, account=account, secrets=Secrets(login="x", password="z"))
+    if slug == "escrow_age":
+        CredentialVersion.objects.filter(account=account).update(created_at=timezone.now() - timedelta(days=400))
+        return lambda: escrow.escrow(actor=teacher, account=account, secrets=Secrets(login="x", password="z"))
+    if slug == "rotation":
+        OfficialAccount.objects.filter(pk=account.pk).update(rotation_due=True, rotation_due_reason="Revealed.")
+        return lambda: escrow.escrow(actor=teacher, account=account, secrets=Secrets(login="x", password="z"))
+    if slug == "review":
+        OfficialAccount.objects.filter(pk=account.pk).update(next_review_due=timezone.localdate() - timedelta(days=1))
+        return lambda: registry.record_review(actor=teacher, account=account, still_needed=True, details_correct=True,
+                                              recovery_district_owned=True, two_factor_enabled=True)
+    if slug == "audience_age":
+        OfficialAccount.objects.filter(pk=account.pk).update(audience_min_age=10)
+        return lambda: OfficialAccount.objects.filter(pk=account.pk).update(audience_min_age=14)
+    if slug == "protected_name":
+        name = ProtectedName.objects.create(name="South Stars", kind=ProtectedName.Kind.TEAM, owner=district.south)
+        OfficialAccount.objects.filter(pk=account.pk).update(display_name="North loves the South Stars")
+        return lambda: name.delete()
+    if slug == "training":
+        from training.models import Completion, Course
+
+        course = Course.objects.create(title="Site manager training", slug="sm-training", for_site_managers=True,
+                                       allows_self_attestation=True)
+        today = timezone.localdate()
+        return lambda: Completion.objects.create(user=teacher, course=course, completed_on=today,
+                                                 expires_on=today + timedelta(days=365),
+                                                 method=Completion.Method.SELF_ATTESTED)
+    raise AssertionError(slug)
+
+
+SLUGS = ["site_manager", "training", "escrowed", "escrow_age", "rotation", "review", "audience_age",
+         "protected_name"]
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_r_v_d_each_check_opens_its_finding_and_closes_it_once_fixed(district, slug):
+    account = compliant(district)
+    audit()
+    assert open_findings(account) == []
+    fix = break_and_fix(district, account, slug)
+    run = audit()
+    assert open_findings(account) == [slug] and run.findings_opened == 1
+    audit()  # still failing: the same finding stays open, no second one
+    assert Finding.objects.filter(account=account, check_slug=slug).count() == 1
+    fix()
+    run = audit()
+    assert open_findings(account) == [] and run.findings_closed == 1
+    finding = Finding.objects.get(account=account, check_slug=slug)
+    assert finding.closed_by_run == run
+
+
+def test_r_v_d_the_site_manager_and_their_supervisor_are_told_once(district):
+    account = compliant(district)
+    OfficialAccount.objects.filter(pk=account.pk).update(rotation_due=True, rotation_due_reason="Revealed.")
+    audit()
+    audit()
+    told = sorted(OutboxMessage.objects.filter(template="finding_opened").values_list("to", flat=True))
+    assert told == ["principal@example.org", "teacher@example.org"]
+    mail = OutboxMessage.objects.get(template="finding_opened", to="principal@example.org")
+    assert "which Tess Teacher manages" in mail.body_text and "§III.E" in mail.body_text
+
+
+def test_r_v_d_one_run_at_a_time(district):
+    running = compliance.start_run(actor=district.superintendent)
+    with pytest.raises(compliance.AuditAlreadyRunning) as caught:
+        compliance.start_run(actor=district.designee)
+    assert caught.value.run == running
+    assert run_audit() == running.pk  # the nightly task sees the run in progress and does nothing
+    assert AuditRun.objects.count() == 1
+
+
+def test_a_stuck_run_does_not_block_the_next(district):
+    stuck = compliance.start_run(actor=None)
+    AuditRun.objects.filter(pk=stuck.pk).update(started_at=timezone.now() - timedelta(hours=2))
+    fresh = compliance.start_run(actor=None)
+    stuck.refresh_from_db()
+    assert stuck.status == AuditRun.Status.FAILED and fresh.status == AuditRun.Status.RUNNING
+
+
+def test_r_v_d_the_nightly_task_runs_every_check(district):
+    compliant(district)
+    run = AuditRun.objects.get(pk=run_audit())
+    assert run.status == AuditRun.Status.FINISHED and run.checks_done == run.checks_total
+    assert CheckResult.objects.filter(run=run).count() == run.checks_total
+    assert run.accounts_checked == 1
+
+
+def test_r_v_d_the_audit_is_set_based(district):
+    """The same number of queries for 10 accounts as for 500, every one failing a check."""
+    platform = Platform.objects.get(slug="instagram")
+    made = [0]
+
+    def grow(count):
+        OfficialAccount.objects.bulk_create([
+            OfficialAccount(platform=platform, org_unit=district.north, display_name=f"Bulk {made[0] + n}",
+                            handle=f"bulk_{made[0] + n}", handle_key=f"bulk_{made[0] + n}",
+                            origin=OfficialAccount.Origin.DIRECT, established_by=district.superintendent,
+                            status=OfficialAccount.Status.ACTIVE, rotation_due=True)
+            for n in range(count)])
+        made[0] += count
+        Finding.objects.all().delete()
+        AuditRun.objects.all().delete()
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            run = audit()
+        return len(captured), run
+
+    grow(10)
+    small, run = queries()
+    assert run.accounts_checked == 10 and run.findings_opened >= 10
+    grow(490)
+    large, run = queries()
+    assert run.accounts_checked == 500 and run.findings_opened >= 500
+    assert large == small, f"{small} queries at 10 accounts, {large} at 500"
+
+
+# --- the pages -------------------------------------------------------------------------
+
+
+def test_the_dashboard_shows_each_clause_with_its_share(district, client_for):
+    account = compliant(district)
+    compliant(district, handle="north_two")
+    OfficialAccount.objects.filter(pk=account.pk).update(rotation_due=True, rotation_due_reason="Revealed.")
+    audit()
+    html = client_for("superintendent").get(reverse("audits:dashboard")).content.decode()
+    assert_accessible(html, "dashboard")
+    assert "No rotation outstanding" in html and "50%" in html and "§III.E" in html
+    assert 'value="0.5"' in html
+
+
+def test_starting_a_run_leads_to_its_progress(district, client_for, django_capture_on_commit_callbacks):
+    compliant(district)
+    client = client_for("designee")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("audits:start"))
+    run = AuditRun.objects.get()
+    assert response["Location"] == reverse("audits:run", args=[run.pk])
+    run.refresh_from_db()
+    assert run.status == AuditRun.Status.FINISHED  # the task ran (eagerly here)
+    progress = client.get(reverse("audits:progress", args=[run.pk])).json()
+    assert progress["progress"] == 100 and progress["status"] == "finished"
+    assert_accessible(client.get(reverse("audits:run", args=[run.pk])).content.decode(), "run")
+
+
+def test_findings_for_the_site_manager_on_their_home_page_and_in_csv(district, client_for):
+    account = compliant(district)
+    OfficialAccount.objects.filter(pk=account.pk).update(next_review_due=timezone.localdate() - timedelta(days=3))
+    audit()
+    home = client_for("teacher").get("/").content.decode()
+    assert "To fix" in home and "The annual review is overdue." in home
+    assert "To fix" not in client_for("coach").get("/").content.decode()
+    response = client_for("superintendent").get(reverse("audits:findings") + "?format=csv")
+    body = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+    assert "North Compliant" in body and "R-V-D" in body
+    html = client_for("principal").get(reverse("audits:findings")).content.decode()
+    assert "North Compliant" in html
+    assert_accessible(html, "findings")
+    assert "North Compliant" not in client_for("outsider").get(reverse("audits:findings")).content.decode()
+
+
+def test_the_policy_coverage_page_names_every_clause(district, client_for):
+    html = client_for("teacher").get(reverse("audits:coverage")).content.decode()
+    assert_accessible(html, "coverage")
+    for requirement in ("R-DEF-A", "R-III-A", "R-III-E", "R-III-H", "R-IV-B", "R-V-B", "R-V-C", "R-V-D"):
+        assert requirement in html
+
+
+@pytest.mark.worker
+@pytest.mark.skipif(not __import__("os").environ.get("REDIS_URL"),
+                    reason="needs REDIS_URL: a real worker runs on Redis (CI)")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_r_v_d_the_nightly_audit_runs_through_a_real_worker(district):
+    """The task as beat sends it, twice at once: through Redis to a real worker. One run
+    does the work; the other finds it running (or done) and opens nothing more."""
+    from celery.contrib.testing.worker import start_worker
+
+    from mps_social.celery import app as celery_app
+
+    account = compliant(district)
+    OfficialAccount.objects.filter(pk=account.pk).update(rotation_due=True, rotation_due_reason="Revealed.")
+    celery_app.conf.task_always_eager = False
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            results = [run_audit.apply_async() for _ in range(2)]
+            ids = [result.get(timeout=30) for result in results]
+    finally:
+        celery_app.conf.task_always_eager = True
+    assert AuditRun.objects.filter(status=AuditRun.Status.FINISHED).exists()
+    assert Finding.objects.filter(account=account, check_slug="rotation").count() == 1
+    assert all(AuditRun.objects.filter(pk=pk).exists() for pk in ids)
+    assert not AuditRun.objects.filter(status=AuditRun.Status.RUNNING).exists()

@@ -1,0 +1,367 @@
+"""Reads of training and acknowledgments (R-V-A, R-V-C, R-IV-C).
+
+Who must take a course is derived from the data (see ``training.models``); everything
+here is set-based, so a page or a job costs the same few queries whatever the number of
+courses, documents, people or completions:
+
+- ``overview(user)``: a person's courses with their state and deadline, and the policy
+  documents they are asked to acknowledge (three queries);
+- ``unacknowledged(user)``: the required documents whose current version they have not
+  acknowledged (one query; the gate of ``training.services.acknowledgment_problem``);
+- ``due_reminders(today)``: the reminders the daily job owes (two queries);
+- ``site_managers_lacking_training()``: for the compliance audit (one query).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from accounts.models import Designation, OfficialAccount
+from approvals.models import Application
+from people.models import User
+
+from .models import Acknowledgment, Completion, Course, PolicyVersion, Reminder
+
+EXPIRING_DAYS = 30  # "expiring soon" on the pages, and the first reminder
+REMINDER_DAYS = (30, 7)  # before expiry; then at expiry, then every week while expired
+
+STATES = {
+    "current": ("Current", "badge-active"),
+    "expiring": ("Expiring soon", "badge-warn"),
+    "expired": ("Expired", "badge-danger"),
+    "never": ("Not taken", "badge-danger"),
+}
+
+
+# --- who must take what ----------------------------------------------------------------
+
+
+def _designations():
+    return Designation.objects.filter(ended_at__isnull=True, account__in=OfficialAccount.objects.live())
+
+
+def site_manager_ids() -> QuerySet:
+    """People who hold a current site-manager designation on a live account."""
+    return _designations().filter(role=Designation.Role.SITE_MANAGER).values("person_id")
+
+
+def account_staff_ids() -> QuerySet:
+    """People with any current role (site manager or backup) on a live account."""
+    return _designations().values("person_id")
+
+
+def applicant_ids() -> QuerySet:
+    """People with an open application (a draft counts: they are applying)."""
+    return Application.objects.filter(status__in=Application.OPEN_STATUSES).values("applicant_id")
+
+
+def required_of_user() -> Q:
+    """A filter on rows with a ``user`` and a ``course`` (completions): the course is
+    required of that person now."""
+    return (
+        Q(course__for_site_managers=True, user__in=site_manager_ids())
+        | Q(course__for_applicants=True, user__in=applicant_ids())
+        | Q(course__for_account_staff=True, user__in=account_staff_ids())
+    )
+
+
+@dataclass(frozen=True)
+class Roles:
+    site_manager: bool = False
+    applicant: bool = False
+    account_staff: bool = False
+
+    def requires(self, course: Course) -> bool:
+        return bool(
+            (course.for_site_managers and self.site_manager)
+            or (course.for_applicants and self.applicant)
+            or (course.for_account_staff and self.account_staff)
+        )
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, held in (("site manager", self.site_manager), ("applicant", self.applicant),
+                                        ("staff with a role on an account", self.account_staff)) if held]
+
+
+def roles_of(user) -> Roles:
+    """What ``user`` is, for training, in one query (cached on the user for the request)."""
+    cache = user.__dict__.setdefault("_training_roles", {})
+    if "roles" not in cache:
+        row = (
+            User.objects.filter(pk=user.pk)
+            .annotate(
+                _site_manager=Exists(_designations().filter(role=Designation.Role.SITE_MANAGER,
+                                                            person=OuterRef("pk"))),
+                _applicant=Exists(Application.objects.filter(status__in=Application.OPEN_STATUSES,
+                                                             applicant=OuterRef("pk"))),
+                _account_staff=Exists(_designations().filter(person=OuterRef("pk"))),
+            )
+            .values("_site_manager", "_applicant", "_account_staff")
+            .first()
+        ) or {}
+        cache["roles"] = Roles(bool(row.get("_site_manager")), bool(row.get("_applicant")),
+                               bool(row.get("_account_staff")))
+    return cache["roles"]
+
+
+# --- a person's courses ----------------------------------------------------------------
+
+
+def state_of(expires_on: date | None, today: date) -> str:
+    """current / expiring (within ``EXPIRING_DAYS``) / expired (on or after
+    ``expires_on``) / never."""
+    if expires_on is None:
+        return "never"
+    if expires_on <= today:
+        return "expired"
+    if (expires_on - today).days <= EXPIRING_DAYS:
+        return "expiring"
+    return "current"
+
+
+@dataclass
+class CourseState:
+    course: Course
+    required: bool
+    state: str
+    completed_on: date | None = None
+    expires_on: date | None = None
+    method: str = ""
+
+    @property
+    def label(self) -> str:
+        return STATES[self.state][0]
+
+    @property
+    def badge(self) -> str:
+        return STATES[self.state][1]
+
+    @property
+    def needs_action(self) -> bool:
+        return self.state != "current"
+
+    @property
+    def method_label(self) -> str:
+        return Completion.Method(self.method).label if self.method else ""
+
+    @property
+    def deadline(self) -> str:
+        """When it must be (re)taken, in words."""
+        if self.state == "never":
+            return "Due now"
+        if self.state == "expired":
+            return f"Overdue since {self.expires_on:%b} {self.expires_on.day}, {self.expires_on.year}"
+        last = self.expires_on - timedelta(days=1)
+        return f"Valid through {last:%b} {last.day}, {last.year}"
+
+
+@dataclass
+class PolicyState:
+    version: PolicyVersion
+    acknowledged: bool
+    acknowledged_earlier: bool
+
+    @property
+    def document(self):
+        return self.version.document
+
+
+@dataclass
+class Overview:
+    roles: Roles
+    courses: list[CourseState] = field(default_factory=list)
+    policies: list[PolicyState] = field(default_factory=list)
+
+    @property
+    def required(self) -> list[CourseState]:
+        return [entry for entry in self.courses if entry.required]
+
+    @property
+    def optional(self) -> list[CourseState]:
+        return [entry for entry in self.courses if not entry.required]
+
+    @property
+    def to_do(self) -> list[CourseState]:
+        return [entry for entry in self.required if entry.needs_action]
+
+    @property
+    def to_acknowledge(self) -> list[PolicyState]:
+        return [entry for entry in self.policies if not entry.acknowledged]
+
+    @property
+    def all_done(self) -> bool:
+        return not self.to_do and not any(entry.document.required for entry in self.to_acknowledge)
+
+
+def courses_with_latest(user) -> QuerySet[Course]:
+    """Active courses, each with ``user``'s latest completion annotated (one query)."""
+    latest = Completion.objects.filter(user=user, course=OuterRef("pk")).order_by("-expires_on", "-pk")
+    return Course.objects.filter(is_active=True).annotate(
+        last_completed_on=Subquery(latest.values("completed_on")[:1]),
+        last_expires_on=Subquery(latest.values("expires_on")[:1]),
+        last_method=Subquery(latest.values("method")[:1]),
+    )
+
+
+def course_state(course: Course, roles: Roles, today: date) -> CourseState:
+    """``course`` must come from ``courses_with_latest``."""
+    return CourseState(
+        course=course, required=roles.requires(course), state=state_of(course.last_expires_on, today),
+        completed_on=course.last_completed_on, expires_on=course.last_expires_on, method=course.last_method or "",
+    )
+
+
+def overview(user, today: date | None = None) -> Overview:
+    """What ``user`` must take and acknowledge, and where each stands: required courses
+    first (most urgent first), then the others. Three queries."""
+    today = today or timezone.localdate()
+    roles = roles_of(user)
+    courses = [course_state(course, roles, today) for course in courses_with_latest(user)]
+    urgency = {"never": 0, "expired": 1, "expiring": 2, "current": 3}
+    courses.sort(key=lambda entry: (not entry.required, urgency[entry.state], entry.course.title))
+    return Overview(roles=roles, courses=courses, policies=policies_for(user, today))
+
+
+# --- policy documents ------------------------------------------------------------------
+
+
+def current_versions(today: date | None = None) -> QuerySet[PolicyVersion]:
+    """The version in effect of every active document: the latest effective on ``today``."""
+    today = today or timezone.localdate()
+    latest = (
+        PolicyVersion.objects.filter(document=OuterRef("document"), effective_on__lte=today)
+        .order_by("-effective_on", "-pk").values("pk")[:1]
+    )
+    return (
+        PolicyVersion.objects.filter(document__is_active=True, effective_on__lte=today, pk=Subquery(latest))
+        .select_related("document")
+        .order_by("-document__required", "document__title")
+    )
+
+
+def policies_for(user, today: date | None = None) -> list[PolicyState]:
+    """Every current version, and whether ``user`` acknowledged it or an earlier one."""
+    versions = current_versions(today).annotate(
+        _acknowledged=Exists(Acknowledgment.objects.filter(user=user, version=OuterRef("pk"))),
+        _earlier=Exists(Acknowledgment.objects.filter(user=user, version__document=OuterRef("document"))),
+    )
+    return [PolicyState(version, version._acknowledged, version._earlier and not version._acknowledged)
+            for version in versions]
+
+
+def unacknowledged(user, today: date | None = None) -> QuerySet[PolicyVersion]:
+    """The current versions of required documents ``user`` has not acknowledged."""
+    return current_versions(today).filter(document__required=True).exclude(
+        Exists(Acknowledgment.objects.filter(user=user, version=OuterRef("pk")))
+    )
+
+
+def acknowledgments_of(user) -> QuerySet[Acknowledgment]:
+    return Acknowledgment.objects.filter(user=user).select_related("version__document")
+
+
+# --- for the compliance audit ----------------------------------------------------------
+
+
+def site_managers_lacking_training(*, on: date | None = None) -> QuerySet[User]:
+    """Active users who currently hold a site-manager designation (role site_manager,
+    ``ended_at`` null) on a live (not retired) account and lack a current completion of
+    at least one active course required of them as site manager: a course required of
+    site managers, or of all staff with a role on an account. "Current" means not
+    expired on ``on`` (today by default): ``expires_on`` later than that day.
+
+    One query, whatever the number of people, courses or completions (R-V-C, Policy 4038
+    §V.C; used by the nightly compliance audit, R-V-D)."""
+    on = on or timezone.localdate()
+    current = Completion.objects.filter(user=OuterRef(OuterRef("pk")), course=OuterRef("pk"), expires_on__gt=on)
+    missing = Course.objects.filter(Q(for_site_managers=True) | Q(for_account_staff=True), is_active=True).exclude(
+        Exists(current)
+    )
+    return User.objects.filter(is_active=True, pk__in=site_manager_ids()).filter(Exists(missing))
+
+
+# --- reminders and the digest ----------------------------------------------------------
+
+
+def threshold_for(expires_on: date, today: date) -> str | None:
+    """Which reminder a completion expiring on ``expires_on`` is owed on ``today``: "30"
+    within 30 days, "7" within 7, "expired" on expiry and in the week after, then
+    "week-N" in the N-th week after. None when it is further off. A job that missed a
+    day still sends the reminder of the window it is in, once."""
+    days_left = (expires_on - today).days
+    if days_left > REMINDER_DAYS[0]:
+        return None
+    if days_left > REMINDER_DAYS[1]:
+        return str(REMINDER_DAYS[0])
+    if days_left > 0:
+        return str(REMINDER_DAYS[1])
+    weeks = -days_left // 7
+    return "expired" if weeks == 0 else f"week-{weeks}"
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder the daily job owes: ``completion`` is the person's latest in the course."""
+
+    completion: Completion
+    threshold: str
+
+    @property
+    def escalates(self) -> bool:
+        """On expiry the supervisor is copied (R-V-C)."""
+        return self.threshold == "expired"
+
+
+def latest_required_completions(today: date) -> QuerySet[Completion]:
+    """Each person's latest completion of each active course required of them, for
+    active people, that expires within ``EXPIRING_DAYS`` or has expired."""
+    latest = (
+        Completion.objects.filter(user=OuterRef("user"), course=OuterRef("course"))
+        .order_by("-expires_on", "-pk").values("pk")[:1]
+    )
+    return (
+        Completion.objects.filter(course__is_active=True, user__is_active=True,
+                                  expires_on__lte=today + timedelta(days=EXPIRING_DAYS))
+        .filter(required_of_user())
+        .filter(pk=Subquery(latest))
+    )
+
+
+def due_reminders(today: date | None = None) -> list[Due]:
+    """The reminders owed on ``today`` and not yet sent (two queries). Computing this
+    list twice at once (two beat processes) is harmless: ``services.send_reminder``
+    sends each at most once."""
+    today = today or timezone.localdate()
+    completions = list(latest_required_completions(today).select_related("user__supervisor", "course"))
+    owed = [(completion, threshold_for(completion.expires_on, today)) for completion in completions]
+    owed = [(completion, threshold) for completion, threshold in owed if threshold]
+    if not owed:
+        return []
+    oldest = min(completion.expires_on for completion, _ in owed)
+    sent = set(Reminder.objects.filter(cycle__gte=oldest).values_list("user_id", "course_id", "cycle", "threshold"))
+    return [Due(completion, threshold) for completion, threshold in owed
+            if (completion.user_id, completion.course_id, completion.expires_on, threshold) not in sent]
+
+
+@dataclass(frozen=True)
+class TrainingFigures:
+    expiring: int
+    expired: int
+    site_managers_lacking: int
+
+
+def training_figures(today: date | None = None) -> TrainingFigures:
+    """District-wide: required completions expiring within 30 days, expired ones, and
+    site managers without current training, for the weekly digest."""
+    today = today or timezone.localdate()
+    states = [state_of(expires_on, today) for expires_on in
+              latest_required_completions(today).values_list("expires_on", flat=True)]
+    return TrainingFigures(expiring=states.count("expiring"), expired=states.count("expired"),
+                           site_managers_lacking=site_managers_lacking_training(on=today).count())
+
+
+def reminders_for(user, limit: int = 5) -> QuerySet[Reminder]:
+    return Reminder.objects.filter(user=user).select_related("course")[:limit]

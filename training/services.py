@@ -1,0 +1,350 @@
+"""Every change to training and acknowledgments (R-V-A, R-V-C, R-IV-C), the reminders
+and the weekly digest.
+
+Completions are recorded four ways (``Completion.Method``): a passed quiz
+(``take_quiz``), a self-attestation where the course allows it (``self_attest``), an
+administrator's record in the admin (``record_completion``) and a CSV import
+(``import_completions``: every line checked first, then all written in one transaction,
+or nothing and the problems by line number). A completion of the same course on the same
+day is the same completion, so recording it again, or importing the same file twice,
+changes nothing.
+
+Each function is one transaction that writes its audit event, or changes nothing and
+raises ``TrainingError`` (``CompletionImportError`` for an import) with a message fit to
+show beside the form.
+
+``acknowledgment_problem`` is the gate other apps call before someone applies for an
+account (``approvals.services.submit``) or acts as its site manager
+(``credentials.services.escrow``, ``accounts.services.record_review``): it names the
+required documents whose current version they have not acknowledged (Policy 4038 §IV.C).
+
+Reminders (``send_reminders``, daily from beat): 30 and 7 days before a required
+completion expires, on expiry (copying the person's supervisor), then weekly while it
+stays expired. Each is sent once per person, course, threshold and cycle: a ``Reminder``
+row with a unique key is inserted in the reminder's own transaction before its mail is
+queued with the same key, so a job run twice, or by two beat processes at once, sends
+nothing twice. Reminders are not audit events (nothing changes state); the ``Reminder``
+rows and the outbox are their record.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from audits.services import record
+from mps_social.permissions import has_perm
+from notifications.models import OutboxMessage
+from notifications.services import notify
+from people.models import Delegation, User
+
+from . import selectors
+from .models import Acknowledgment, Choice, Completion, Course, PolicyVersion, Reminder, reminder_key
+
+Method = Completion.Method
+
+MAX_IMPORT_LINES = 20_000
+IMPORT_COLUMNS = ("email", "course", "completed_on")
+
+
+class TrainingError(Exception):
+    """A change the rules refuse; ``field`` names the form field it belongs beside."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class CompletionImportError(TrainingError):
+    """A CSV import refused as a whole; ``problems`` lists (line number, message)."""
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        self.problems = problems
+        count = len(problems)
+        lines = "1 line needs" if count == 1 else f"{count} lines need"
+        super().__init__(f"Nothing was imported: {lines} fixing.", field="file")
+
+    @property
+    def lines(self) -> list[str]:
+        return [f"Line {line}: {message}" for line, message in self.problems]
+
+
+# --- the gate ------------------------------------------------------------------------
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def acknowledgment_problem(person: User, *, today: date | None = None) -> str:
+    """Empty when ``person`` has acknowledged the current version of every required
+    document; otherwise why they may not apply for an account or act as a site manager
+    (Policy 4038 §IV.C, R-IV-C). Callers raise their own error with it. Nothing is
+    required while no document is marked required. One query."""
+    missing = list(selectors.unacknowledged(person, today))
+    if not missing:
+        return ""
+    names = _join([f"{version.document.title} (version {version.number})" for version in missing])
+    return (f"First acknowledge {names}, under Training. Policy 4038 §IV.C holds staff responsible for what "
+            "district accounts disclose: applying for an account and acting as its site manager need a current "
+            "acknowledgment.")
+
+
+# --- completions ---------------------------------------------------------------------
+
+
+def expiry_for(course: Course, completed_on: date) -> date:
+    from accounts.services import add_months  # accounts.services imports this module
+
+    return add_months(completed_on, course.validity_months)
+
+
+def _complete(*, person: User, course: Course, completed_on: date, method: str, actor: User | None,
+              score: int | None = None, verb: str = "training.completed") -> tuple[Completion, bool]:
+    completion, created = Completion.objects.get_or_create(
+        user=person, course=course, completed_on=completed_on,
+        defaults={"expires_on": expiry_for(course, completed_on), "method": method, "score": score,
+                  "recorded_by": actor if actor is not None and actor.pk != person.pk else None},
+    )
+    if created:
+        record(actor=actor, verb=verb, target=completion, org_unit=person.org_unit,
+               after={"person": person.email, "course": course.slug, "completed_on": str(completed_on),
+                      "expires_on": str(completion.expires_on), "method": method, "score": score})
+    return completion, created
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    correct: int
+    total: int
+    score: int
+    passed: bool
+    wrong: frozenset[int]  # the questions answered wrongly
+    completion: Completion | None = None
+
+
+@transaction.atomic
+def take_quiz(*, actor: User, course: Course, answers: dict[int, int], today: date | None = None) -> QuizResult:
+    """Grade ``answers`` (question id → choice id). A pass at the course's pass mark
+    records a completion today; a fail records nothing and says how far off it was."""
+    if not has_perm(actor, "training.take_course", course):
+        raise TrainingError("This course is not open.")
+    questions = list(course.questions.values_list("pk", flat=True))
+    if not questions:
+        raise TrainingError("This course has no quiz.")
+    if set(answers) != set(questions):
+        raise TrainingError("Answer every question.")
+    correct_choice = dict(Choice.objects.filter(question__course=course, is_correct=True)
+                          .values_list("question_id", "pk"))
+    wrong = frozenset(question for question in questions if correct_choice.get(question) != answers[question])
+    correct = len(questions) - len(wrong)
+    score = correct * 100 // len(questions)
+    passed = score >= course.pass_mark
+    completion = None
+    if passed:
+        completion, _ = _complete(person=actor, course=course, completed_on=today or timezone.localdate(),
+                                  method=Method.QUIZ, actor=actor, score=score)
+    return QuizResult(correct, len(questions), score, passed, wrong, completion)
+
+
+@transaction.atomic
+def self_attest(*, actor: User, course: Course, today: date | None = None) -> Completion:
+    """The person confirms they completed the course, where the course allows it."""
+    if not has_perm(actor, "training.attest", course):
+        raise TrainingError("This course is completed by passing its quiz or by an administrator's record, "
+                            "not by attesting it.")
+    completion, _ = _complete(person=actor, course=course, completed_on=today or timezone.localdate(),
+                              method=Method.SELF_ATTESTED, actor=actor)
+    return completion
+
+
+@transaction.atomic
+def record_completion(*, actor: User, person: User, course: Course, completed_on: date,
+                      today: date | None = None) -> Completion:
+    """An administrator records a completion (an in-person session, say)."""
+    if not has_perm(actor, "training.record_completions"):
+        raise TrainingError("Only an administrator records completions for others.")
+    if completed_on > (today or timezone.localdate()):
+        raise TrainingError("A completion cannot be in the future.", field="completed_on")
+    completion, _ = _complete(person=person, course=course, completed_on=completed_on, method=Method.ADMIN,
+                              actor=actor)
+    return completion
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    unchanged: int
+
+
+def _read_rows(text: str) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]:
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(reader, None)
+    names = [name.strip().lower() for name in header or []]
+    if names[:3] != list(IMPORT_COLUMNS):
+        return [], [(1, "the first line must name the columns: " + ",".join(IMPORT_COLUMNS) + ".")]
+    rows, problems = [], []
+    for values in reader:
+        line = reader.line_num
+        if not any(value.strip() for value in values):
+            continue  # a blank line
+        if len(rows) + len(problems) >= MAX_IMPORT_LINES:
+            problems.append((line, f"a file holds at most {MAX_IMPORT_LINES} lines; split it."))
+            break
+        if len(values) != len(names):
+            problems.append((line, f"expected {len(names)} values, found {len(values)}."))
+            continue
+        rows.append((line, {name: value.strip() for name, value in zip(names, values)}))
+    return rows, problems
+
+
+def check_import(text: str, *, today: date | None = None) -> tuple[list[tuple[int, User, Course, date]], list]:
+    """Read a CSV of completions (``email,course,completed_on``; the course by its slug,
+    the date as YYYY-MM-DD): the rows to record and the problems, by line number. Two
+    queries, whatever the length of the file."""
+    today = today or timezone.localdate()
+    rows, problems = _read_rows(text)
+    emails = {row["email"].lower() for _, row in rows}
+    people = {user.email.lower(): user for user in User.objects.filter(email__in=emails)}
+    courses = {course.slug: course for course in Course.objects.filter(slug__in={row["course"] for _, row in rows})}
+    good = []
+    for line, row in rows:
+        person, course = people.get(row["email"].lower()), courses.get(row["course"])
+        if not row["email"]:
+            problems.append((line, "the email is missing."))
+        elif person is None:
+            problems.append((line, f"nobody on the roster has the email {row['email']}."))
+        elif not person.is_active:
+            problems.append((line, f"{row['email']} has left the district (inactive)."))
+        if course is None:
+            problems.append((line, f"there is no course “{row['course']}” (give the course's slug)."))
+        try:
+            completed_on = date.fromisoformat(row["completed_on"])
+        except ValueError:
+            problems.append((line, f"“{row['completed_on']}” is not a date as YYYY-MM-DD."))
+            continue
+        if completed_on > today:
+            problems.append((line, f"{completed_on} is in the future."))
+            continue
+        if person is not None and person.is_active and course is not None:
+            good.append((line, person, course, completed_on))
+    problems.sort(key=lambda problem: problem[0])
+    return good, problems
+
+
+@transaction.atomic
+def import_completions(*, actor: User | None, text: str, today: date | None = None) -> ImportResult:
+    """Import a CSV of completions, all or nothing: any bad line and nothing is written
+    (``CompletionImportError`` lists every problem by line number). Lines already
+    recorded (same person, course and day), in the database or earlier in the file, are
+    left alone, so importing a file twice changes nothing. ``actor`` None is the
+    ``import_completions`` command."""
+    if actor is not None and not has_perm(actor, "training.record_completions"):
+        raise TrainingError("Only an administrator imports completions.")
+    good, problems = check_import(text, today=today)
+    if problems:
+        raise CompletionImportError(problems)
+    created = unchanged = 0
+    for _, person, course, completed_on in good:
+        _, made = _complete(person=person, course=course, completed_on=completed_on, method=Method.IMPORTED,
+                            actor=actor, verb="training.completion_imported")
+        created += made
+        unchanged += not made
+    return ImportResult(created, unchanged)
+
+
+# --- acknowledgments -----------------------------------------------------------------
+
+
+@transaction.atomic
+def acknowledge(*, actor: User, version: PolicyVersion, today: date | None = None) -> Acknowledgment:
+    """``actor`` acknowledges ``version``, which must be the one in effect (R-IV-C).
+    Acknowledging it again changes nothing."""
+    if not has_perm(actor, "training.acknowledge", version):
+        raise TrainingError("You cannot acknowledge this document.")
+    current = selectors.current_versions(today).filter(document=version.document_id).first()
+    if current is None or current.pk != version.pk:
+        raise TrainingError(f"Version {version.number} of {version.document.title} is not the one in effect. "
+                            "Read the current version and acknowledge that.")
+    acknowledgment, created = Acknowledgment.objects.get_or_create(user=actor, version=version)
+    if created:
+        record(actor=actor, verb="policy.acknowledged", target=acknowledgment, org_unit=actor.org_unit,
+               after={"document": version.document.slug, "version": version.number})
+    return acknowledgment
+
+
+# --- reminders and the digest ----------------------------------------------------------
+
+
+def _supervisor(person: User) -> User | None:
+    supervisor = person.supervisor
+    if supervisor is None or not supervisor.is_active or supervisor.pk == person.pk:
+        return None
+    return supervisor
+
+
+def send_reminder(due: selectors.Due, *, today: date | None = None) -> bool:
+    """Send one owed reminder, in its own transaction; False when it was already sent
+    (by an earlier run or a concurrent one: the unique ``Reminder`` key refuses it)."""
+    today = today or timezone.localdate()
+    completion = due.completion
+    person, course = completion.user, completion.course
+    supervisor = _supervisor(person) if due.escalates else None
+    context = {"course": course, "completion": completion, "threshold": due.threshold, "person": person,
+               "days_left": (completion.expires_on - today).days,
+               "days_expired": (today - completion.expires_on).days}
+    key = reminder_key(person.pk, course.pk, completion.expires_on, due.threshold)
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(user=person, course=course, cycle=completion.expires_on,
+                                    threshold=due.threshold, supervisor=supervisor)
+            notify(recipient=person, template="training_reminder", context={**context, "copy": False}, key=key)
+            if supervisor is not None:
+                notify(recipient=supervisor, template="training_reminder", context={**context, "copy": True},
+                       key=f"{key}:supervisor")
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_reminders(*, today: date | None = None) -> int:
+    """The daily job: every reminder owed today, each once. Returns how many were sent."""
+    today = today or timezone.localdate()
+    return sum(send_reminder(due, today=today) for due in selectors.due_reminders(today))
+
+
+def office(today: date | None = None):
+    """The superintendent's office: the superintendent and every designee in force."""
+    designees = Delegation.objects.in_force(today or timezone.localdate()).values("grantee_id")
+    return User.objects.filter(Q(is_superintendent=True) | Q(pk__in=designees), is_active=True).order_by("pk")
+
+
+def send_digest(*, today: date | None = None) -> int:
+    """The weekly digest to the superintendent's office: the compliance audit's open
+    findings, the decisions waiting for each of them, and the district's expiring and
+    expired training. Once per person and ISO week, however often it runs. Returns how
+    many were queued."""
+    from approvals.selectors import decision_count
+    from audits.models import Finding
+
+    today = today or timezone.localdate()
+    figures = selectors.training_figures(today)
+    open_findings = Finding.objects.filter(closed_at__isnull=True).count()
+    year, week, _ = today.isocalendar()
+    queued = 0
+    for person in office(today):
+        key = f"weekly-digest:{person.pk}:{year}-W{week:02d}"
+        if OutboxMessage.objects.filter(key=key).exists():
+            continue  # sent this week already
+        with transaction.atomic():
+            notify(recipient=person, template="weekly_digest", key=key, context={
+                "today": today, "decisions": decision_count(person), "figures": figures,
+                "open_findings": open_findings,
+            })
+        queued += 1
+    return queued
