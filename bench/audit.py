@@ -1,9 +1,9 @@
 """Time the nightly compliance audit at district scale: ``python -m bench.audit 5000 50000``.
 
 For each size, on a fresh SQLite database in a temporary folder: that many active
-accounts (a third without credentials, a tenth overdue for review), each with an
-employee site manager, written in bulk; then one audit run, timed, and a second run,
-which opens nothing new. Its query count does not depend on the size (asserted in
+accounts, each with an employee site manager, none with escrowed credentials and a tenth
+overdue for review, written in bulk; then one audit run, timed (it opens a finding per
+failure and queues its notices), and a second run, which opens nothing new. Its query count does not depend on the size (asserted in
 tests/test_compliance.py); this says how long it takes.
 """
 
