@@ -37,9 +37,11 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-# The demo relaxes one rule, and every credentials page says so: revealing someone else's
-# escrowed credentials needs no second factor (production refuses to start this way).
+# The demo relaxes two rules so its logins work without an authenticator app (production
+# refuses to start this way): revealing someone else's escrowed credentials needs no second
+# factor (every credentials page says so), and privileged roles are not made to enrol one.
 run worker: export ESCROW_REQUIRE_MFA ?= 0
+run worker: export MFA_REQUIRED_FOR_PRIVILEGED ?= 0
 
 run: migrate
 	$(BIN)/python manage.py seed_demo --if-empty

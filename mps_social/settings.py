@@ -100,6 +100,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "mps_social.security.ContentSecurityPolicyMiddleware",
+    "mps_social.security.SessionTimeoutMiddleware",
+    "mps_social.security.PrivilegedSecondFactorMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -259,6 +262,15 @@ SOCIALACCOUNT_PROVIDERS = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60
+ADMIN_LOGIN_FAILURES = 5  # mps_social/admin_lockout.py: failed admin sign-ins before a lockout
+ADMIN_LOGIN_WINDOW = 15 * 60
+SESSION_IDLE_TIMEOUT = 30 * 60  # mps_social.security.SessionTimeoutMiddleware
+SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+# The superintendent, designees, supervisors of site managers and admin staff must enrol a
+# second factor before anything else (mps_social.security). Only the demo may turn it off.
+MFA_REQUIRED_FOR_PRIVILEGED = env_bool("MFA_REQUIRED_FOR_PRIVILEGED", True)
+if PRODUCTION and not MFA_REQUIRED_FOR_PRIVILEGED:
+    raise ImproperlyConfigured("MFA_REQUIRED_FOR_PRIVILEGED cannot be turned off in production.")
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from people import views as people_views
 
-from . import views
+from . import admin_lockout, views
 
 admin.site.site_header = "MPS Social administration"
 admin.site.site_title = "MPS Social admin"
@@ -25,5 +25,7 @@ urlpatterns = [
     path("compliance/", include("audits.urls")),
     path("", include("accounts.urls")),
     path("", include("concerns.urls")),
+    # Ahead of the admin's own: the same sign-in, behind a lockout (mps_social/admin_lockout.py).
+    path("admin/login/", admin_lockout.login, name="admin_login_locked"),
     path("admin/", admin.site.urls),
 ]

@@ -90,6 +90,7 @@ CORE_ROWS = {
     "accounts/social/connections/": Row(public(301)),
     # The admin's own sign-in and sign-out, open to all; staff already signed in go on in.
     "admin:login": Row({**public(200), "admin": 302}),
+    "admin_login_locked": Row({**public(200), "admin": 302}),  # the same page, behind the lockout
     "admin:logout": Row({**public(302), "admin": 405}, anonymous_redirect="/admin/"),  # sign-out is a POST
     # Any other address under /admin/: sign in first, then a plain 404.
     "admin/(?P<url>.*)$": Row({**public(302), "admin": 404}, kwargs=lambda d: {"url": "no-such-page/"},

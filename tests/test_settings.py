@@ -83,3 +83,9 @@ def test_the_embedded_default_needs_no_environment(settings):
         "mps_social.sqlite", "filesystem://", "django.core.mail.backends.console.EmailBackend", "False",
         "True",
     ], result.stderr
+
+
+def test_production_requires_a_second_factor_of_privileged_staff():
+    result = manage("check", env=production_env(MFA_REQUIRED_FOR_PRIVILEGED="false"))
+    assert result.returncode != 0
+    assert "MFA_REQUIRED_FOR_PRIVILEGED cannot be turned off in production" in result.stderr
