@@ -7,12 +7,13 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help install install-dev run migrate seed worker test screenshots check clean
+.PHONY: help install install-dev run migrate seed worker test screenshots bench check clean
 
 help:
 	@echo "make run        set up and serve http://$(HOST):$(PORT) with a Celery worker and beat (Ctrl-C stops all)"
 	@echo "make test       install the test tools and run the whole suite"
 	@echo "make screenshots  run the browser journeys and refresh the README's pictures"
+	@echo "make bench      time the heavy jobs at district scale; writes bench/RESULTS.md"
 	@echo "make check      Django's system checks"
 	@echo "make clean      remove the virtual environment and local data (var/)"
 
@@ -58,6 +59,9 @@ test: install-dev
 
 screenshots: install-dev
 	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser
+
+bench: install
+	$(BIN)/python -m bench
 
 check: install
 	$(BIN)/python manage.py check
