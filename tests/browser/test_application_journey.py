@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from .conftest import new_page, sign_in, snap
+from .conftest import check_accessibility, new_page, sign_in, snap
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -24,6 +24,8 @@ def test_a_teacher_applies_the_principal_endorses_the_designee_approves(demo_dis
     teacher = new_page(browser)
     sign_in(teacher, base, "teacher@example.org")
     teacher.get_by_role("navigation", name="Main").get_by_role("link", name="Applications").click()
+    expect(teacher.get_by_role("heading", level=1)).to_have_text("My applications")
+    check_accessibility(teacher)
     teacher.get_by_role("link", name="Apply for an account").click()
     expect(teacher.get_by_role("heading", level=1)).to_have_text("Apply for an official account")
     teacher.get_by_label("Speaks for", exact=True).select_option(label="Roosevelt Robotics Club")
@@ -61,6 +63,8 @@ def test_a_teacher_applies_the_principal_endorses_the_designee_approves(demo_dis
     principal = new_page(browser)
     sign_in(principal, base, "principal@example.org")
     principal.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile(r"^Endorsements 1")).click()
+    expect(principal.get_by_role("heading", level=1)).to_have_text("Awaiting my endorsement")
+    check_accessibility(principal)
     principal.get_by_role("link", name="Roosevelt Robotics Team on Instagram").click()
     principal.get_by_label("Endorse it").check()
     principal.get_by_label("Note or changes asked for").fill("The club has run safely on Moodle for two years.")
@@ -72,6 +76,8 @@ def test_a_teacher_applies_the_principal_endorses_the_designee_approves(demo_dis
     designee = new_page(browser)
     sign_in(designee, base, "designee@example.org")
     designee.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile(r"^Decisions \d")).click()
+    expect(designee.get_by_role("heading", level=1)).to_have_text("Awaiting my decision")
+    check_accessibility(designee)
     designee.get_by_role("link", name="Roosevelt Robotics Team on Instagram").click()
     designee.get_by_label("Approve it").check()
     designee.get_by_label("Conditions, changes or reason").fill("Only first names of students, with releases.")

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from .conftest import new_page, sign_in, snap
+from .conftest import check_accessibility, new_page, sign_in, snap
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -35,6 +35,8 @@ def test_the_superintendent_audits_and_the_site_manager_fixes_a_finding(demo_dis
     snap(office, "audit-02-dashboard", "compliance-dashboard.png")
     row = office.get_by_role("row").filter(has_text="No rotation outstanding")
     row.get_by_role("link", name=re.compile(r"open findings")).click()
+    expect(office.get_by_role("heading", level=1)).to_contain_text("findings")
+    check_accessibility(office)
     office.get_by_role("main").get_by_role("link", name="Minneapolis Public Schools", exact=True).click()
     expect(office.get_by_role("heading", level=1)).to_have_text(
         "No rotation outstanding: Minneapolis Public Schools")
@@ -47,18 +49,26 @@ def test_the_superintendent_audits_and_the_site_manager_fixes_a_finding(demo_dis
     expect(to_fix).to_contain_text("Minneapolis Public Schools")
     snap(keeper, "audit-04-home-to-fix")
     keeper.get_by_role("navigation", name="Main").get_by_role("link", name="My accounts").click()
+    expect(keeper.get_by_role("heading", level=1)).to_have_text("Accounts you keep")
+    check_accessibility(keeper)
     keeper.get_by_role("main").get_by_role("link", name="Minneapolis Public Schools", exact=True).click()
+    expect(keeper.get_by_role("heading", level=1)).to_have_text("Minneapolis Public Schools")
+    check_accessibility(keeper)
     keeper.get_by_role("link", name="Enter new credentials").click()
+    expect(keeper.get_by_role("heading", level=1)).to_have_text("New credentials for Minneapolis Public Schools")
     keeper.get_by_label("Log-in name or email at the platform").fill("social+facebook@example.org")
     keeper.get_by_label("Password", exact=True).fill("a-brand-new-rotated-password")
     keeper.get_by_label("Why now").fill("Rotated after the designee's reveal.")
+    check_accessibility(keeper)
     keeper.get_by_role("button", name="Escrow the credentials").click()
     expect(keeper.get_by_text("The credentials are escrowed (version 2).")).to_be_visible()
+    check_accessibility(keeper)
 
     office.goto(base + "/compliance/")
     office.get_by_role("button", name="Run the audit now").click()
     expect(office.get_by_role("status")).to_contain_text("Finished", timeout=20_000)
     expect(office.get_by_role("status")).to_contain_text(re.compile(r"[1-9]\d* closed"))
+    check_accessibility(office)
     office.goto(base + "/compliance/findings/?state=closed&check=rotation")
     expect(office.get_by_role("row").filter(has_text="Minneapolis Public Schools")).to_be_visible()
     snap(office, "audit-05-closed")

@@ -13,7 +13,7 @@ import pytest
 
 from people.demo import DEMO_PASSWORD
 
-from .conftest import new_page, sign_in, snap
+from .conftest import check_accessibility, new_page, sign_in, snap
 
 PASSWORD = "Robotics-Escrow-Canary-42"
 
@@ -28,6 +28,8 @@ def test_the_site_manager_escrows_and_the_supervisor_reveals(demo_district, live
     teacher = new_page(browser)
     sign_in(teacher, base, "teacher@example.org")
     teacher.get_by_role("navigation", name="Main").get_by_role("link", name="My accounts").click()
+    expect(teacher.get_by_role("heading", level=1)).to_have_text("Accounts you keep")
+    check_accessibility(teacher)
     teacher.get_by_role("link", name="Roosevelt Robotics").click()
     expect(teacher.get_by_text("Not escrowed yet: the account becomes active once they are.")).to_be_visible()
     teacher.get_by_role("link", name="Escrow the credentials").click()
@@ -48,9 +50,11 @@ def test_the_site_manager_escrows_and_the_supervisor_reveals(demo_district, live
     row = principal.get_by_role("row").filter(has_text="Roosevelt Robotics")
     expect(row).to_contain_text("Sam Nguyen")
     expect(principal.get_by_text("Demo setting: second factor not required")).to_be_visible()
+    check_accessibility(principal)
     row.get_by_role("link", name=re.compile("^Reveal")).click()
     principal.get_by_label("Hand the account over").check()
     principal.get_by_label("In a few words").fill("Sam is on leave; the club's coach takes over the posts.")
+    check_accessibility(principal)
     principal.get_by_role("button", name="Reveal the credentials").click()
 
     expect(principal).to_have_url(re.compile(r"/accounts/reauthenticate/"))
@@ -65,6 +69,7 @@ def test_the_site_manager_escrows_and_the_supervisor_reveals(demo_district, live
     expect(principal.get_by_text("Hidden.")).to_be_visible()
 
     teacher.goto(base + "/registry/mine/")
+    check_accessibility(teacher)
     teacher.get_by_role("link", name="Roosevelt Robotics").click()
     expect(teacher.get_by_text(re.compile(r"Rotation due: Revealed to Angela Brooks"))).to_be_visible()
     snap(teacher, "escrow-05-rotation-due")

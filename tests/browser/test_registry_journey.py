@@ -20,7 +20,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from .conftest import new_page, sign_in, snap
+from .conftest import check_accessibility, new_page, sign_in, snap
 
 OFFICIAL_URL = "https://www.instagram.com/Roosevelt_Teddies/?hl=en"
 IMPERSONATOR_URL = "https://www.instagram.com/roosevelt_teddies.official/"
@@ -46,6 +46,7 @@ def test_a_parent_reports_an_impersonator_and_the_designee_resolves_it(demo_dist
     parent = new_page(browser)
     parent.goto(live_server.url + "/verify/")
     expect(parent.get_by_role("heading", level=1)).to_have_text("Is this account official?")
+    check_accessibility(parent)
     parent.get_by_label("Profile address or @handle").fill(OFFICIAL_URL)
     parent.get_by_role("button", name="Check").click()
 

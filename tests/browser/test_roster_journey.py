@@ -10,7 +10,7 @@ import pytest
 
 from people.models import User
 
-from .conftest import new_page, sign_in, snap
+from .conftest import check_accessibility, new_page, sign_in, snap
 
 
 def demo_roster() -> bytes:
@@ -31,6 +31,8 @@ def test_the_office_previews_and_applies_a_roster(demo_district, live_server, br
     office = new_page(browser)
     sign_in(office, live_server.url, "superintendent@example.org")
     office.get_by_role("link", name="Import the staff roster").click()
+    expect(office.get_by_role("heading", level=1)).to_have_text("Staff roster from HR")
+    check_accessibility(office)
     office.get_by_label("Roster file (CSV)").set_input_files(
         files=[{"name": "hr-roster.csv", "mimeType": "text/csv", "buffer": data}])
     office.get_by_role("button", name="Check the roster").click()
