@@ -258,10 +258,24 @@ def _generic_handle(platform, raw):
     return _made(platform, handle) if handle else None
 
 
+def _template_prefix(platform: Platform) -> list[str]:
+    """The path segments the template puts before the handle: ["profile"] for
+    "https://bsky.app/profile/{handle}", [] for "https://example.social/@{handle}"."""
+    template = platform.profile_url_template or ""
+    if "{handle}" not in template:
+        return []
+    path = urlsplit(template.replace("{handle}", "HANDLE")).path
+    segments = [segment for segment in path.split("/") if segment]
+    return segments[: next((i for i, segment in enumerate(segments) if "HANDLE" in segment), 0)]
+
+
 def _generic_url(platform, address):
-    if address.subdomain is not None or not address.segments:
+    prefix = _template_prefix(platform)
+    if address.subdomain is not None or len(address.segments) <= len(prefix):
         return None
-    handle = _check(_GENERIC_HANDLE, address.segments[0].removeprefix("@"))
+    if [segment.lower() for segment in address.segments[: len(prefix)]] != [p.lower() for p in prefix]:
+        return None
+    handle = _check(_GENERIC_HANDLE, address.segments[len(prefix)].removeprefix("@"))
     if handle is None:
         return None
     url = _templated(platform, handle)

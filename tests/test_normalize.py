@@ -512,3 +512,14 @@ def test_without_platforms_it_reads_the_catalogue():
     assert normalize("https://twitter.com/RooseveltTeddies") == Normalized(
         "x", "RooseveltTeddies", "rooseveltteddies", "https://x.com/RooseveltTeddies"
     )
+
+
+@pytest.mark.django_db
+def test_a_new_platform_with_a_path_before_the_handle():
+    """A platform the catalogue's keepers add later, whose profile addresses put a path
+    before the handle (Bluesky's /profile/): the handle is the segment after it."""
+    bluesky = Platform.objects.create(name="Bluesky", slug="bluesky", kind=Platform.Kind.SOCIAL_NETWORK,
+                                      hosts=["bsky.app"], profile_url_template="https://bsky.app/profile/{handle}")
+    found = normalize("https://bsky.app/profile/mpls.k12.mn.us?ref=home", platform=bluesky)
+    assert (found.handle, found.url) == ("mpls.k12.mn.us", "https://bsky.app/profile/mpls.k12.mn.us")
+    assert normalize("https://bsky.app/search?q=mps", platform=bluesky) is None
