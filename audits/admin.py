@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db import transaction
 
-from .models import AuditEvent
+from .models import AuditEvent, ChainCheckpoint
 from .services import record, snapshot
 
 
@@ -53,9 +53,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor_label", "verb", "target_type", "target_label", "org_unit", "ip"]
+    list_display = ["sequence", "at", "actor_label", "verb", "target_type", "target_label", "org_unit", "ip"]
     list_filter = ["verb", "target_type"]
     search_fields = ["actor_label", "verb", "target_label", "target_id", "request_id"]
     date_hierarchy = "at"
     list_select_related = ["org_unit"]
     show_full_result_count = False
+
+
+@admin.register(ChainCheckpoint)
+class ChainCheckpointAdmin(ReadOnlyAdmin):
+    """The daily verifications of the audit trail's hash chain."""
+
+    list_display = ["at", "ok", "sequence", "hash", "first_bad", "problem"]
+    list_filter = ["ok"]

@@ -37,3 +37,12 @@ def view_finding(user, finding):
 @register("audits.view_coverage", "See how the portal implements each clause of Policy 4038")
 def view_coverage(user, obj=None):
     return True
+
+
+@register("audits.view_trail", "Read and export the audit trail (the office's, within its delegations' scope)")
+def view_trail(user, obj=None):
+    if obj is None:
+        return _office(user)
+    if obj.org_unit_id is None:
+        return roles.is_superintendent(user)
+    return _office(user, obj.org_unit)

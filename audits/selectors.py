@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 
 from people import roles
 
-from .models import AuditEvent, AuditRun, CheckResult, Finding
+from .models import AuditEvent, AuditRun, ChainCheckpoint, CheckResult, Finding
 
 TREND_RUNS = 10
 
@@ -55,3 +55,21 @@ def trend() -> dict[str, list[CheckResult]]:
     for result in CheckResult.objects.filter(run_id__in=runs).select_related("run").order_by("run__finished_at"):
         by_check.setdefault(result.check_slug, []).append(result)
     return by_check
+
+
+def trail_for(user) -> QuerySet[AuditEvent]:
+    """The audit trail as ``user`` may read it, newest first: all of it for the
+    superintendent; for a designee, the events recorded against a unit inside one of
+    their delegations' scope (an event without a unit, such as a roster import or an
+    admin edit, is the superintendent's alone); nothing for anyone else."""
+    queryset = AuditEvent.objects.select_related("actor", "org_unit").order_by("-at", "-sequence")
+    if roles.is_superintendent(user):
+        return queryset
+    scope = Q()
+    for grant in roles.grants(user):
+        scope |= Q(org_unit__path__startswith=grant.scope_path)
+    return queryset.filter(scope) if scope else queryset.none()
+
+
+def latest_checkpoint() -> ChainCheckpoint | None:
+    return ChainCheckpoint.objects.order_by("-at", "-pk").first()

@@ -20,3 +20,13 @@ def run_audit(run_id: int | None = None) -> int:
         if run.status != AuditRun.Status.RUNNING or run.checks_done:
             return run.pk  # redelivered after it ran: nothing to do twice
     return compliance.execute(run).pk
+
+
+@shared_task(name="audits.verify_trail")
+def verify_trail() -> int:
+    """Daily from beat: verify the audit trail's hash chain and record the head as a
+    checkpoint; a broken chain is mailed to the superintendent. Returns the checkpoint's id.
+    Safe to run twice: a second checkpoint, and the mail once a day."""
+    from . import chain
+
+    return chain.checkpoint().pk

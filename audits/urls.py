@@ -12,4 +12,5 @@ urlpatterns = [
     path("findings/", views.findings, name="findings"),
     path("findings/<int:pk>/", views.finding, name="finding"),
     path("coverage/", views.coverage, name="coverage"),
+    path("trail/", views.trail, name="trail"),
 ]

@@ -1,5 +1,8 @@
 """The compliance pages (R-V-D): the dashboard, runs and their progress, findings, and
-the policy coverage page. The audit itself runs in a Celery task; a page only starts it."""
+the policy coverage page. The audit itself runs in a Celery task; a page only starts it.
+And the audit trail's viewer for the superintendent's office."""
+
+import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -13,6 +16,7 @@ from mps_social.exports import csv_response
 from . import compliance, selectors
 from .checks import BY_SLUG, CHECKS
 from .coverage import CLAUSES
+from .forms import TrailFilterForm
 from .models import AuditRun
 
 PAGE_SIZE = 25
@@ -97,3 +101,34 @@ def coverage(request):
     clauses = [{"clause": clause, "results": [(BY_SLUG[slug], results.get(slug)) for slug in clause.checks]}
                for clause in CLAUSES]
     return render(request, "audits/coverage.html", {"clauses": clauses, "latest": latest})
+
+
+TRAIL_HEADER = ["sequence", "at", "actor", "verb", "target_type", "target_id", "target", "unit", "reason", "before",
+                "after", "request_id", "ip", "hash"]
+
+
+def _json(value) -> str:
+    return "" if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _trail_row(event) -> tuple:
+    return (event.sequence, event.at.isoformat(), event.actor_label, event.verb, event.target_type, event.target_id,
+            event.target_label, event.org_unit.name if event.org_unit else "", event.reason, _json(event.before),
+            _json(event.after), event.request_id, event.ip or "", event.hash)
+
+
+@permission_required("audits.view_trail")
+def trail(request):
+    """The audit trail within the user's scope, newest first, filtered by who, what, which
+    object and when; ``?format=csv`` downloads the same rows (every cell guarded against
+    spreadsheet formulas). Filters that do not make sense show nothing, never everything."""
+    form = TrailFilterForm(request.GET or None)
+    events = selectors.trail_for(request.user)
+    if form.is_bound:
+        events = form.filter(events) if form.is_valid() else events.none()
+    if request.GET.get("format") == "csv":
+        return csv_response("audit-trail.csv", TRAIL_HEADER,
+                            (_trail_row(event) for event in events.iterator(chunk_size=2000)))
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "audits/trail.html", {"form": form, "page": page,
+                                                 "checkpoint": selectors.latest_checkpoint()})

@@ -41,4 +41,6 @@ COMPLIANCE_ROWS = {
     "audits:findings": Row(staff()),
     "audits:finding": Row(only({**OFFICE, "teacher": 200, "principal": 200, **OUTSIDE}), kwargs=a_finding),
     "audits:coverage": Row(staff()),
+    # The audit trail: the office's; a designee reads their scope's events (tests/test_audit_chain.py).
+    "audits:trail": Row(only(OFFICE)),
 }

@@ -232,14 +232,22 @@ def test_r_v_d_the_nightly_audit_runs_through_a_real_worker(district):
 
     account = compliant(district)
     OfficialAccount.objects.filter(pk=account.pk).update(rotation_due=True, rotation_due_reason="Revealed.")
+    import time
+
     celery_app.conf.task_always_eager = False
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            results = [run_audit.apply_async() for _ in range(2)]
-            ids = [result.get(timeout=30) for result in results]
+            for _ in range(2):
+                run_audit.apply_async()
+            # Results are not stored (task_ignore_result): the database says when both ran.
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and (
+                    AuditRun.objects.filter(status=AuditRun.Status.RUNNING).exists()
+                    or not AuditRun.objects.filter(status=AuditRun.Status.FINISHED).exists()):
+                time.sleep(0.1)
+            time.sleep(0.5)  # let the second delivery finish too
     finally:
         celery_app.conf.task_always_eager = True
-    assert AuditRun.objects.filter(status=AuditRun.Status.FINISHED).exists()
-    assert Finding.objects.filter(account=account, check_slug="rotation").count() == 1
-    assert all(AuditRun.objects.filter(pk=pk).exists() for pk in ids)
     assert not AuditRun.objects.filter(status=AuditRun.Status.RUNNING).exists()
+    assert AuditRun.objects.filter(status=AuditRun.Status.FINISHED).count() >= 1
+    assert Finding.objects.filter(account=account, check_slug="rotation").count() == 1

@@ -121,7 +121,6 @@ def test_r_iii_e_the_reveal_matrix(district, persona):
             with pytest.raises(services.EscrowError):
                 reveal(user, account)
             assert reveals(account) == 0
-        AuditEvent.objects.filter(verb="credentials.revealed").delete()
 
 
 def test_r_iii_e_a_designee_without_the_reveal_power_may_not(district):
