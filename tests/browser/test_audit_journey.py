@@ -72,5 +72,12 @@ def test_the_superintendent_audits_and_the_site_manager_fixes_a_finding(demo_dis
     office.goto(base + "/compliance/findings/?state=closed&check=rotation")
     expect(office.get_by_role("row").filter(has_text="Minneapolis Public Schools")).to_be_visible()
     snap(office, "audit-05-closed")
+
+    # The audit trail records it all: the credentials escrowed again, by Chris Olson.
+    office.goto(base + "/compliance/")
+    office.get_by_role("link", name="Audit trail").click()
+    expect(office.get_by_role("heading", level=1)).to_have_text("Audit trail")
+    expect(office.get_by_role("main")).to_contain_text("credentials.escrowed")
+    snap(office, "audit-06-trail")
     for page in (office, keeper):
         page.context.close()
