@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audits.services import record
+from mps_social.errors import ServiceError
 from mps_social.permissions import has_perm
 from notifications.services import notify
 from people.models import OrgUnit, User
@@ -26,13 +27,8 @@ Role = Designation.Role
 REVIEW_INTERVAL_MONTHS = 12
 
 
-class RegistryError(Exception):
+class RegistryError(ServiceError):
     """A change the rules refuse; ``field`` names the form field it belongs beside."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # (from, to) → the verb recorded in the audit trail. Anything else is refused.

@@ -31,6 +31,7 @@ from accounts.models import OfficialAccount
 from accounts.rules import audience_age_problem, name_conflicts, read_handle
 from accounts.services import RegistryError, check_site_manager, establish_account
 from audits.services import record
+from mps_social.errors import ServiceError
 from mps_social.permissions import has_perm
 from notifications.services import notify
 from people import roles
@@ -84,15 +85,9 @@ ATTESTATIONS = {
 }
 
 
-class ApplicationError(Exception):
+class ApplicationError(ServiceError):
     """A change the rules refuse. ``errors`` maps form fields (None: the whole form) to
     messages; a single refusal may be given as ``message`` and ``field``."""
-
-    def __init__(self, message: str = "", field: str | None = None, *, errors: dict | None = None):
-        self.errors = errors or {field: [message]}
-        self.field = field
-        self.message = message or next(iter(self.errors.values()))[0]
-        super().__init__(self.message)
 
 
 # --- reading an application ---------------------------------------------------------------

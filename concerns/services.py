@@ -23,6 +23,7 @@ from accounts.models import OfficialAccount, ProtectedName
 from accounts.normalize import normalize
 from accounts.rules import protected_names_in
 from audits.services import record
+from mps_social.errors import ServiceError
 from mps_social.permissions import has_perm
 from notifications.services import enqueue, notify, render
 from people.models import OrgUnit, User
@@ -45,13 +46,8 @@ TRANSITIONS = {
 }
 
 
-class ConcernError(Exception):
+class ConcernError(ServiceError):
     """A change the rules refuse; ``field`` names the form field it belongs beside."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _transition(report: ConcernReport, target: str) -> str:

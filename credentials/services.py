@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts import services as registry
 from accounts.models import OfficialAccount
 from audits.services import record
+from mps_social.errors import ServiceError
 from mps_social.permissions import has_perm
 from notifications.services import notify
 from people.models import User
@@ -36,13 +37,8 @@ REASONS = [
 ]
 
 
-class EscrowError(Exception):
+class EscrowError(ServiceError):
     """A change or reveal the rules refuse; ``field`` names the form field it belongs beside."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _lock(account: OfficialAccount) -> OfficialAccount:

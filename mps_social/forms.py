@@ -14,11 +14,9 @@ class PortalForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def add_refusal(self, error) -> None:
-        """Show a service's domain error (``RegistryError``, ``ConcernError``, …) on the
-        form: each message beside the field it names, or on top when it names none or a
-        field the form does not have. ``error.errors`` (field → messages) carries several
-        at once; otherwise ``error.field`` and ``error.message`` one."""
-        errors = getattr(error, "errors", None) or {error.field: [error.message]}
-        for field, messages in errors.items():
+        """Show a service's refusal (``mps_social.errors.ServiceError``) on the form: each
+        message beside the field it names, or on top when it names none or a field the
+        form does not have."""
+        for field, messages in error.errors.items():
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audits.services import record, snapshot
+from mps_social.errors import ServiceError
 from notifications.services import notify
 
 from . import roles
@@ -19,13 +20,8 @@ from . import roster
 from .models import Delegation, OrgUnit, Power, RosterImport, User
 
 
-class PeopleError(Exception):
+class PeopleError(ServiceError):
     """A change the rules refuse; ``field`` names the form field it belongs beside."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 DELEGATION_FIELDS = ["grantee", "scope", *Power.values, "starts_on", "ends_on", "reason"]

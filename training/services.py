@@ -37,6 +37,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audits.services import record
+from mps_social.errors import ServiceError
 from mps_social.permissions import has_perm
 from notifications.models import OutboxMessage
 from notifications.services import notify
@@ -51,13 +52,8 @@ MAX_IMPORT_LINES = 20_000
 IMPORT_COLUMNS = ("email", "course", "completed_on")
 
 
-class TrainingError(Exception):
+class TrainingError(ServiceError):
     """A change the rules refuse; ``field`` names the form field it belongs beside."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class CompletionImportError(TrainingError):
