@@ -251,3 +251,25 @@ def test_r_v_d_the_nightly_audit_runs_through_a_real_worker(district):
     assert not AuditRun.objects.filter(status=AuditRun.Status.RUNNING).exists()
     assert AuditRun.objects.filter(status=AuditRun.Status.FINISHED).count() >= 1
     assert Finding.objects.filter(account=account, check_slug="rotation").count() == 1
+
+
+def test_the_findings_and_the_dashboard_cost_the_same_at_any_size(district, client_for):
+    """Findings and the dashboard: constant queries at 10 and 200 failing accounts."""
+    from .queries import assert_constant_queries
+
+    platform = Platform.objects.get(slug="instagram")
+    made = [0]
+
+    def grow(count):
+        OfficialAccount.objects.bulk_create([
+            OfficialAccount(platform=platform, org_unit=district.north, display_name=f"Grow {made[0] + n}",
+                            handle=f"grow_{made[0] + n}", handle_key=f"grow_{made[0] + n}",
+                            origin=OfficialAccount.Origin.DIRECT, established_by=district.superintendent,
+                            status=OfficialAccount.Status.ACTIVE, rotation_due=True)
+            for n in range(count)])
+        made[0] += count
+        audit()
+
+    client = client_for("superintendent")
+    assert_constant_queries(client, reverse("audits:findings"), grow, small=10, large=200)
+    assert_constant_queries(client, reverse("audits:dashboard"), grow, small=10, large=200)

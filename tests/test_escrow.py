@@ -375,3 +375,16 @@ def test_r_iii_e_replaced_versions_open_for_the_office_only(district):
     with pytest.raises(services.EscrowError):
         reveal(district.principal, account, version_number=1)
     assert reveal(district.principal, account).secrets.password == "second"
+
+
+def test_the_reveal_lists_cost_the_same_at_5_and_40_reveals(district, client_for):
+    """Who revealed what, and one account's access history: constant queries."""
+    account = escrowed(district)
+
+    def grow(count):
+        for _ in range(count):
+            reveal(district.principal, account)
+
+    assert_constant_queries(client_for("superintendent"), reverse("credentials:reveals"), grow, small=5, large=40)
+    assert_constant_queries(client_for("superintendent"), reverse("credentials:history", args=[account.pk]), grow,
+                            small=5, large=40)
