@@ -132,10 +132,11 @@ def page(browser):
 
 def snap(page, name: str, docs_name: str | None = None, allowed: dict[str, str] | None = None) -> None:
     """A full-page screenshot in tests/artifacts/, and in docs/screenshots/ when asked; then
-    the page is checked with axe-core (``allowed``: see ``check_accessibility``)."""
+    the page is checked with axe-core (``allowed``: see ``check_accessibility``).
+    Revealed secrets (``[data-secret]``) are masked: no screenshot holds one in plain text."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=True, mask=[page.locator("[data-secret]")])
     if docs_name and os.environ.get("UPDATE_SCREENSHOTS") == "1":
         DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, DOCS_SCREENSHOTS / docs_name)
