@@ -3,6 +3,7 @@
 from django import forms
 
 from mps_social.forms import PortalForm
+from mps_social.widgets import LongSelect
 from people.forms import StaffEmailField
 
 from .models import OfficialAccount, Platform
@@ -57,7 +58,7 @@ class ReviewForm(PortalForm):
 class EstablishForm(PortalForm):
     """R-III-B: the superintendent's office establishes an account without an application."""
 
-    org_unit = forms.ModelChoiceField(queryset=None, label="Speaks for",
+    org_unit = forms.ModelChoiceField(queryset=None, label="Speaks for", widget=LongSelect,
                                       empty_label="Choose a school, department or program")
     platform = forms.ModelChoiceField(queryset=Platform.objects.filter(is_active=True), empty_label="Choose a platform")
     handle = forms.CharField(label="Handle or profile address", max_length=300,

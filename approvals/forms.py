@@ -9,6 +9,7 @@ from django import forms
 
 from accounts.models import Platform
 from mps_social.forms import PortalForm
+from mps_social.widgets import LongSelect
 from people.forms import StaffEmailField
 
 from . import services
@@ -47,7 +48,7 @@ def _platform_label(platform: Platform) -> str:
 
 class ApplicationForm(PortalForm):
     org_unit = forms.ModelChoiceField(
-        queryset=None, label="Speaks for", empty_label="Choose a school, department or program",
+        queryset=None, label="Speaks for", empty_label="Choose a school, department or program", widget=LongSelect,
         help_text="Your own unit or one inside it.",
     )
     purpose = forms.ChoiceField(

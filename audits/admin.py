@@ -3,11 +3,13 @@
 from django.contrib import admin
 from django.db import transaction
 
+from mps_social.admin_widgets import SafeAutocompleteAdmin
+
 from .models import AuditEvent, ChainCheckpoint
 from .services import record, snapshot
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class AuditedModelAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     """Catalogue edits in the admin are state changes too: each save and delete writes an
     audit event inside the admin's own transaction, with the changed fields before and after."""
 

@@ -6,6 +6,7 @@ window passes; a success clears the email's count. The counts live in the shared
 (file cache or Redis), so every web process sees them. Each lockout is logged.
 """
 
+import hashlib
 import logging
 import time
 
@@ -20,10 +21,13 @@ log = logging.getLogger(__name__)
 
 
 def _keys(request) -> list[str]:
+    """The address's key and the typed email's. The email goes in as a hash: whatever was
+    typed (spaces, control characters, a password in the wrong box) never reaches a cache
+    key or the log line below."""
     email = (request.POST.get("username") or "").strip().lower()
     keys = [f"admin-login:ip:{client_ip(request) or 'unknown'}"]
     if email:
-        keys.append(f"admin-login:email:{email}")
+        keys.append(f"admin-login:email:{hashlib.sha256(email.encode()).hexdigest()[:32]}")
     return keys
 
 

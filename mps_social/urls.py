@@ -11,6 +11,9 @@ admin.site.site_header = "MPS Social administration"
 admin.site.site_title = "MPS Social admin"
 admin.site.index_title = "Catalogue and records"
 
+# 503 when the database is unreachable, 500 otherwise (mps_social/error_pages.py).
+handler500 = "mps_social.error_pages.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

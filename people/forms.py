@@ -3,40 +3,11 @@
 from django import forms
 from django.utils import timezone
 
-from mps_social.forms import PortalForm
+from mps_social.forms import CsvFileField, PortalForm
+from mps_social.widgets import LongSelect
 
-from . import selectors
+from . import roster, selectors
 from .models import Power, User
-
-
-class DelegationForm(PortalForm):
-    grantee = forms.ModelChoiceField(
-        label="Designee",
-        queryset=selectors.eligible_designees(),
-        help_text="An active district employee. They are told by email.",
-    )
-    scope = forms.ModelChoiceField(
-        label="Over",
-        queryset=selectors.org_units(),
-        help_text="Choose the district for the whole district, or one school, department or program and all within it.",
-    )
-    powers = forms.MultipleChoiceField(
-        choices=Power.choices,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Policy 4038 §III.C and §III.E: what the designee may do in your name.",
-    )
-    starts_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["starts_on"].initial = timezone.localdate()
-        self.fields["grantee"].label_from_instance = lambda user: f"{user.full_name} ({user.email})"
-
-
-class RevokeForm(PortalForm):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Recorded in the audit trail.")
 
 
 class StaffEmailField(forms.EmailField):
@@ -53,6 +24,37 @@ class StaffEmailField(forms.EmailField):
         return person
 
 
+class DelegationForm(PortalForm):
+    grantee = StaffEmailField(
+        label="Designee's email",
+        help_text="An active district employee, by their district email. They are told by email.",
+    )
+    scope = forms.ModelChoiceField(
+        label="Over",
+        queryset=selectors.org_units(),
+        widget=LongSelect,
+        help_text="Choose the district for the whole district, or one school, department or program and all within it.",
+    )
+    powers = forms.MultipleChoiceField(
+        choices=Power.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Policy 4038 §III.C and §III.E: what the designee may do in your name.",
+    )
+    starts_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].initial = timezone.localdate()
+
+
+class RevokeForm(PortalForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Recorded in the audit trail.")
+
+
 class RosterUploadForm(PortalForm):
-    file = forms.FileField(label="Roster file (CSV)", help_text="UTF-8, comma-separated, with a header row: "
-                           "employee_id, email, full_name, kind, org_unit, supervisor_id, active (and job_title).")
+    file = CsvFileField(max_bytes=roster.MAX_BYTES, label="Roster file (CSV)",
+                        help_text=f"UTF-8, comma-separated, at most {roster.MAX_BYTES // (1024 * 1024)} MB, with a "
+                                  "header row: employee_id, email, full_name, kind, org_unit, supervisor_id, active "
+                                  "(and job_title).")

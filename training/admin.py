@@ -13,6 +13,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from audits.admin import AuditedModelAdmin, ReadOnlyAdmin
+from mps_social.admin_widgets import SafeAutocompleteAdmin
+from mps_social.forms import CsvFileField
 
 from . import services
 from .models import Acknowledgment, Choice, Completion, Course, PolicyDocument, PolicyVersion, Question, Reminder
@@ -70,9 +72,15 @@ class QuestionAdmin(AuditedModelAdmin):
     inlines = [ChoiceInline]
 
 
+# An import holds at most services.MAX_IMPORT_LINES (20,000) lines; the longest a valid
+# line can be is under 400 bytes (an email of 254 characters, a slug of 80, a date).
+MAX_IMPORT_BYTES = 8 * 1024 * 1024
+
+
 class ImportForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="Columns: email,course,completed_on (the course's slug, the "
-                                                       "date as YYYY-MM-DD), with that first line.")
+    file = CsvFileField(max_bytes=MAX_IMPORT_BYTES, label="CSV file",
+                        help_text="Columns: email,course,completed_on (the course's slug, the date as YYYY-MM-DD), "
+                                  f"with that first line; at most {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
 
     def clean_file(self) -> str:
         """The file's text (UTF-8, with or without a byte-order mark)."""
@@ -95,7 +103,7 @@ class CompletionForm(forms.ModelForm):
 
 
 @admin.register(Completion)
-class CompletionAdmin(admin.ModelAdmin):
+class CompletionAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     form = CompletionForm
     list_display = ["user", "course", "completed_on", "expires_on", "method", "score", "recorded_by"]
     list_filter = ["course", "method"]

@@ -1,0 +1,28 @@
+"""The page a request gets when something fails on the server (``handler500``).
+
+When the database cannot be reached (a connection refused, a file that cannot be opened,
+a connection lost mid-request), the fault is the portal's and passes: the answer is a 503
+with ``Retry-After`` and a plain message in the portal's layout, so browsers, proxies and
+monitors know to come back. Anything else is the 500 page. Both are rendered without the
+request, as Django's own handler does: no context processor runs, so neither page needs
+the database or the session, and neither shows the error, a trace or a setting. The
+trace goes to the log (``django.request``), not to the person.
+"""
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
+from django.template import loader
+
+RETRY_AFTER = 60  # seconds: about how long a database restart or a failover takes
+
+
+def server_error(request):
+    """Django calls this inside the ``except`` block of the failed request, so the error
+    being handled is ``sys.exc_info()``."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))
