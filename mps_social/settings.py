@@ -22,6 +22,7 @@ start without the secrets a real deployment must provide.
 
 from pathlib import Path
 import os
+import sys
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -180,6 +181,10 @@ else:
         }
     }
 CELERY_TIMEZONE = "America/Chicago"
+# A task is acknowledged when it ends, not when it starts: a worker killed mid-task leaves
+# it with the broker, which hands it to another worker (on Redis after the visibility
+# timeout, an hour). Every job is idempotent, so running again sends and opens nothing
+# twice (tests/test_faults.py, the killed-worker tests).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -290,6 +295,19 @@ if PRODUCTION:
     if DATABASES["default"]["ENGINE"] == "mps_social.sqlite":
         raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL to it.")
 
+# --- Request and upload limits (issue [hardening], item 4) ----------------------------
+# A body without files holds at most 1 MB: the longest form is the admin's text of a policy
+# version (Policy 4038 is 6 KB), so even escaped it is far below; Django answers 400
+# to more, before a form sees it. At most 500 fields: the widest form is the admin's
+# changelist with every row of "Show all" (200) selected for an action.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# Each upload form takes one file, with its own size limit and type check beside its field
+# (mps_social.forms.CsvFileField: the roster 64 MB, training completions 8 MB). A file
+# above 2.5 MB streams to a temporary file as it arrives instead of filling a worker's memory.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+
 # --- Credential escrow (Policy 4038 §III.E) ---------------------------------------------
 # ESCROW_KEYS is the key ring: "key-id:base64 of 32 random bytes", comma-separated, newest
 # first (``python manage.py escrow_key`` prints a new one). Production refuses to start
@@ -357,3 +375,48 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- N+1 guard, test suite only (django-zeal, in requirements-dev.txt) -------------------
+# Under pytest, zeal patches the ORM: its middleware watches every request and an autouse
+# fixture (tests/conftest.py) wraps every test in zeal_context(), so a query repeated per
+# row raises zeal.NPlusOneError and fails the suite. Never loaded outside the tests.
+RUNNING_TESTS = "pytest" in sys.modules
+if RUNNING_TESTS:
+    INSTALLED_APPS.append("zeal")
+    MIDDLEWARE.insert(0, "zeal.middleware.zeal_middleware")
+    ZEAL_RAISE = True
+    # Only what is not an N+1 in production, model and field, each with its reason. Each is
+    # a ``get()``, which zeal counts per line of code: here one row per service call that a
+    # test repeats (production calls it once per request or task), or Django's own code.
+    # Relation reads (the classic N+1) are never allow-listed here.
+    ZEAL_ALLOWLIST = [
+        # Django's session store reads the session row twice in one login (force_login).
+        {"model": "sessions.Session", "field": "get()"},
+        # django-celery-beat update_or_creates its one-row change marker on every schedule save.
+        {"model": "django_celery_beat.PeriodicTasks", "field": "get()"},
+        # Each transition locks the one row it changes, select_for_update().get(pk=...):
+        # accounts/credentials/approvals/concerns/people services, one per request or task.
+        {"model": "accounts.OfficialAccount", "field": "get()"},
+        {"model": "approvals.Application", "field": "get()"},
+        {"model": "concerns.ConcernReport", "field": "get()"},
+        {"model": "people.Delegation", "field": "get()"},
+        # The audit re-locks its run once per check (a fixed list of checks, not of rows), so a
+        # redelivered task never runs a check twice (audits/compliance.py, execute).
+        {"model": "audits.AuditRun", "field": "get()"},
+        # Recording a completion or an acknowledgment is idempotent: get_or_create of its one
+        # row (an import does it per new line, and writes that line's audit event anyway).
+        {"model": "training.Completion", "field": "get()"},
+        {"model": "training.Acknowledgment", "field": "get()"},
+        # Test helpers fetch the Instagram platform by slug on every call; the product reads
+        # platforms as one form field or with select_related.
+        {"model": "accounts.Platform", "field": "get()"},
+        # tests/test_escrow.py's reveal() re-reads its actor on every call, and the admin's
+        # user change form gets the user and validates its supervisor (Django's code, once each).
+        {"model": "people.User", "field": "get()"},
+        # The admin's org unit change form gets the unit and validates its parent (Django's
+        # code, once each).
+        {"model": "people.OrgUnit", "field": "get()"},
+        # The admin's question form checks each inline choice's id with its own get (Django's
+        # inline formset; a question has a handful of choices).
+        {"model": "training.Choice", "field": "get()"},
+    ]
