@@ -62,7 +62,7 @@ def trail_for(user) -> QuerySet[AuditEvent]:
     superintendent; for a designee, the events recorded against a unit inside one of
     their delegations' scope (an event without a unit, such as a roster import or an
     admin edit, is the superintendent's alone); nothing for anyone else."""
-    queryset = AuditEvent.objects.select_related("actor", "org_unit").order_by("-at", "-sequence")
+    queryset = AuditEvent.objects.select_related("actor", "org_unit").order_by("-sequence")
     if roles.is_superintendent(user):
         return queryset
     scope = Q()

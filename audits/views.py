@@ -18,6 +18,7 @@ from .checks import BY_SLUG, CHECKS
 from .coverage import CLAUSES
 from .forms import TrailFilterForm
 from .models import AuditRun
+from .pages import event_page
 
 PAGE_SIZE = 25
 
@@ -129,6 +130,6 @@ def trail(request):
     if request.GET.get("format") == "csv":
         return csv_response("audit-trail.csv", TRAIL_HEADER,
                             (_trail_row(event) for event in events.iterator(chunk_size=2000)))
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = event_page(events, request.GET, PAGE_SIZE)
     return render(request, "audits/trail.html", {"form": form, "page": page,
                                                  "checkpoint": selectors.latest_checkpoint()})

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from accounts.selectors import accounts_for
+from audits.pages import event_page
 from mps_social.access import get_for_user_or_404, permission_required
 from mps_social.exports import csv_response
 from mps_social.permissions import has_perm
@@ -42,6 +43,7 @@ def _context(**extra):
 def access(request):
     """Credentials I can access: the accounts whose credentials the user may reveal."""
     page = Paginator(selectors.revealable_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_access_facts(page.object_list)
     return render(request, "credentials/access.html", _context(page=page))
 
 
@@ -96,7 +98,7 @@ def _version_number(request) -> int | None:
 @permission_required("credentials.view_access")
 def history(request, pk):
     account = get_for_user_or_404(request.user, "credentials.view_history", accounts_for(request.user), pk=pk)
-    page = Paginator(selectors.history_for(account), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = event_page(selectors.history_for(account), request.GET, PAGE_SIZE)
     office = has_perm(request.user, "credentials.grant_access", account)
     return render(request, "credentials/history.html", _context(
         account=account, page=page, office=office, versions=selectors.versions_of(account) if office else [],
@@ -153,7 +155,5 @@ def reveals(request):
         rows = ((e.at.isoformat(), e.actor_label, e.target_label, e.org_unit.name if e.org_unit else "",
                  (e.after or {}).get("reason_kind", ""), e.reason) for e in events.iterator(chunk_size=2000))
         return csv_response("credential-reveals.csv", ["at", "who", "account", "unit", "why", "words"], rows)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "credentials/reveals.html", _context(form=form, page=page, query=query.urlencode()))
+    page = event_page(events, request.GET, PAGE_SIZE)
+    return render(request, "credentials/reveals.html", _context(form=form, page=page))

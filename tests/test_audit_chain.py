@@ -492,9 +492,32 @@ def test_the_page_shows_the_last_verification(trail, client_for):
 def test_pages_keep_the_filters(district, client_for):
     with transaction.atomic():
         record_many(actor=None, verb="test.many", items=[(district.north, None, None)] * 30)
-    response = client_for("superintendent").get(f"{TRAIL}?verb=test.many")
-    assert len(response.context["page"].object_list) == 25
-    assert b'href="?verb=test.many&amp;page=2"' in response.content
+    client = client_for("superintendent")
+    response = client.get(f"{TRAIL}?verb=test.many")
+    first = [event.sequence for event in response.context["page"].object_list]
+    assert len(first) == 25 and first == sorted(first, reverse=True)
+    assert f'href="?verb=test.many&amp;before={first[-1]}" rel="next"'.encode() in response.content
+    assert b'rel="prev"' not in response.content  # the newest page has nothing newer
+
+    older = client.get(f"{TRAIL}?verb=test.many&before={first[-1]}")
+    second = [event.sequence for event in older.context["page"].object_list]
+    assert len(second) == 5 and max(second) < min(first)
+    assert f'href="?verb=test.many&amp;after={second[0]}" rel="prev"'.encode() in older.content
+    assert b'rel="next"' not in older.content
+
+    newer = client.get(f"{TRAIL}?verb=test.many&after={second[0]}")
+    assert [event.sequence for event in newer.context["page"].object_list] == first
+
+
+def test_a_page_past_either_end_shows_the_newest(district, client_for):
+    """Sequence numbers in a hand-edited address that match nothing fall back to the
+    newest events rather than an empty page (audits/pages.py)."""
+    with transaction.atomic():
+        record_many(actor=None, verb="test.many", items=[(district.north, None, None)] * 3)
+    client = client_for("superintendent")
+    newest = [event.sequence for event in client.get(TRAIL).context["page"].object_list]
+    for query in ("?before=0", "?after=999999999", "?before=-4", "?after=x"):
+        assert [event.sequence for event in client.get(TRAIL + query).context["page"].object_list] == newest
 
 
 @pytest.mark.parametrize("persona", ["superintendent", "designee"])

@@ -8,6 +8,7 @@ import time
 import pytest
 from django.db import connection
 from django.urls import reverse
+from zeal import zeal_ignore
 
 from accounts import services as registry
 from accounts.models import OfficialAccount, Platform
@@ -34,15 +35,22 @@ def pending(district, handle="north_escrow", unit=None, site_manager=None) -> Of
 
 def escrowed(district, **kwargs) -> OfficialAccount:
     account = pending(district, **kwargs)
-    services.escrow(actor=registry.current(account).person, account=account,
-                    secrets=Secrets(login="north@example.org", password=CANARY, recovery_codes="1111 2222"))
+    # One account per call, as its page works on one; zeal counts the calls of a whole test.
+    with zeal_ignore([{"model": "accounts.OfficialAccount", "field": "designations"}]):
+        services.escrow(actor=registry.current(account).person, account=account,
+                        secrets=Secrets(login="north@example.org", password=CANARY, recovery_codes="1111 2222"))
     account.refresh_from_db()
     return account
 
 
 def reveal(user, account, **kwargs):
-    return services.reveal(actor=User.objects.get(pk=user.pk), account=account, reason_kind="recover",
-                           reason="The site manager is away.", has_second_factor=kwargs.pop("mfa", True), **kwargs)
+    # One account per call, as its page works on one (loaded with its unit and site manager);
+    # zeal counts the calls of a whole test.
+    with zeal_ignore([{"model": "accounts.OfficialAccount", "field": "designations"},
+                      {"model": "accounts.OfficialAccount", "field": "org_unit"}]):
+        return services.reveal(actor=User.objects.get(pk=user.pk), account=account, reason_kind="recover",
+                               reason="The site manager is away.", has_second_factor=kwargs.pop("mfa", True),
+                               **kwargs)
 
 
 def reveals(account) -> int:
@@ -325,11 +333,14 @@ def test_r_iii_e_a_reveal_takes_under_20_ms_at_the_median(district):
     account = escrowed(district)
     teacher = User.objects.get(pk=district.teacher.pk)
     timings = []
-    for _ in range(50):
-        start = time.perf_counter()
-        services.reveal(actor=teacher, account=account, reason_kind="recover", reason="Timing.",
-                        has_second_factor=True)
-        timings.append(time.perf_counter() - start)
+    # Fifty reveals, as fifty requests would be; zeal counts the calls of a whole test.
+    with zeal_ignore([{"model": "accounts.OfficialAccount", "field": "designations"},
+                      {"model": "accounts.OfficialAccount", "field": "org_unit"}]):
+        for _ in range(50):
+            start = time.perf_counter()
+            services.reveal(actor=teacher, account=account, reason_kind="recover", reason="Timing.",
+                            has_second_factor=True)
+            timings.append(time.perf_counter() - start)
     assert reveals(account) == 50
     assert statistics.median(timings) < 0.020, f"median {statistics.median(timings) * 1000:.1f} ms"
 
