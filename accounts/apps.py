@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Platforms and accounts"
+
+    def ready(self):
+        from . import directory_cache
+
+        directory_cache.connect()

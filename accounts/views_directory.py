@@ -33,6 +33,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
@@ -45,9 +46,10 @@ from django.views.decorators.http import require_safe
 
 from mps_social.access import permission_required
 from mps_social.forms import PortalForm
+from mps_social.widgets import LongSelect
 from people.models import OrgUnit
 
-from . import selectors
+from . import directory_cache, selectors
 from .models import OfficialAccount, Platform, ProtectedName
 from .normalize import normalize
 
@@ -102,7 +104,7 @@ class DirectoryFilterForm(PortalForm):
     q = forms.CharField(label="Search", required=False, max_length=200,
                         help_text="A name, a handle or a school.")
     school = forms.ModelChoiceField(_unit_choices(), label="School or department", required=False,
-                                    to_field_name="slug", empty_label="All schools and departments",
+                                    to_field_name="slug", widget=LongSelect, empty_label="All schools and departments",
                                     error_messages={"invalid_choice": "Choose a school or department from the list."})
     platform = forms.ModelChoiceField(Platform.objects.all(), label="Platform", required=False,
                                       to_field_name="slug", empty_label="All platforms",
@@ -206,13 +208,30 @@ def feed_body(unit=None) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def _feed(unit=None, offered=frozenset()) -> tuple[bytes | None, str]:
+    """The feed's body and ETag, from the cache while the registry is unchanged
+    (``directory_cache``). The ETag is cached on its own: when the client already holds
+    it, the body is not even read (the answer is a 304)."""
+    key = f"directory:feed:{directory_cache.version()}:{unit.pk if unit else 'all'}"
+    etag = cache.get(f"{key}:etag")
+    if etag is not None and (etag in offered or "*" in offered):
+        return None, etag
+    body = cache.get(key) if etag is not None else None
+    if body is None:
+        body = feed_body(unit)
+        etag = '"%s"' % hashlib.sha256(body).hexdigest()[:40]
+        cache.set_many({key: body, f"{key}:etag": etag}, FEED_MAX_AGE)
+    return body, etag
+
+
 @permission_required("accounts.view_directory")
 @require_safe
 def directory_feed(request):
     """R-III-F: the directory as JSON, for embedding; ``?org=<slug>`` narrows it to a subtree.
 
     Cached by browsers and proxies for ``FEED_MAX_AGE`` seconds, then revalidated with the
-    ETag (a hash of the body): an unchanged feed costs a 304 with no body.
+    ETag (a hash of the body): an unchanged feed costs a 304 with no body. The portal keeps
+    the body in its cache until the registry changes (``directory_cache``).
     """
     unit = None
     if slug := request.GET.get("org"):
@@ -220,10 +239,9 @@ def directory_feed(request):
         if unit is None:
             response = JsonResponse({"error": f"No school or department has the address {slug!r}."}, status=404)
             return _cors(response)
-    body = feed_body(unit)
-    etag = '"%s"' % hashlib.sha256(body).hexdigest()[:40]
-    offered = parse_etags(request.headers.get("If-None-Match", ""))
-    if "*" in offered or etag in {tag.removeprefix("W/") for tag in offered}:
+    offered = {tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))}
+    body, etag = _feed(unit, offered)
+    if "*" in offered or etag in offered:
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -236,7 +254,7 @@ def directory_feed(request):
 
 
 class EmbedForm(PortalForm):
-    org = forms.ModelChoiceField(_unit_choices(), label="School or department", to_field_name="slug",
+    org = forms.ModelChoiceField(_unit_choices(), label="School or department", to_field_name="slug", widget=LongSelect,
                                  empty_label="Choose one", help_text="Its list includes the units inside it.",
                                  error_messages={"required": "Choose the school or department whose accounts to show.",
                                                  "invalid_choice": "Choose a school or department from the list."})
@@ -354,19 +372,24 @@ def find_matches(found, platforms) -> list[Match]:
     rules (Facebook ignores periods, LinkedIn pages are "company:…"), plus the plain key.
     """
     if found.platform_slug:
-        scope = Q(platform__slug=found.platform_slug, handle_key=found.key)
+        candidates = OfficialAccount.objects.filter(platform__slug=found.platform_slug, handle_key=found.key)
+        wanted = None
     else:
-        scope = Q(handle_key=found.key)
+        # Every key the handle may have, in one indexed IN on handle_key (an OR of
+        # (platform, key) pairs made SQLite scan the registry); which platform each key
+        # belongs to is checked below, on the few rows that come back.
+        wanted = {(None, found.key)}
         for platform in platforms:
             own = normalize(found.handle, platform=platform)
             if own is not None:
-                scope |= Q(platform=platform, handle_key=own.key)
-    candidates = (
-        OfficialAccount.objects.filter(scope).select_related("platform", "org_unit")
-        .order_by("-established_at", "-pk")
-    )
+                wanted.add((platform.pk, own.key))
+        candidates = OfficialAccount.objects.filter(handle_key__in={key for _, key in wanted})
+    candidates = candidates.select_related("platform", "org_unit").order_by("-established_at", "-pk")
     best = {}
     for account in candidates:  # newest first; a live account beats a retired one
+        if wanted is not None and not ({(None, account.handle_key), (account.platform_id, account.handle_key)}
+                                       & wanted):
+            continue
         current = best.get(account.platform_id)
         if current is None or (current.status == Status.RETIRED and account.status != Status.RETIRED):
             best[account.platform_id] = account
