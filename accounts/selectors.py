@@ -28,11 +28,24 @@ def with_keepers(queryset: QuerySet[OfficialAccount]) -> QuerySet[OfficialAccoun
     )
 
 
-def accounts_for(user) -> QuerySet[OfficialAccount]:
-    """Every account ``user`` may see: the whole registry for the superintendent; the
-    subtrees of a designee's delegations; the accounts one keeps; and those whose site
-    manager one supervises (Policy 4038 §III.E)."""
-    queryset = with_keepers(OfficialAccount.objects.all())
+def annotate_page(rows, queryset: QuerySet) -> list:
+    """The ``rows`` of one page fetched again from ``queryset`` (an annotated one), in the
+    page's order.
+
+    A database computes a list's per-row subqueries (the keepers, the escrow dates) for
+    every row in scope before it sorts and cuts the page: at 20,000 accounts the registry
+    and the credentials list cost a third of a second that way (bench.district). Cutting
+    the page from plain rows, then annotating those, costs the same at any size."""
+    order = {row.pk: index for index, row in enumerate(rows)}
+    return sorted(queryset.filter(pk__in=order), key=lambda row: order[row.pk])
+
+
+def visible_accounts(user) -> QuerySet[OfficialAccount]:
+    """Every account ``user`` may see, as plain rows (``accounts_for`` adds the keepers):
+    the whole registry for the superintendent; the subtrees of a designee's delegations;
+    the accounts one keeps; and those whose site manager one supervises (Policy 4038
+    §III.E)."""
+    queryset = OfficialAccount.objects.select_related("platform", "org_unit")
     if roles.is_superintendent(user):
         return queryset
     keeps = Designation.objects.filter(person=user, ended_at__isnull=True).values("account_id")
@@ -43,6 +56,11 @@ def accounts_for(user) -> QuerySet[OfficialAccount]:
     for grant in roles.grants(user):
         scope |= Q(org_unit__path__startswith=grant.scope_path)
     return queryset.filter(scope)
+
+
+def accounts_for(user) -> QuerySet[OfficialAccount]:
+    """``visible_accounts`` with each one's current site manager and backup."""
+    return with_keepers(visible_accounts(user))
 
 
 def my_accounts(user) -> QuerySet[OfficialAccount]:

@@ -16,10 +16,12 @@ from . import selectors, services
 from .forms import BackupForm, EstablishForm, HandOverForm, RegistryFilterForm, ReviewForm, StatusForm
 from .models import OfficialAccount
 
+PER_PAGE = 50
 
-def _filtered(request):
+
+def _filtered(request, queryset):
     form = RegistryFilterForm(request.GET or None)
-    queryset = selectors.accounts_for(request.user).order_by("org_unit__path", "display_name", "pk")
+    queryset = queryset.order_by("org_unit__path", "display_name", "pk")
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -36,8 +38,9 @@ def _filtered(request):
 
 @permission_required("accounts.view_registry")
 def registry(request):
-    form, queryset = _filtered(request)
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    form, queryset = _filtered(request, selectors.visible_accounts(request.user))
+    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.annotate_page(page.object_list, selectors.with_keepers(OfficialAccount.objects.all()))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "accounts/registry.html", {
@@ -66,7 +69,7 @@ def establish(request):
 
 @permission_required("accounts.export_registry")
 def export(request):
-    _, queryset = _filtered(request)
+    _, queryset = _filtered(request, selectors.accounts_for(request.user))
     rows = (
         (a.display_name, a.platform.name, a.handle, a.url, a.org_unit.name, a.get_status_display(),
          a.official_since or "", a.current_site_manager_name or "", a.next_review_due or "",

@@ -2,7 +2,10 @@
 
 A check answers, for the whole set of active accounts at once, which fail: one query
 (two for protected names, whose folding is done in Python over one pass), whatever the
-size of the registry. ``failing(accounts, now)`` returns the failing account ids with a
+size of the registry. "Has none" is ``NOT EXISTS``, never ``NOT IN (subquery)``: on a
+PostgreSQL that has not yet analysed freshly loaded tables, ``NOT IN`` was planned as a
+subquery per account, and an audit of 5,000 accounts took 80 s instead of a tenth of a
+second (bench.audit). ``failing(accounts, now)`` returns the failing account ids with a
 short detail for each finding.
 """
 
@@ -11,7 +14,7 @@ from datetime import timedelta
 from typing import Callable
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from accounts.models import Designation, OfficialAccount, ProtectedName
 from accounts.rules import fold, name_keys
@@ -37,8 +40,8 @@ def _current_site_managers():
 
 
 def site_manager(accounts, now):
-    fit = _current_site_managers().filter(person__is_active=True, person__kind="employee")
-    return _ids(accounts.exclude(pk__in=fit.values("account_id")), "No current site manager who is an active employee.")
+    fit = _current_site_managers().filter(account=OuterRef("pk"), person__is_active=True, person__kind="employee")
+    return _ids(accounts.exclude(Exists(fit)), "No current site manager who is an active employee.")
 
 
 def training(accounts, now):
@@ -50,8 +53,8 @@ def training(accounts, now):
 
 
 def escrowed(accounts, now):
-    current = CredentialVersion.objects.filter(replaced_at__isnull=True)
-    return _ids(accounts.exclude(pk__in=current.values("account_id")), "No log-in credentials are escrowed.")
+    current = CredentialVersion.objects.filter(account=OuterRef("pk"), replaced_at__isnull=True)
+    return _ids(accounts.exclude(Exists(current)), "No log-in credentials are escrowed.")
 
 
 def escrow_age(accounts, now):

@@ -4,15 +4,17 @@ keep one finding open per (check, account) while it fails, close it when it pass
 Set-based: each check is a query or two over the whole registry, findings are opened and
 closed in bulk, and their notices go to the outbox in one insert, so a run costs the same
 number of queries for 10 accounts as for 50,000. Each check commits on its own (the
-progress bar moves, and a crash loses one check, not the run's work). One run at a time:
-``AuditRun``'s partial unique index refuses a second, whoever starts it (beat twice, or a
-person while beat runs); a run stuck by a killed worker is failed after an hour.
+progress bar moves, and a crash loses one check, not the run's work): a run whose worker
+was killed is finished by the redelivered task, which skips the checks that already have
+their ``CheckResult``. One run at a time: ``AuditRun``'s partial unique index refuses a
+second, whoever starts it (beat twice, or a person while beat runs); a run stuck with no
+task left to finish it is failed after an hour.
 """
 
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Designation, OfficialAccount
@@ -52,17 +54,27 @@ def start_run(*, actor: User | None) -> AuditRun:
 
 
 def execute(run: AuditRun, *, now=None) -> AuditRun:
-    """Run every check for ``run``; each check in its own transaction."""
+    """Run every check of ``run`` not yet done; each check in its own transaction.
+
+    Safe to call again on a run a killed worker left half done, even while another worker
+    still runs it (a redelivered task): each check locks the run's row and is skipped when
+    its ``CheckResult`` exists, so no check runs twice and no finding opens twice (R-V-D);
+    only the first to finish the run records ``audit.finished``."""
     now = now or timezone.now()
     accounts = population()
+    total = accounts.count()  # once per run, not once per check
     try:
         for check in CHECKS:
             with transaction.atomic():
-                opened, closed, total = _apply(run, check, accounts, now)
+                locked = AuditRun.objects.select_for_update().filter(pk=run.pk).values_list("status", flat=True)
+                if locked.first() != AuditRun.Status.RUNNING:
+                    break  # finished, or failed as stuck, meanwhile: nothing left to do here
+                if CheckResult.objects.filter(run=run, check_slug=check.slug).exists():
+                    continue
+                opened, closed = _apply(run, check, accounts, total, now)
                 AuditRun.objects.filter(pk=run.pk).update(
-                    checks_done=run.checks_done + 1, accounts_checked=total,
-                    findings_opened=run.findings_opened + opened, findings_closed=run.findings_closed + closed)
-                run.refresh_from_db()
+                    checks_done=F("checks_done") + 1, accounts_checked=total,
+                    findings_opened=F("findings_opened") + opened, findings_closed=F("findings_closed") + closed)
     except Exception as error:
         with transaction.atomic():
             AuditRun.objects.filter(pk=run.pk).update(status=AuditRun.Status.FAILED, finished_at=timezone.now(),
@@ -70,16 +82,18 @@ def execute(run: AuditRun, *, now=None) -> AuditRun:
             record(actor=None, verb="audit.failed", target=run, reason=type(error).__name__)
         raise
     with transaction.atomic():
-        AuditRun.objects.filter(pk=run.pk).update(status=AuditRun.Status.FINISHED, finished_at=timezone.now())
+        finished = AuditRun.objects.filter(pk=run.pk, status=AuditRun.Status.RUNNING).update(
+            status=AuditRun.Status.FINISHED, finished_at=timezone.now())
         run.refresh_from_db()
-        record(actor=None, verb="audit.finished", target=run,
-               after={"accounts": run.accounts_checked, "opened": run.findings_opened, "closed": run.findings_closed})
+        if finished:
+            record(actor=None, verb="audit.finished", target=run,
+                   after={"accounts": run.accounts_checked, "opened": run.findings_opened,
+                          "closed": run.findings_closed})
     return run
 
 
-def _apply(run: AuditRun, check, accounts, now) -> tuple[int, int, int]:
+def _apply(run: AuditRun, check, accounts, total: int, now) -> tuple[int, int]:
     failing = check.failing(accounts, now)
-    total = accounts.count()
     open_findings = Finding.objects.filter(check_slug=check.slug, closed_at__isnull=True)
     already = set(open_findings.values_list("account_id", flat=True))
     cleared = sorted(already - failing.keys())
@@ -91,8 +105,9 @@ def _apply(run: AuditRun, check, accounts, now) -> tuple[int, int, int]:
            for pk, detail in failing.items() if pk not in already]
     Finding.objects.bulk_create(new, ignore_conflicts=True)
     CheckResult.objects.create(run=run, check_slug=check.slug, accounts=total, failing=len(failing))
-    _notify_opened(run, check)
-    return len(new), closed, total
+    if new:
+        _notify_opened(run, check)
+    return len(new), closed
 
 
 def _notify_opened(run: AuditRun, check) -> None:

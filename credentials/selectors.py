@@ -9,12 +9,12 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import Designation, OfficialAccount
-from accounts.selectors import with_keepers
+from accounts.selectors import annotate_page, with_keepers
 from audits.models import AuditEvent
 from people import roles
 from people.models import Power
 
-from .models import CredentialVersion
+from .models import AccessGrant, CredentialVersion
 
 REVEALED = "credentials.revealed"
 ESCROW_VERBS = ["credentials.escrowed", REVEALED, "credentials.unreadable", "credentials.access_granted",
@@ -48,7 +48,9 @@ def with_escrow_facts(queryset: QuerySet[OfficialAccount]) -> QuerySet[OfficialA
 
 
 def revealable_for(user) -> QuerySet[OfficialAccount]:
-    """The accounts whose credentials ``user`` may reveal today."""
+    """The accounts whose credentials ``user`` may reveal today, in the list's order.
+    Plain rows: what the list shows about each comes from ``with_access_facts``, for one
+    page at a time."""
     managed = Designation.objects.filter(role=Designation.Role.SITE_MANAGER, ended_at__isnull=True)
     who = (
         Q(pk__in=managed.filter(person=user).values("account_id"))
@@ -56,19 +58,25 @@ def revealable_for(user) -> QuerySet[OfficialAccount]:
     )
     if user.is_employee:
         now = timezone.now()
-        who |= Q(access_grants__grantee=user, access_grants__revoked_at__isnull=True,
-                 access_grants__starts_at__lte=now, access_grants__ends_at__gt=now)
+        lent = AccessGrant.objects.filter(grantee=user, revoked_at__isnull=True, starts_at__lte=now, ends_at__gt=now)
+        who |= Q(pk__in=lent.values("account_id"))
     queryset = OfficialAccount.objects.live().filter(who)
     office = _office_scope(user)
     if office is not None:
         queryset = OfficialAccount.objects.filter(Q(pk__in=queryset.values("pk")) | office)
-    return with_escrow_facts(with_keepers(queryset.distinct())).order_by("org_unit__path", "display_name", "pk")
+    return queryset.select_related("platform", "org_unit").order_by("org_unit__path", "display_name", "pk")
+
+
+def with_access_facts(accounts) -> list[OfficialAccount]:
+    """``accounts`` (one page of ``revealable_for``) with their keepers and when their
+    credentials were last escrowed and revealed, in the same order (``annotate_page``)."""
+    return annotate_page(accounts, with_escrow_facts(with_keepers(OfficialAccount.objects.all())))
 
 
 def history_for(account: OfficialAccount) -> QuerySet[AuditEvent]:
     """Everything that happened to an account's credentials, newest first."""
     return AuditEvent.objects.filter(target_type="accounts.officialaccount", target_id=str(account.pk),
-                                     verb__in=ESCROW_VERBS).select_related("actor").order_by("-at", "-pk")
+                                     verb__in=ESCROW_VERBS).select_related("actor").order_by("-sequence")
 
 
 def reveals_visible_to(user) -> QuerySet[AuditEvent]:
@@ -78,7 +86,7 @@ def reveals_visible_to(user) -> QuerySet[AuditEvent]:
     if scope is None:
         return AuditEvent.objects.none()
     # ``scope`` reads org_unit's path: an audit event records the account's unit too.
-    return AuditEvent.objects.filter(scope, verb=REVEALED).select_related("actor", "org_unit").order_by("-at", "-pk")
+    return AuditEvent.objects.filter(scope, verb=REVEALED).select_related("actor", "org_unit").order_by("-sequence")
 
 
 def versions_of(account: OfficialAccount) -> QuerySet[CredentialVersion]:

@@ -167,7 +167,9 @@ def grant_access(*, actor: User, account: OfficialAccount, grantee: User, ends_a
     """Lend reveal access to a named employee until ``ends_at`` (a backup during a leave)."""
     if not has_perm(actor, "credentials.grant_access", account):
         raise EscrowError("Only the superintendent's office can lend access.")
-    registry.check_site_manager(grantee, field="grantee")
+    if not (grantee.is_active and grantee.is_employee):  # Policy 4038 §III.E: the district's employees only
+        raise EscrowError("Access is lent only to an active district employee, never to a contractor.",
+                          field="grantee")
     reason = (reason or "").strip()
     if not reason:
         raise EscrowError("Say why access is lent.", field="reason")
@@ -200,7 +202,8 @@ def revoke_grant(*, actor: User, grant: AccessGrant) -> AccessGrant:
 def mark_rotation_due(accounts, *, actor, reason: str) -> int:
     """Mark ``accounts`` (a queryset) due for rotation, one audit event each; returns how
     many changed. Accounts already due keep their first reason."""
-    changed = list(accounts.filter(rotation_due=False).select_related("org_unit"))
+    # Each event names the account's unit and its label (str: the platform), in this one query.
+    changed = list(accounts.filter(rotation_due=False).select_related("org_unit", "platform"))
     OfficialAccount.objects.filter(pk__in=[account.pk for account in changed]).update(
         rotation_due=True, rotation_due_reason=reason[:200])
     for account in changed:

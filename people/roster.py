@@ -13,8 +13,6 @@ row with ``employee_id, email, full_name, kind, org_unit, supervisor_id, active`
 optionally ``job_title``.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
@@ -23,6 +21,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from audits.services import record_many
+from mps_social import csvfiles
 
 from .models import OrgUnit, User
 
@@ -69,7 +68,8 @@ def read(data: bytes) -> list[Row]:
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise RosterInvalid(["The file is empty: it needs a header row and one row per person."])
-    header = [name.strip().lower() for name in next(csv.reader([lines[0]]))]
+    _, first = next(csvfiles.records(lines[0], lambda line, problem: None), (1, []))  # unreadable: lacks all
+    header = [name.strip().lower() for name in first]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         for delimiter, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
@@ -79,10 +79,9 @@ def read(data: bytes) -> list[Row]:
         raise RosterInvalid([f"Line 1: the header lacks {', '.join(missing)}. Expected columns: "
                              f"{', '.join(REQUIRED + OPTIONAL)}."])
     rows, errors = [], []
-    reader = csv.reader(io.StringIO(text))
-    next(reader)
-    for record in reader:
-        line = reader.line_num
+    found = csvfiles.records(text, lambda line, problem: errors.append(f"Line {line}: {problem}"))
+    next(found, None)  # the header, read above
+    for line, record in found:
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):

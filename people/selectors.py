@@ -14,12 +14,6 @@ def delegations_for(user) -> QuerySet[Delegation]:
     return queryset.filter(grantee=user)
 
 
-def eligible_designees() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, kind=User.Kind.EMPLOYEE, is_superintendent=False).select_related(
-        "org_unit"
-    )
-
-
 def org_units() -> QuerySet[OrgUnit]:
     return OrgUnit.objects.all()
 

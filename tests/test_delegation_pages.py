@@ -15,7 +15,7 @@ URL = reverse("people:grant_delegation")
 
 def form_data(district, **overrides):
     data = {
-        "grantee": district.principal.pk,
+        "grantee": district.principal.email,
         "scope": district.north.pk,
         "powers": [Power.DECIDE_APPLICATIONS, Power.TRIAGE_CONCERNS],
         "starts_on": timezone.localdate().isoformat(),

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from zeal import zeal_ignore
 
 from accounts import selectors, services
 from accounts.models import Designation, OfficialAccount, Platform
@@ -31,7 +32,9 @@ def establish(district, handle="NorthHighNews", *, site_manager=None, status=Non
         **kwargs,
     )
     if status == Status.ACTIVE:
-        services.credentials_escrowed(actor=account_manager(account), account=account)
+        # One account per call, as its page works on one; zeal counts the calls of a whole test.
+        with zeal_ignore([{"model": "accounts.OfficialAccount", "field": "designations"}]):
+            services.credentials_escrowed(actor=account_manager(account), account=account)
         account.refresh_from_db()
     return account
 
@@ -186,12 +189,15 @@ class TestHandOver:
 
 class TestBackupAndReview:
     def test_the_site_manager_names_a_backup(self, district, active):
-        services.set_backup(actor=district.teacher, account=active, backup=district.coach, reason="Cover")
-        assert services.current(active, Designation.Role.BACKUP).person == district.coach
-        with pytest.raises(services.RegistryError):
-            services.set_backup(actor=district.teacher, account=active, backup=district.teacher, reason="x")
-        with pytest.raises(services.RegistryError):
-            services.set_backup(actor=district.outsider, account=active, backup=district.coach, reason="x")
+        # Three tries, as three requests would be (each on an account its page loads with its
+        # site manager); zeal counts the calls of a whole test.
+        with zeal_ignore([{"model": "accounts.OfficialAccount", "field": "designations"}]):
+            services.set_backup(actor=district.teacher, account=active, backup=district.coach, reason="Cover")
+            assert services.current(active, Designation.Role.BACKUP).person == district.coach
+            with pytest.raises(services.RegistryError):
+                services.set_backup(actor=district.teacher, account=active, backup=district.teacher, reason="x")
+            with pytest.raises(services.RegistryError):
+                services.set_backup(actor=district.outsider, account=active, backup=district.coach, reason="x")
 
     def test_review_sets_the_next_due_date(self, district, active):
         """R-V-D: the annual review is the site manager's, and falls due a year later."""

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from zeal import zeal_ignore
 
 from accounts import services as registry
 from accounts.models import Designation, OfficialAccount, Platform
@@ -47,8 +48,10 @@ def make_course(slug="sm-training", *, quiz=0, **fields) -> Course:
 def answers(course, wrong=0) -> dict[int, int]:
     """Right answers to every question, but the first ``wrong`` of them."""
     chosen = {}
-    for number, question in enumerate(course.questions.order_by("order")):
-        chosen[question.pk] = question.choices.get(is_correct=number >= wrong).pk
+    questions = Question.objects.filter(course=course).order_by("order").prefetch_related("choices")
+    for number, question in enumerate(questions):
+        right = number >= wrong
+        chosen[question.pk] = next(choice.pk for choice in question.choices.all() if choice.is_correct == right)
     return chosen
 
 
@@ -74,7 +77,9 @@ def make_document(slug="policy-4038", *, required=True, versions=(("1", date(201
 
 
 def version(document, number) -> PolicyVersion:
-    return document.versions.get(number=number)
+    # One document per call, as its page works on one; zeal counts the calls of a whole test.
+    with zeal_ignore([{"model": "training.PolicyDocument", "field": "versions"}]):
+        return document.versions.get(number=number)
 
 
 def thresholds(person) -> list[str]:
@@ -151,11 +156,13 @@ class TestCompletions:
     def test_every_question_must_be_answered_and_a_foreign_choice_is_wrong(self, district):
         course, other = make_course(quiz=2), make_course("other", quiz=1)
         chosen = answers(course)
-        with pytest.raises(services.TrainingError):
-            services.take_quiz(actor=district.teacher, course=course, answers=dict(list(chosen.items())[:1]))
-        first = next(iter(chosen))
-        chosen[first] = other.questions.get().choices.get(is_correct=True).pk
-        assert not services.take_quiz(actor=district.teacher, course=course, answers=chosen).passed
+        # Two quizzes taken, as two requests would; zeal counts the calls of a whole test.
+        with zeal_ignore([{"model": "training.Course", "field": "questions"}]):
+            with pytest.raises(services.TrainingError):
+                services.take_quiz(actor=district.teacher, course=course, answers=dict(list(chosen.items())[:1]))
+            first = next(iter(chosen))
+            chosen[first] = other.questions.get().choices.get(is_correct=True).pk
+            assert not services.take_quiz(actor=district.teacher, course=course, answers=chosen).passed
 
     def test_a_course_without_a_quiz_has_no_quiz_to_take(self, district):
         with pytest.raises(services.TrainingError):
@@ -373,7 +380,9 @@ class TestTheGate:
             escrow.escrow(actor=district.teacher, account=account, secrets=secrets)
         assert "§IV.C" in error.value.message and not CredentialVersion.objects.exists()
         services.acknowledge(actor=district.teacher, version=version(required, "1"))
-        escrow.escrow(actor=district.teacher, account=account, secrets=secrets)
+        # A second try, as a second request would be; zeal counts the calls of a whole test.
+        with zeal_ignore([{"model": "accounts.OfficialAccount", "field": "designations"}]):
+            escrow.escrow(actor=district.teacher, account=account, secrets=secrets)
         account.refresh_from_db()
         assert account.status == OfficialAccount.Status.ACTIVE
 

@@ -39,7 +39,9 @@ STATES = {
 
 
 def _designations():
-    return Designation.objects.filter(ended_at__isnull=True, account__in=OfficialAccount.objects.live())
+    # A join on the account, not ``account__in=<live accounts>``: asked about one person
+    # (``roles_of``), SQLite built the whole list of live accounts first, 15 ms at 20,000.
+    return Designation.objects.filter(ended_at__isnull=True).exclude(account__status=OfficialAccount.Status.RETIRED)
 
 
 def site_manager_ids() -> QuerySet:

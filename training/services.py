@@ -27,8 +27,6 @@ nothing twice. Reminders are not audit events (nothing changes state); the ``Rem
 rows and the outbox are their record.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -37,6 +35,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audits.services import record
+from mps_social import csvfiles
 from mps_social.errors import ServiceError
 from mps_social.permissions import has_perm
 from notifications.models import OutboxMessage
@@ -179,14 +178,13 @@ class ImportResult:
 
 
 def _read_rows(text: str) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next(reader, None)
-    names = [name.strip().lower() for name in header or []]
+    rows, problems = [], []
+    found = csvfiles.records(text.lstrip("\ufeff"), lambda line, problem: problems.append((line, problem)))
+    _, header = next(found, (1, []))
+    names = [name.strip().lower() for name in header]
     if names[:3] != list(IMPORT_COLUMNS):
         return [], [(1, "the first line must name the columns: " + ",".join(IMPORT_COLUMNS) + ".")]
-    rows, problems = [], []
-    for values in reader:
-        line = reader.line_num
+    for line, values in found:
         if not any(value.strip() for value in values):
             continue  # a blank line
         if len(rows) + len(problems) >= MAX_IMPORT_LINES:
@@ -206,7 +204,7 @@ def check_import(text: str, *, today: date | None = None) -> tuple[list[tuple[in
     today = today or timezone.localdate()
     rows, problems = _read_rows(text)
     emails = {row["email"].lower() for _, row in rows}
-    people = {user.email.lower(): user for user in User.objects.filter(email__in=emails)}
+    people = {user.email.lower(): user for user in User.objects.filter(email__in=emails).select_related("org_unit")}
     courses = {course.slug: course for course in Course.objects.filter(slug__in={row["course"] for _, row in rows})}
     good = []
     for line, row in rows:

@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
 from django.core.management import call_command
 
 from people.demo import DEMO_PASSWORD
@@ -87,6 +88,10 @@ def browser(monkeypatch, request):
             yield browser
         finally:
             browser.close()
+            # ORM calls made while Playwright's loop runs get a connection of their own
+            # (asgiref keeps one per context); close it here, in that context, or it
+            # outlives the test and PostgreSQL cannot drop the test database at the end.
+            connections.close_all()
     call = getattr(request.node, "report_call", None)
     if call is not None and call.passed:
         unchecked = sorted(set(_pages_loaded) - _pages_checked)
