@@ -13,7 +13,7 @@ help:
 	@echo "make run        set up and serve http://$(HOST):$(PORT) with a Celery worker and beat (Ctrl-C stops all)"
 	@echo "make test       install the test tools and run the whole suite"
 	@echo "make screenshots  run the browser journeys and refresh the README's pictures"
-	@echo "make bench      time the heavy jobs at district scale; writes bench/RESULTS.md"
+	@echo "make bench      pages, load and jobs at district scale against their floors; writes bench/RESULTS.md"
 	@echo "make check      Django's system checks"
 	@echo "make clean      remove the virtual environment and local data (var/)"
 
@@ -60,8 +60,12 @@ test: install-dev
 screenshots: install-dev
 	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser
 
+# The load test drives gunicorn with wrk, from Debian's packages (installed here when missing).
+# BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432/mps_social runs everything on PostgreSQL too.
 bench: install
-	$(BIN)/python -m bench
+	@command -v wrk >/dev/null || apt-get install -y -q --no-install-recommends wrk \
+		|| { apt-get update -q && apt-get install -y -q --no-install-recommends wrk; }
+	$(BIN)/python -m bench $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 
 check: install
 	$(BIN)/python manage.py check

@@ -1,26 +1,25 @@
 """Time the nightly compliance audit at district scale: ``python -m bench.audit 5000 50000``.
 
-For each size, on a fresh SQLite database in a temporary folder: that many active
+For each size, on a fresh database (``bench.seed.fresh_database``): that many active
 accounts, each with an employee site manager, none with escrowed credentials and a tenth
 overdue for review, written in bulk; then one audit run, timed (it opens a finding per
-failure and queues its notices), and a second run, which opens nothing new. Its query count does not depend on the size (asserted in
-tests/test_compliance.py); this says how long it takes.
+failure and queues its notices), and the nightly run after it, which opens nothing new,
+against the raw SQL floor that finds the same failing accounts (``bench.jobs``). Its
+query count does not depend on the size (asserted in tests/test_compliance.py); this
+says how long it takes.
 """
 
-import os
 import sys
-import tempfile
 import time
 from datetime import timedelta
 
 
-def main(sizes: list[int]) -> None:
-    os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="mps-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mps_social.settings")
-    import django
+from . import jobs
+from .seed import analyze, fresh_database
 
-    django.setup()
-    from django.core.management import call_command
+
+def main(sizes: list[int]) -> None:
+    fresh_database()
     from django.utils import timezone
 
     from accounts.models import Designation, OfficialAccount, Platform
@@ -28,7 +27,6 @@ def main(sizes: list[int]) -> None:
     from audits.models import AuditRun, CheckResult, Finding
     from people.models import OrgUnit, User
 
-    call_command("migrate", verbosity=0)
     district, _ = OrgUnit.objects.get_or_create(code="BENCH", defaults={"name": "Bench District",
                                                                         "kind": OrgUnit.Kind.DISTRICT})
     manager, _ = User.objects.get_or_create(email="manager@bench.example.org",
@@ -50,11 +48,16 @@ def main(sizes: list[int]) -> None:
         Designation.objects.bulk_create([
             Designation(account=account, person=manager, role=Designation.Role.SITE_MANAGER, started_at=now,
                         designated_by=manager) for account in accounts], batch_size=5000)
-        for label in ("first run", "second run"):
-            start = time.perf_counter()
-            run = compliance.execute(compliance.start_run(actor=None))
-            print(f"compliance audit, {size:>6,} accounts, {label}: {time.perf_counter() - start:6.1f} s "
-                  f"({run.findings_opened:,} findings opened)", flush=True)
+        analyze()
+        start = time.perf_counter()
+        run = compliance.execute(compliance.start_run(actor=None))
+        print(f"compliance audit, {size:>6,} accounts, first run: {time.perf_counter() - start:6.1f} s "
+              f"({run.findings_opened:,} findings opened)", flush=True)
+        nightly = jobs.audit()
+        ratio = nightly["run"] / nightly["floor"]
+        print(f"compliance audit, {size:>6,} accounts, nightly run: {nightly['run']:.2f} s; raw SQL floor "
+              f"{nightly['floor']:.2f} s ({ratio:.1f}x), {'the same' if nightly['same'] else 'NOT the same'} "
+              f"failing accounts | <= 3x floor | {'pass' if ratio <= 3 and nightly['same'] else 'FAIL'}", flush=True)
 
 
 if __name__ == "__main__":

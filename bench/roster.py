@@ -1,7 +1,6 @@
 """Time the HR roster import at district scale: ``python -m bench.roster 10000 150000``.
 
-For each size, on a fresh SQLite database in a temporary folder (or the database
-``DATABASE_URL`` names, which it empties first): the demo district's org units, then a
+For each size, on a fresh database (``bench.seed.fresh_database``): the demo district's org units, then a
 generated roster of that many people (ten reports per supervisor), timed through
 ``import_roster`` twice: the first import creates everyone, the second finds nothing to
 do. The budget (issue [roster]): 150,000 rows in under two minutes on this machine.
@@ -9,8 +8,10 @@ do. The budget (issue [roster]): 150,000 rows in under two minutes on this machi
 
 import os
 import sys
-import tempfile
 import time
+
+
+from .seed import fresh_database
 
 
 def roster_csv(size: int, codes: list[str]) -> bytes:
@@ -23,17 +24,12 @@ def roster_csv(size: int, codes: list[str]) -> bytes:
 
 
 def main(sizes: list[int]) -> None:
-    os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="mps-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mps_social.settings")
-    import django
-
-    django.setup()
+    fresh_database()
     from django.core.management import call_command
 
     from people.demo import UNITS
     from people.models import OrgUnit, User
 
-    call_command("migrate", verbosity=0)
     units = {}
     for code, name, kind, parent in UNITS:
         units[code], _ = OrgUnit.objects.get_or_create(code=code, defaults={"name": name, "kind": kind,

@@ -1,32 +1,27 @@
 """Time the audit trail: ``python -m bench.trail 2000 100000``.
 
-On a fresh SQLite database in a temporary folder (or the database ``DATABASE_URL`` names):
+On a fresh database (``bench.seed.fresh_database``):
 the first number of single appends, each ``record`` in its own transaction (the median of
 the call alone and of the whole transaction with its commit); one ``record_many`` of the
 second number of events (a roster import's size); then, where the project has it,
 ``verify_audit_trail`` over everything written.
 """
 
-import os
 import statistics
 import sys
-import tempfile
 import time
 
 
-def main(single: int, bulk: int) -> None:
-    os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="mps-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mps_social.settings")
-    import django
+from .seed import fresh_database
 
-    django.setup()
-    from django.core.management import call_command
+
+def main(single: int, bulk: int) -> None:
+    fresh_database()
     from django.db import connection, transaction
 
     from audits import services
     from people.models import OrgUnit, User
 
-    call_command("migrate", verbosity=0)
     unit, _ = OrgUnit.objects.get_or_create(code="BENCH", defaults={"name": "Bench District",
                                                                     "kind": OrgUnit.Kind.DISTRICT})
     actor, _ = User.objects.get_or_create(email="actor@bench.example.org",

@@ -1,0 +1,231 @@
+"""A district at ``city`` and at ``largest`` scale (``python -m bench.district city largest``):
+each main page against its floor, and the nightly jobs.
+
+For each profile, in a fresh process and database (``bench.seed``): every page in
+``PAGES`` is requested through Django's test client as the person it is for, a few times
+to warm up and then ``REPEATS`` times, timing each request (the whole stack: middleware,
+session, view, template); its queries are counted on one more request. Its floor (see
+``bench/urls.py``) is timed the same way. The targets (issue [performance]): a median
+under 100 ms at ``largest``, within 3x the floor, and growing less than 1.5x from
+``city`` to ``largest``.
+
+A page's figure is the median of its requests; its floor's too. Growth compares the
+medians at the two profiles.
+
+Then the jobs, on the same data (``JOBS``): the nightly compliance audit against a raw SQL
+floor that finds the same failing accounts (target: within 3x); the training reminders'
+daily run; a credential reveal (target: median under 20 ms); and re-sealing every escrowed
+credential under a new key, per 1,000.
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+REPEATS = 30
+WARM_UP = 3
+TARGET_MEDIAN_MS = 100
+TARGET_FLOOR_RATIO = 3
+TARGET_GROWTH = 1.5
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # also the floor's address
+    label: str
+    who: str  # the persona's email; "" for the public
+    url: Callable  # (seeded) -> the address
+    main_query: Callable  # (request, seeded) -> rows
+    revalidate: bool = False  # ask with the ETag of the first answer (If-None-Match), as an embed does
+
+
+def _pages():
+    """The pages the issue names, each with its main query: the rows it exists to show,
+    as the view asks for them (the first page of a paginated list)."""
+    from django.db.models import Q
+
+    from accounts import selectors as accounts
+    from accounts.models import OfficialAccount
+    from accounts.views_directory import PER_PAGE as DIRECTORY_PAGE
+    from accounts.views_directory import _listed
+    from accounts.views_registry import PER_PAGE as REGISTRY_PAGE
+    from approvals import selectors as approvals
+    from approvals.views import PAGE_SIZE as APPLICATIONS_PAGE
+    from audits import selectors as audits
+    from audits.views import PAGE_SIZE as AUDITS_PAGE
+    from credentials import selectors as credentials
+    from credentials.views import PAGE_SIZE as CREDENTIALS_PAGE
+
+    from .seed import DESIGNEE, PRINCIPAL, SUPERINTENDENT, TEACHER
+
+    def home_findings(request, seeded):
+        return audits.findings_to_fix(request.user)
+
+    def registry_page(request, seeded):
+        rows = accounts.visible_accounts(request.user).order_by("org_unit__path", "display_name", "pk")
+        return accounts.annotate_page(rows[:REGISTRY_PAGE], accounts.with_keepers(OfficialAccount.objects.all()))
+
+    return [
+        Page("home-teacher", "home, teacher", TEACHER, lambda s: "/", home_findings),
+        Page("home-principal", "home, principal", PRINCIPAL, lambda s: "/", home_findings),
+        Page("home-superintendent", "home, superintendent", SUPERINTENDENT, lambda s: "/", home_findings),
+        Page("my-applications", "my applications, teacher", TEACHER, lambda s: "/applications/",
+             lambda r, s: list(approvals.mine(r.user)[:APPLICATIONS_PAGE])),
+        Page("endorsements", "endorsement queue, principal", PRINCIPAL, lambda s: "/applications/endorsements/",
+             lambda r, s: list(approvals.awaiting_endorsement(r.user)[:APPLICATIONS_PAGE])),
+        Page("decisions", "decision queue, designee", DESIGNEE, lambda s: "/applications/decisions/",
+             lambda r, s: list(approvals.awaiting_decision(r.user)[:APPLICATIONS_PAGE])),
+        Page("registry", "registry, superintendent", SUPERINTENDENT, lambda s: "/registry/", registry_page),
+        Page("registry-designee", "registry, designee", DESIGNEE, lambda s: "/registry/", registry_page),
+        Page("account", "account page, superintendent", SUPERINTENDENT, lambda s: f"/registry/{s['account_id']}/",
+             lambda r, s: [accounts.accounts_for(r.user).get(pk=s["account_id"])]),
+        Page("directory", "directory, public", "", lambda s: "/directory/",
+             lambda r, s: list(_listed()[:DIRECTORY_PAGE])),
+        Page("feed", "feed (JSON), public", "", lambda s: "/directory/feed.json", lambda r, s: list(_listed())),
+        Page("feed-revalidated", "feed (JSON) revalidated, public", "", lambda s: "/directory/feed.json",
+             lambda r, s: list(_listed()), revalidate=True),
+        Page("verify", "verify a handle, public", "", lambda s: f"/verify/?q=%40{s['verify_handle']}",
+             lambda r, s: list(OfficialAccount.objects.filter(Q(handle_key=s["verify_handle"]))
+                               .select_related("platform", "org_unit"))),
+        Page("credentials-teacher", "credentials I can access, site manager", TEACHER, lambda s: "/credentials/",
+             lambda r, s: credentials.with_access_facts(credentials.revealable_for(r.user)[:CREDENTIALS_PAGE])),
+        Page("credentials-office", "credentials I can access, superintendent", SUPERINTENDENT,
+             lambda s: "/credentials/",
+             lambda r, s: credentials.with_access_facts(credentials.revealable_for(r.user)[:CREDENTIALS_PAGE])),
+        Page("compliance", "compliance dashboard, superintendent", SUPERINTENDENT, lambda s: "/compliance/",
+             lambda r, s: list(audits.trend().items())),
+        Page("findings", "findings, superintendent", SUPERINTENDENT, lambda s: "/compliance/findings/",
+             lambda r, s: list(audits.findings_for(r.user).order_by("-opened_at", "-pk")[:AUDITS_PAGE])),
+        Page("trail", "audit trail, superintendent", SUPERINTENDENT, lambda s: "/compliance/trail/",
+             lambda r, s: list(audits.trail_for(r.user)[:AUDITS_PAGE])),
+        Page("reveals", "who revealed what, superintendent", SUPERINTENDENT, lambda s: "/credentials/reveals/",
+             lambda r, s: list(credentials.reveals_visible_to(r.user)[:CREDENTIALS_PAGE])),
+    ]
+
+
+def _time(client, url: str, revalidate: bool = False) -> tuple[list[float], int]:
+    """Request ``url`` WARM_UP + REPEATS times; the timings in ms and the query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = {}
+    for _ in range(WARM_UP):
+        response = client.get(url, headers=headers)
+        if response.status_code not in (200, 304):
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        if revalidate:
+            headers = {"If-None-Match": response["ETag"]}
+    timings = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        client.get(url, headers=headers)
+        timings.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, headers=headers)
+    return timings, len(queries)
+
+
+def measure(profile: str) -> dict:
+    """Seed ``profile`` and time every page and floor; the figures as a dict."""
+    from .seed import PROFILES, fresh_database, seed
+
+    os.environ.setdefault("MFA_REQUIRED_FOR_PRIVILEGED", "0")  # as `make run`: the personas have no authenticator
+    fresh_database()
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    from people.models import User
+
+    from . import urls
+
+    seeded = seed(PROFILES[profile])
+    facts = {"account_id": seeded.account_id, "verify_handle": seeded.verify_handle}
+    results = {"vendor": connection.vendor, "seeding": seeded.timings, "pages": {}}
+    with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["testserver"]):
+        for page in _pages():
+            urls.FLOORS[page.name] = lambda request, page=page: page.main_query(request, facts)
+            client = Client()
+            if page.who:
+                client.force_login(User.objects.get(email=page.who))
+            timings, queries = _time(client, page.url(facts), page.revalidate)
+            floor, floor_queries = _time(client, f"/bench/floor/{page.name}/")
+            results["pages"][page.name] = {
+                "label": page.label,
+                "median": statistics.median(timings), "p95": statistics.quantiles(timings, n=20)[-1],
+                "queries": queries,
+                "floor": statistics.median(floor), "floor_queries": floor_queries,
+            }
+    from . import jobs
+
+    results["jobs"] = {"audit": jobs.audit(), "reminders": jobs.reminders(), "reveal": jobs.reveal(),
+                       "rotation": jobs.rotation()}
+    return results
+
+
+def _mark(ok: bool) -> str:
+    return "pass" if ok else "FAIL"
+
+
+def report(by_profile: dict) -> list[str]:
+    """One line per page and profile: ``what: figure | target | mark``."""
+    lines = []
+    profiles = list(by_profile)
+    for profile in profiles:
+        results = by_profile[profile]
+        vendor = results["vendor"]
+        lines.append(f"{vendor}: seeding {profile}: {results['seeding']['total']:.0f} s"
+                     + (" | under 300 s | " + _mark(results["seeding"]["total"] < 300) if profile == "largest" else ""))
+        for name, page in results["pages"].items():
+            ratio = page["median"] / page["floor"]
+            figure = (f"median {page['median']:.1f} ms, p95 {page['p95']:.1f} ms, {page['queries']} queries; "
+                      f"floor {page['floor']:.1f} ms ({ratio:.{2 if ratio < 1 else 1}f}x)")
+            checks = [page["median"] < TARGET_MEDIAN_MS, ratio <= TARGET_FLOOR_RATIO]
+            if profile == profiles[-1] and len(profiles) > 1 and name in by_profile[profiles[0]]["pages"]:
+                growth = page["median"] / by_profile[profiles[0]]["pages"][name]["median"]
+                figure += f"; {growth:.2f}x {profiles[0]}"
+                checks.append(growth < TARGET_GROWTH)
+                target = f"< {TARGET_MEDIAN_MS} ms, <= {TARGET_FLOOR_RATIO}x floor, < {TARGET_GROWTH}x growth"
+            else:
+                target = f"< {TARGET_MEDIAN_MS} ms, <= {TARGET_FLOOR_RATIO}x floor"
+            lines.append(f"{vendor}: page {page['label']} ({profile}): {figure} | {target} | {_mark(all(checks))}")
+        lines += _job_lines(vendor, profile, results["jobs"])
+    return lines
+
+
+def _job_lines(vendor: str, profile: str, jobs: dict) -> list[str]:
+    audit, reminders, reveal, rotation = jobs["audit"], jobs["reminders"], jobs["reveal"], jobs["rotation"]
+    ratio = audit["run"] / audit["floor"]
+    return [
+        f"{vendor}: nightly audit ({profile}), {audit['accounts']:,} accounts: {audit['run']:.2f} s; raw SQL floor "
+        f"{audit['floor']:.2f} s ({ratio:.1f}x), {audit['failing']:,} failing, "
+        f"{'the same' if audit['same'] else 'NOT the same'} as the audit's | <= {TARGET_FLOOR_RATIO}x floor | "
+        f"{_mark(ratio <= TARGET_FLOOR_RATIO and audit['same'])}",
+        f"{vendor}: training reminders ({profile}): {reminders['first']:.1f} s sending {reminders['first_sent']:,}, "
+        f"then {reminders['second']:.1f} s sending {reminders['second_sent']:,}",
+        f"{vendor}: reveal ({profile}): median {reveal['median_ms']:.1f} ms over {reveal['times']} | < 20 ms | "
+        f"{_mark(reveal['median_ms'] < 20)}",
+        f"{vendor}: key rotation ({profile}): {rotation['per_1000']:.2f} s per 1,000 secrets "
+        f"({rotation['secrets']:,} re-sealed)",
+    ]
+
+
+def main(profiles: list[str]) -> None:
+    if profiles[:1] == ["--one"]:
+        print(json.dumps(measure(profiles[1])))
+        return
+    by_profile = {}
+    for profile in profiles:
+        done = subprocess.run([sys.executable, "-m", "bench.district", "--one", profile], capture_output=True,
+                              text=True, check=True)
+        by_profile[profile] = json.loads(done.stdout.strip().splitlines()[-1])
+    for line in report(by_profile):
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or ["city", "largest"])
