@@ -120,6 +120,19 @@ class OfficialAccountQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=OfficialAccount.Status.ACTIVE)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """As ``OfficialAccount.save``, each account takes its unit's path (from the unit
+        object it was given, so without a query)."""
+        objs = list(objs)
+        for account in objs:
+            account.unit_path = account.org_unit.path
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+# The order of every account list: by org unit (tree order), then name. Served by the
+# ``account_listing`` indexes, so a page costs the same at any size of registry.
+LISTING_ORDER = ("unit_path", "display_name", "pk")
+
 
 class OfficialAccount(models.Model):
     """An account the district has approved (Policy 4038 §III.A–§III.C).
@@ -141,6 +154,12 @@ class OfficialAccount(models.Model):
 
     platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="accounts")
     org_unit = models.ForeignKey("people.OrgUnit", on_delete=models.PROTECT, related_name="accounts")
+    # The unit's path, copied here so that every list (the registry, the credentials list,
+    # the directory) scopes and sorts on this table alone, walking an index and stopping at
+    # the page's last row instead of sorting the whole scope across a join: at 20,000
+    # accounts that sort made the lists twice as slow as at 1,500 (bench.district). ``save``
+    # sets it and ``OrgUnit.save`` carries it along when a unit moves.
+    unit_path = models.CharField(max_length=255, editable=False, default="")
     display_name = models.CharField(max_length=150)
     handle = models.CharField(max_length=150, help_text="As the platform shows it, without @.")
     handle_key = models.CharField(max_length=160, editable=False, db_index=True)
@@ -177,10 +196,23 @@ class OfficialAccount(models.Model):
                 name="account_handle_unique_while_live",
             )
         ]
-        indexes = [models.Index(fields=["status", "org_unit"])]
+        indexes = [
+            models.Index(fields=["status", "org_unit"]),
+            # The lists' order (``LISTING_ORDER``), whole and by status (the directory's).
+            models.Index(fields=["unit_path", "display_name", "id"], name="account_listing"),
+            models.Index(fields=["status", "unit_path", "display_name", "id"], name="account_status_listing"),
+        ]
 
     def __str__(self):
         return f"{self.display_name} ({self.platform.name} @{self.handle})"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "org_unit" in update_fields:
+            self.unit_path = self.org_unit.path
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "unit_path"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("accounts:account", args=[self.pk])

@@ -2,10 +2,11 @@
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from audits.models import AuditEvent
 from people import roles
 from people.models import OrgUnit, Power
 
-from .models import Designation, OfficialAccount
+from .models import LISTING_ORDER, Designation, OfficialAccount
 
 
 def directory_units() -> QuerySet[OrgUnit]:
@@ -54,7 +55,7 @@ def visible_accounts(user) -> QuerySet[OfficialAccount]:
     ).values("account_id")
     scope = Q(pk__in=keeps) | Q(pk__in=supervised)
     for grant in roles.grants(user):
-        scope |= Q(org_unit__path__startswith=grant.scope_path)
+        scope |= Q(unit_path__startswith=grant.scope_path)
     return queryset.filter(scope)
 
 
@@ -70,11 +71,13 @@ def my_accounts(user) -> QuerySet[OfficialAccount]:
 
 
 def directory_accounts(org_unit: OrgUnit | None = None) -> QuerySet[OfficialAccount]:
-    """Active accounts for the public (R-III-F), optionally one unit's subtree."""
+    """Active accounts for the public (R-III-F), optionally one unit's subtree, in the
+    lists' order: it ends with the primary key, so pages never overlap and the feed (and
+    its ETag) comes out the same on every database."""
     queryset = OfficialAccount.objects.active().select_related("platform", "org_unit")
     if org_unit is not None:
-        queryset = queryset.filter(org_unit__path__startswith=org_unit.path)
-    return queryset.order_by("org_unit__path", "platform__name", "display_name")
+        queryset = queryset.filter(unit_path__startswith=org_unit.path)
+    return queryset.order_by(*LISTING_ORDER)
 
 
 def units_to_establish_for(user) -> QuerySet[OrgUnit]:
@@ -87,3 +90,9 @@ def units_to_establish_for(user) -> QuerySet[OrgUnit]:
         if Power.ESTABLISH_ACCOUNTS in grant.powers:
             scope |= Q(path__startswith=grant.scope_path)
     return OrgUnit.objects.filter(scope).order_by("path") if scope else OrgUnit.objects.none()
+
+
+def timeline_of(account: OfficialAccount) -> QuerySet[AuditEvent]:
+    """Everything recorded about ``account``, newest first."""
+    return AuditEvent.objects.filter(target_type="accounts.officialaccount", target_id=str(account.pk)).order_by(
+        "-sequence")

@@ -7,21 +7,23 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from audits.models import AuditEvent
+from audits.pages import event_page
 from mps_social.access import get_for_user_or_404, permission_required
 from mps_social.exports import csv_response
 from mps_social.permissions import has_perm
 
 from . import selectors, services
 from .forms import BackupForm, EstablishForm, HandOverForm, RegistryFilterForm, ReviewForm, StatusForm
-from .models import OfficialAccount
+from .models import LISTING_ORDER, OfficialAccount
 
 PER_PAGE = 50
+TIMELINE_ON_ACCOUNT = 10
+TIMELINE_PAGE = 50
 
 
 def _filtered(request, queryset):
     form = RegistryFilterForm(request.GET or None)
-    queryset = queryset.order_by("org_unit__path", "display_name", "pk")
+    queryset = queryset.order_by(*LISTING_ORDER)
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -94,11 +96,14 @@ def _account(request, pk):
 @permission_required("accounts.view_my_accounts")
 def account(request, pk):
     account = _account(request, pk)
+    events = list(selectors.timeline_of(account)[:TIMELINE_ON_ACCOUNT + 1])
     context = {
         "account": account,
         "designations": account.designations.select_related("person", "designated_by"),
         "reviews": account.reviews.select_related("reviewer")[:5],
-        "events": AuditEvent.objects.filter(target_type="accounts.officialaccount", target_id=str(account.pk))[:50],
+        # The latest few; the whole timeline has a page of its own (``timeline``).
+        "events": events[:TIMELINE_ON_ACCOUNT],
+        "more_events": len(events) > TIMELINE_ON_ACCOUNT,
         "can": {
             name: has_perm(request.user, f"accounts.{name}", account)
             for name in ("manage_lifecycle", "hand_over", "set_backup", "review")
@@ -111,6 +116,14 @@ def account(request, pk):
         "backup_form": BackupForm(),
     }
     return render(request, "accounts/account.html", context)
+
+
+@permission_required("accounts.view_my_accounts")
+def timeline(request, pk):
+    """Everyone who may see an account sees all it went through, a page at a time."""
+    account = _account(request, pk)
+    page = event_page(selectors.timeline_of(account), request.GET, TIMELINE_PAGE)
+    return render(request, "accounts/timeline.html", {"account": account, "page": page})
 
 
 def _act(request, pk, perm, form_class, action, success):

@@ -50,9 +50,8 @@ def _pages():
     from django.db.models import Q
 
     from accounts import selectors as accounts
-    from accounts.models import OfficialAccount
+    from accounts.models import LISTING_ORDER, OfficialAccount
     from accounts.views_directory import PER_PAGE as DIRECTORY_PAGE
-    from accounts.views_directory import _listed
     from accounts.views_registry import PER_PAGE as REGISTRY_PAGE
     from approvals import selectors as approvals
     from approvals.views import PAGE_SIZE as APPLICATIONS_PAGE
@@ -67,7 +66,7 @@ def _pages():
         return audits.findings_to_fix(request.user)
 
     def registry_page(request, seeded):
-        rows = accounts.visible_accounts(request.user).order_by("org_unit__path", "display_name", "pk")
+        rows = accounts.visible_accounts(request.user).order_by(*LISTING_ORDER)
         return accounts.annotate_page(rows[:REGISTRY_PAGE], accounts.with_keepers(OfficialAccount.objects.all()))
 
     return [
@@ -85,10 +84,10 @@ def _pages():
         Page("account", "account page, superintendent", SUPERINTENDENT, lambda s: f"/registry/{s['account_id']}/",
              lambda r, s: [accounts.accounts_for(r.user).get(pk=s["account_id"])]),
         Page("directory", "directory, public", "", lambda s: "/directory/",
-             lambda r, s: list(_listed()[:DIRECTORY_PAGE])),
-        Page("feed", "feed (JSON), public", "", lambda s: "/directory/feed.json", lambda r, s: list(_listed())),
+             lambda r, s: list(accounts.directory_accounts()[:DIRECTORY_PAGE])),
+        Page("feed", "feed (JSON), public", "", lambda s: "/directory/feed.json", lambda r, s: list(accounts.directory_accounts())),
         Page("feed-revalidated", "feed (JSON) revalidated, public", "", lambda s: "/directory/feed.json",
-             lambda r, s: list(_listed()), revalidate=True),
+             lambda r, s: list(accounts.directory_accounts()), revalidate=True),
         Page("verify", "verify a handle, public", "", lambda s: f"/verify/?q=%40{s['verify_handle']}",
              lambda r, s: list(OfficialAccount.objects.filter(Q(handle_key=s["verify_handle"]))
                                .select_related("platform", "org_unit"))),

@@ -8,7 +8,7 @@ from django.db.models import CharField, DateTimeField, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from accounts.models import Designation, OfficialAccount
+from accounts.models import LISTING_ORDER, Designation, OfficialAccount
 from accounts.selectors import annotate_page, with_keepers
 from audits.models import AuditEvent
 from people import roles
@@ -21,14 +21,15 @@ ESCROW_VERBS = ["credentials.escrowed", REVEALED, "credentials.unreadable", "cre
                 "credentials.access_revoked", "credentials.rotation_due"]
 
 
-def _office_scope(user) -> Q | None:
-    """The superintendent's office's reach for reveals, as a filter on ``org_unit``."""
+def _office_scope(user, path: str = "unit_path") -> Q | None:
+    """The superintendent's office's reach for reveals, as a filter on the unit path named
+    by ``path`` (an account's own copy; an audit event's ``org_unit__path``)."""
     if roles.is_superintendent(user):
         return Q(pk__isnull=False)
     scope = Q()
     for grant in roles.grants(user):
         if Power.REVEAL_CREDENTIALS in grant.powers:
-            scope |= Q(org_unit__path__startswith=grant.scope_path)
+            scope |= Q(**{f"{path}__startswith": grant.scope_path})
     return scope or None
 
 
@@ -64,7 +65,7 @@ def revealable_for(user) -> QuerySet[OfficialAccount]:
     office = _office_scope(user)
     if office is not None:
         queryset = OfficialAccount.objects.filter(Q(pk__in=queryset.values("pk")) | office)
-    return queryset.select_related("platform", "org_unit").order_by("org_unit__path", "display_name", "pk")
+    return queryset.select_related("platform", "org_unit").order_by(*LISTING_ORDER)
 
 
 def with_access_facts(accounts) -> list[OfficialAccount]:
@@ -82,10 +83,9 @@ def history_for(account: OfficialAccount) -> QuerySet[AuditEvent]:
 def reveals_visible_to(user) -> QuerySet[AuditEvent]:
     """Reveals across people, for the superintendent's office: those of the accounts in
     its scope (by the unit recorded on each event)."""
-    scope = _office_scope(user)
+    scope = _office_scope(user, path="org_unit__path")  # an audit event records the account's unit
     if scope is None:
         return AuditEvent.objects.none()
-    # ``scope`` reads org_unit's path: an audit event records the account's unit too.
     return AuditEvent.objects.filter(scope, verb=REVEALED).select_related("actor", "org_unit").order_by("-sequence")
 
 

@@ -68,6 +68,10 @@ class OrgUnit(models.Model):
                 OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                     path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
                 )
+                # The accounts' copy of their unit's path (``OfficialAccount.unit_path``) too.
+                self.accounts.model.objects.filter(unit_path__startswith=old_path).update(
+                    unit_path=Concat(Value(new_path), Substr("unit_path", len(old_path) + 1))
+                )
 
     def clean(self):
         super().clean()
