@@ -12,6 +12,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("establish/", views.establish, name="establish"),
     path("<int:pk>/", views.account, name="account"),
+    path("<int:pk>/timeline/", views.timeline, name="timeline"),
     path("<int:pk>/status/", views.change_status, name="change_status"),
     path("<int:pk>/handover/", views.hand_over, name="hand_over"),
     path("<int:pk>/backup/", views.set_backup, name="set_backup"),

@@ -34,6 +34,8 @@ REGISTRY_ROWS = {
     "accounts:establish": Row(only(OFFICE)),
     "accounts:account": Row(only({**OFFICE, "principal": 200, "teacher": 200, **OUT_OF_SCOPE}),
                             kwargs=registry_account),
+    "accounts:timeline": Row(only({**OFFICE, "principal": 200, "teacher": 200, **OUT_OF_SCOPE}),
+                             kwargs=registry_account),
     "accounts:change_status": Row(only({**OFFICE, **OUT_OF_SCOPE}), kwargs=registry_account),
     "accounts:hand_over": Row(only({**OFFICE, "principal": 200, **OUT_OF_SCOPE}), kwargs=registry_account),
     # An empty POST clears a backup that is not there: back to the account page.

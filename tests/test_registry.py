@@ -4,6 +4,7 @@ and the staff pages (R-III-A, R-III-B, R-III-E, R-V-D)."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from zeal import zeal_ignore
@@ -278,6 +279,36 @@ class TestPages:
         body = b"".join(response.streaming_content).decode()
         assert "'=HYPERLINK" in body and response["Cache-Control"] == "no-store"
         assert client_for("teacher").get(reverse("accounts:export")).status_code == 403
+
+    def test_the_account_page_shows_the_latest_events_and_links_the_whole_timeline(self, district, client_for,
+                                                                                  active):
+        """Its ten latest events; the rest a page at a time, for everyone who sees the account."""
+        from audits.services import record
+
+        with transaction.atomic():
+            for n in range(60):
+                record(actor=district.teacher, verb="account.reviewed", target=active, reason=f"Note {n:02d}")
+        html = client_for("teacher").get(reverse("accounts:account", args=[active.pk])).content.decode()
+        assert "Note 59" in html and "Note 50" in html and "Note 49" not in html
+        timeline = reverse("accounts:timeline", args=[active.pk])
+        assert f'href="{timeline}"' in html
+        first = client_for("teacher").get(timeline)
+        html = first.content.decode()
+        assert "Note 59" in html and "Note 10" in html and "Note 09" not in html
+        older = first.context["page"].older
+        html = client_for("teacher").get(f"{timeline}?before={older}").content.decode()
+        assert "Note 09" in html and "account.established" in html and "Note 10" not in html
+
+    def test_account_page_and_timeline_queries_do_not_grow(self, district, client_for, active):
+        from audits.services import record
+
+        def grow(count):
+            with transaction.atomic():
+                for n in range(count):
+                    record(actor=district.teacher, verb="account.reviewed", target=active, reason=f"Note {n}")
+
+        for url in (reverse("accounts:account", args=[active.pk]), reverse("accounts:timeline", args=[active.pk])):
+            assert_constant_queries(client_for("teacher"), url, grow, 3, 80)
 
     def test_registry_queries_do_not_grow(self, district, client_for):
         platform = Platform.objects.get(slug="instagram")
