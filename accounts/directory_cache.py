@@ -31,6 +31,17 @@ def _new_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
+def cached(name: str, build, timeout: int):
+    """``build()``, kept in the cache under ``name`` until the directory changes, or for
+    ``timeout`` seconds at most."""
+    key = f"directory:{name}:{version()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    return value
+
+
 def changed(**kwargs) -> None:
     """A signal receiver: the directory's content may have changed. A new token now, so
     this transaction reads its own change; and again once it commits, so a body another

@@ -41,6 +41,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.http import parse_etags
 from django.views.decorators.http import require_safe
 
@@ -86,26 +87,53 @@ def account_data(account: OfficialAccount) -> dict:
     }
 
 
-def _listed(unit=None):
-    """``selectors.directory_accounts`` with a last tie-breaker, so pages never overlap and
-    the feed (and its ETag) comes out the same on every database."""
-    return selectors.directory_accounts(unit).order_by("org_unit__path", "platform__name", "display_name", "pk")
-
-
 def _unit_or_404(slug: str) -> OrgUnit:
     return get_object_or_404(selectors.directory_units(), slug=slug)
 
 
-def _unit_choices():
-    return selectors.directory_units().order_by("name")
+class UnitField(forms.ChoiceField):
+    """A school or department, chosen by its address (slug); cleaned to the unit itself.
+
+    The choices are (slug, name) pairs cached with the directory (``directory_cache``):
+    at the largest district's two thousand units, building a model for each on every
+    view of the directory cost more than its accounts' query. Only the chosen unit is
+    fetched."""
+
+    widget = LongSelect
+
+    class Choices(BaseChoiceIterator):
+        """The choices, read from the cache when iterated. Django passes a choice iterator
+        through as it is, where it would check every pair of a list (or of a callable's
+        list) each time a form is made or rendered."""
+
+        def __init__(self, empty_label: str):
+            self.empty_label = empty_label
+
+        def __iter__(self):
+            yield "", self.empty_label
+            yield from directory_cache.cached("units", lambda: list(
+                selectors.directory_units().order_by("name").values_list("slug", "name")), FEED_MAX_AGE)
+
+    def __init__(self, *, empty_label: str, **kwargs):
+        kwargs.setdefault("error_messages", {}).setdefault(
+            "invalid_choice", "Choose a school or department from the list.")
+        super().__init__(choices=self.Choices(empty_label), **kwargs)
+
+    def clean(self, value):
+        slug = super().clean(value)
+        if not slug:
+            return None
+        unit = selectors.directory_units().filter(slug=slug).first()
+        if unit is None:  # removed since the choices were cached
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": slug})
+        return unit
 
 
 class DirectoryFilterForm(PortalForm):
     q = forms.CharField(label="Search", required=False, max_length=200,
                         help_text="A name, a handle or a school.")
-    school = forms.ModelChoiceField(_unit_choices(), label="School or department", required=False,
-                                    to_field_name="slug", widget=LongSelect, empty_label="All schools and departments",
-                                    error_messages={"invalid_choice": "Choose a school or department from the list."})
+    school = UnitField(label="School or department", required=False, empty_label="All schools and departments")
     platform = forms.ModelChoiceField(Platform.objects.all(), label="Platform", required=False,
                                       to_field_name="slug", empty_label="All platforms",
                                       error_messages={"invalid_choice": "Choose a platform from the list."})
@@ -142,7 +170,7 @@ def _directory(request, unit=None):
     form.is_valid()  # a bad filter is shown beside its field; the valid ones still apply
     data = getattr(form, "cleaned_data", {})
     scope = unit or data.get("school")
-    queryset = _listed(scope)
+    queryset = selectors.directory_accounts(scope)
     filtered = False
     if term := (data.get("q") or "").strip():
         filtered = True
@@ -203,7 +231,7 @@ def _cors(response):
 
 
 def feed_body(unit=None) -> bytes:
-    accounts = _listed(unit)
+    accounts = selectors.directory_accounts(unit)
     payload = {"accounts": [account_data(account) for account in accounts]}
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -254,10 +282,9 @@ def directory_feed(request):
 
 
 class EmbedForm(PortalForm):
-    org = forms.ModelChoiceField(_unit_choices(), label="School or department", to_field_name="slug", widget=LongSelect,
-                                 empty_label="Choose one", help_text="Its list includes the units inside it.",
-                                 error_messages={"required": "Choose the school or department whose accounts to show.",
-                                                 "invalid_choice": "Choose a school or department from the list."})
+    org = UnitField(label="School or department", empty_label="Choose one",
+                    help_text="Its list includes the units inside it.",
+                    error_messages={"required": "Choose the school or department whose accounts to show."})
 
 
 @permission_required("accounts.view_directory")
@@ -276,7 +303,7 @@ def directory_embed(request):
         # The unhashed static name: a pasted snippet must keep working after we deploy.
         script_url = request.build_absolute_uri(settings.STATIC_URL + "js/embed.js")
         feed_url = request.build_absolute_uri(reverse("directory_feed"))
-        accounts = list(_listed(unit))
+        accounts = list(selectors.directory_accounts(unit))
         for account in accounts:
             account.profile_url = profile_url(account)
         context.update(

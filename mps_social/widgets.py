@@ -16,15 +16,31 @@ class LongSelect(forms.Select):
     attributes, same behaviour: only the rendering differs."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        # Django's Select builds a dict per option (``optgroups``) before its templates run;
+        # at 2,000 options that alone cost more than the page's queries. The widget's own
+        # context (name, attributes, the chosen values as strings) is Widget's.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        chosen = set(widget["value"])
         parts = [f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>']
-        for group_name, options, _ in widget["optgroups"]:
+        for group_name, group in self._groups():
             if group_name:
                 parts.append(f'<optgroup label="{escape(str(group_name))}">')
-            parts.extend(f'<option value="{escape(str(option["value"]))}"'
-                         f'{flatatt(option["attrs"]) if option["attrs"] else ""}>'
-                         f'{escape(str(option["label"]))}</option>' for option in options)
+            for option_value, label in group:
+                option_value = "" if option_value is None else str(option_value)
+                selected = option_value in chosen
+                if selected and not self.allow_multiple_selected:
+                    chosen.clear()  # as Django: a single select marks its first match only
+                parts.append(f'<option value="{escape(option_value)}"{" selected" if selected else ""}>'
+                             f'{escape(str(label))}</option>')
             if group_name:
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("".join(parts))
+
+    def _groups(self):
+        """The choices as (group label or None, [(value, label), ...]), as Django groups them."""
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                yield option_value, label
+            else:
+                yield None, [(option_value, label)]
