@@ -9,6 +9,7 @@ limit always does) or needs an explicit override (a protected name).
 
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -72,18 +73,49 @@ class NameMatch:
         return f"“{self.name.name}” belongs to {self.owner.name}"
 
 
+class NameIndex:
+    """Every spelling of the protected ``names``, indexed by its first ``PREFIX`` letters
+    (a shorter spelling by all of it).
+
+    Finding the names inside a folded text looks up each position of the text, instead
+    of trying every spelling of every name: the nightly audit reads every account's
+    handle and name, and a district protects each school's name, mascot and teams, so
+    trying them all grows with accounts times names (bench: 4,000 names over 17,000
+    accounts took 22 s that way)."""
+
+    PREFIX = 8
+
+    def __init__(self, names):
+        self.by_prefix = defaultdict(list)
+        for name in names:
+            for key in name_keys(name.name):
+                self.by_prefix[key[:self.PREFIX]].append((key, name))
+
+    def __bool__(self) -> bool:
+        return bool(self.by_prefix)
+
+    def names_in(self, folded: str) -> list[ProtectedName]:
+        """The names spelled somewhere in ``folded`` (a ``fold``-ed text), each once."""
+        found = {}
+        for start in range(len(folded) - MIN_KEY + 1):
+            for length in range(MIN_KEY, min(self.PREFIX, len(folded) - start) + 1):
+                for key, name in self.by_prefix.get(folded[start:start + length], ()):
+                    if folded.startswith(key, start):
+                        found.setdefault(name.pk, name)
+        return list(found.values())
+
+
 def protected_names_in(*texts: str) -> list[NameMatch]:
     """The protected names (§III.A) written into any of ``texts``, however spelled: the
     longest first, and of equals the one whose owner sits deepest in the tree. One query."""
     folded = [(text, fold(text)) for text in texts if text and fold(text)]
     if not folded:
         return []
+    index = NameIndex(ProtectedName.objects.select_related("owner"))
     found = {}
-    for name in ProtectedName.objects.select_related("owner"):
-        for text, key in folded:
-            if any(spelling in key for spelling in name_keys(name.name)):
-                found.setdefault(name.pk, NameMatch(name, text))
-                break
+    for text, key in folded:
+        for name in index.names_in(key):
+            found.setdefault(name.pk, NameMatch(name, text))
     return sorted(found.values(), key=lambda m: (-len(fold(m.name.name)), -len(m.owner.path), m.name.pk))
 
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from accounts.models import Designation, OfficialAccount, ProtectedName
-from accounts.rules import fold, name_keys
+from accounts.rules import NameIndex, fold
 from credentials.models import CredentialVersion
 
 
@@ -80,13 +80,15 @@ def audience_age(accounts, now):
 
 
 def protected_name(accounts, now):
-    """One query for the names, one for the accounts; the folding runs in Python."""
-    names = [(name, name_keys(name.name)) for name in ProtectedName.objects.select_related("owner")]
+    """One query for the names, one for the accounts (none when nothing is protected);
+    the folding and the search (``NameIndex``) run in Python."""
+    index = NameIndex(ProtectedName.objects.select_related("owner"))
+    if not index:
+        return {}
     failing = {}
-    for pk, handle, display_name, path in accounts.values_list("pk", "handle", "display_name", "org_unit__path"):
-        text = fold(handle) + " " + fold(display_name)
-        for name, keys in names:
-            if not path.startswith(name.owner.path) and any(key in text for key in keys):
+    for pk, handle, display_name, path in accounts.values_list("pk", "handle", "display_name", "unit_path"):
+        for name in index.names_in(fold(handle) + " " + fold(display_name)):
+            if not path.startswith(name.owner.path):
                 failing[pk] = f"Uses “{name.name}”, which belongs to {name.owner.name}."
                 break
     return failing

@@ -2,6 +2,7 @@
 fixed, one finding per (check, account), notices to the site manager and their
 supervisor, one run at a time, a constant number of queries at any size, and the pages."""
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -276,3 +277,24 @@ def test_the_findings_and_the_dashboard_cost_the_same_at_any_size(district, clie
     client = client_for("superintendent")
     assert_constant_queries(client, reverse("audits:findings"), grow, small=10, large=200)
     assert_constant_queries(client, reverse("audits:dashboard"), grow, small=10, large=200)
+
+
+def test_r_iii_a_the_name_index_finds_what_trying_every_spelling_finds(district):
+    """The protected-name check searches through ``NameIndex`` (a district protects every
+    school's name, mascot and teams); it must find exactly what trying every spelling of
+    every name in every text finds."""
+    from accounts.rules import NameIndex, fold, name_keys
+
+    words = ["Roosevelt", "High School", "Eagles", "Saint", "Paul", "Mount", "Olive", "Athletics", "and", "Arts"]
+    generator = random.Random(4038)
+    names = ProtectedName.objects.bulk_create([
+        ProtectedName(name=" ".join(generator.sample(words, generator.randint(1, 3))) + f" {n}",
+                      kind=ProtectedName.Kind.MASCOT, owner=district.south)
+        for n in range(300)
+    ])
+    index = NameIndex(names)
+    for _ in range(300):
+        text = fold(" ".join(generator.choices(words + ["x", "9", "12", "st", "hs"], k=generator.randint(1, 6))))
+        brute = {name.pk for name in names if any(key in text for key in name_keys(name.name))}
+        assert {name.pk for name in index.names_in(text)} == brute, text
+    assert not NameIndex([]) and NameIndex(names)
