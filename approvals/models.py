@@ -107,6 +107,9 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["status", "endorser"], name="application_endorse_queue"),
             models.Index(fields=["status", "org_unit"], name="application_decide_queue"),
+            # The decision queue's order, oldest endorsement first: its page is read off the
+            # index instead of sorting every endorsed application (bench.district).
+            models.Index(fields=["status", "endorsed_at", "id"], name="application_decide_order"),
         ]
 
     def __str__(self):

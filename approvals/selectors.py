@@ -18,9 +18,19 @@ Status = Application.Status
 
 
 def _base() -> QuerySet[Application]:
+    """Applications with every person and object an application's page shows."""
     return Application.objects.select_related(
         "applicant", "org_unit", "platform", "site_manager", "endorser", "decided_by", "account"
     )
+
+
+def _listed() -> QuerySet[Application]:
+    """Applications with what a list row shows (``templates/approvals/_table.html``).
+
+    Only those three joins: PostgreSQL plans a query's joins before running it, and with
+    the seven of ``_base`` the decision queue spent 20 ms planning a query that runs in
+    half a millisecond (bench.district, ``largest``)."""
+    return Application.objects.select_related("applicant", "org_unit", "platform")
 
 
 def _decide_scope(user) -> Q | None:
@@ -46,11 +56,11 @@ def applications_for(user) -> QuerySet[Application]:
 
 
 def mine(user) -> QuerySet[Application]:
-    return _base().filter(applicant=user)
+    return _listed().filter(applicant=user)
 
 
 def awaiting_endorsement(user) -> QuerySet[Application]:
-    return _base().filter(status=Status.SUBMITTED, endorser=user).order_by("submitted_at", "pk")
+    return _listed().filter(status=Status.SUBMITTED, endorser=user).order_by("submitted_at", "pk")
 
 
 def awaiting_decision(user) -> QuerySet[Application]:
@@ -60,7 +70,7 @@ def awaiting_decision(user) -> QuerySet[Application]:
     if scope is None:
         return Application.objects.none()
     return (
-        _base()
+        _listed()
         .filter(scope, status=Status.ENDORSED)
         .exclude(applicant=user)
         .exclude(site_manager=user)
