@@ -188,6 +188,9 @@ class Finding(models.Model):
         ordering = ["-opened_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["check_slug", "account"], condition=models.Q(closed_at=None),
                                                name="finding_one_open_per_check_and_account")]
+        # The findings list's default: the open ones, newest first, read off the index.
+        indexes = [models.Index(fields=["opened_at", "id"], condition=models.Q(closed_at=None),
+                                name="finding_open_newest")]
 
     def __str__(self):
         return f"{self.check_slug} on {self.account_id}"
