@@ -191,20 +191,26 @@ def _applications(profile, units, heads, staff, accounts):
 
 def _events(profile, superintendent, accounts):
     """The audit trail: escrows, reveals and reviews spread over the accounts, appended
-    through ``record_many`` (one hash chain), in transactions of 50,000."""
+    through ``record_many`` (one hash chain), in transactions of 50,000.
+
+    The verbs take turns every ``run`` events, as a real trail mixes them. (Written in
+    blocks of 50,000 per verb, the newest 100,000 events held no reveal: PostgreSQL,
+    whose statistics said a quarter of the trail were reveals, then read 100,000 rows
+    for the newest page of reveals.)"""
     from django.db import transaction
 
     from audits.services import record_many
 
     verbs = ["credentials.escrowed", "credentials.revealed", "account.reviewed", "account.status_changed"]
-    written, chunk = 0, 50_000
+    written, chunk, run = 0, 50_000, 1_000
     while written < profile.events:
-        size = min(chunk, profile.events - written)
+        end = min(written + chunk, profile.events)
         with transaction.atomic():
-            record_many(actor=superintendent, verb=verbs[(written // chunk) % len(verbs)],
-                        items=[(accounts[(written + n) % len(accounts)], None, {"n": written + n})
-                               for n in range(size)], reason="Benchmark history")
-        written += size
+            for start in range(written, end, run):
+                record_many(actor=superintendent, verb=verbs[(start // run) % len(verbs)],
+                            items=[(accounts[n % len(accounts)], None, {"n": n})
+                                   for n in range(start, min(start + run, end))], reason="Benchmark history")
+        written = end
 
 
 def _training(profile, staff):
