@@ -161,8 +161,8 @@ def measure(profile: str) -> dict:
             }
     from . import jobs
 
-    results["jobs"] = {"audit": jobs.audit(), "reminders": jobs.reminders(), "reveal": jobs.reveal(),
-                       "rotation": jobs.rotation()}
+    results["jobs"] = {"audit": jobs.audit(), "names": jobs.protected_names(), "reminders": jobs.reminders(),
+                       "reveal": jobs.reveal(), "rotation": jobs.rotation()}
     return results
 
 
@@ -197,13 +197,17 @@ def report(by_profile: dict) -> list[str]:
 
 
 def _job_lines(vendor: str, profile: str, jobs: dict) -> list[str]:
-    audit, reminders, reveal, rotation = jobs["audit"], jobs["reminders"], jobs["reveal"], jobs["rotation"]
+    audit, names, reminders = jobs["audit"], jobs["names"], jobs["reminders"]
+    reveal, rotation = jobs["reveal"], jobs["rotation"]
     ratio = audit["run"] / audit["floor"]
     return [
         f"{vendor}: nightly audit ({profile}), {audit['accounts']:,} accounts: {audit['run']:.2f} s; raw SQL floor "
         f"{audit['floor']:.2f} s ({ratio:.1f}x), {audit['failing']:,} failing, "
         f"{'the same' if audit['same'] else 'NOT the same'} as the audit's | <= {TARGET_FLOOR_RATIO}x floor | "
         f"{_mark(ratio <= TARGET_FLOOR_RATIO and audit['same'])}",
+        f"{vendor}: protected-name check ({profile}): {names['names']:,} names over {names['accounts']:,} "
+        f"accounts: {names['took']:.2f} s ({names['failing']:,} flagged: the seed's unit names are prefixes of "
+        f"one another, a worst case)",
         f"{vendor}: training reminders ({profile}): {reminders['first']:.1f} s sending {reminders['first_sent']:,}, "
         f"then {reminders['second']:.1f} s sending {reminders['second_sent']:,}",
         f"{vendor}: reveal ({profile}): median {reveal['median_ms']:.1f} ms over {reveal['times']} | < 20 ms | "
