@@ -5,6 +5,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from audits.models import AuditEvent
 from people import roles
 from people.models import OrgUnit, Power
+from people.selectors import reports_of
 
 from .models import LISTING_ORDER, Designation, OfficialAccount
 
@@ -51,7 +52,7 @@ def visible_accounts(user) -> QuerySet[OfficialAccount]:
         return queryset
     keeps = Designation.objects.filter(person=user, ended_at__isnull=True).values("account_id")
     supervised = Designation.objects.filter(
-        role=Designation.Role.SITE_MANAGER, ended_at__isnull=True, person__supervisor=user, person__is_active=True
+        role=Designation.Role.SITE_MANAGER, ended_at__isnull=True, person__in=reports_of(user)
     ).values("account_id")
     scope = Q(pk__in=keeps) | Q(pk__in=supervised)
     for grant in roles.grants(user):

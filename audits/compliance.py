@@ -17,9 +17,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from accounts.models import Designation, OfficialAccount
+from accounts.models import Designation
 from notifications.services import notify_many
 from people.models import User
+from people.selectors import reports_of
 
 from .checks import BY_SLUG, CHECKS, population
 from .models import AuditRun, CheckResult, Finding
@@ -144,8 +145,12 @@ def check_of(finding: Finding):
 
 def findings_of_keepers(user) -> Q:
     """Findings on accounts ``user`` keeps or whose site manager ``user`` supervises."""
-    kept = Designation.objects.filter(ended_at__isnull=True).filter(Q(person=user) | Q(person__supervisor=user))
-    return Q(account__in=OfficialAccount.objects.filter(pk__in=kept.values("account_id")))
+    # Two lists, each read off an index (designations by person; people by supervisor):
+    # one OR across the join scanned every current designation, 4.5 ms at 20,000 accounts.
+    current = Designation.objects.filter(ended_at__isnull=True)
+    kept = current.filter(person=user).values("account_id")
+    supervised = current.filter(person__in=reports_of(user, including_departed=True)).values("account_id")
+    return Q(account__in=kept) | Q(account__in=supervised)
 
 
 @transaction.atomic

@@ -167,6 +167,12 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=~Q(supervisor=models.F("pk")), name="user_not_own_supervisor"
             ),
         ]
+        indexes = [
+            # A supervisor's reports in id order (``people.selectors.reports_of``): PostgreSQL
+            # joins them to their designations by merging on the id, and without this read
+            # every person to find them (15 ms at 150,000 staff, bench.district).
+            models.Index(fields=["supervisor", "id"], name="user_reports"),
+        ]
 
     def __str__(self):
         return self.full_name or self.email

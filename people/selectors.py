@@ -27,3 +27,12 @@ def power_holders(org_unit: OrgUnit | None, power: str) -> QuerySet[User]:
         delegations = Delegation.objects.in_force().with_power(power).filter(scope__path__in=org_unit.ancestor_paths())
         who |= Q(pk__in=delegations.values("grantee_id"))
     return User.objects.filter(who, is_active=True).order_by("full_name", "pk")
+
+
+def reports_of(user, *, including_departed: bool = False) -> QuerySet[User]:
+    """The ids of the people ``user`` supervises (active ones unless ``including_departed``),
+    for a subquery read off the index on ``supervisor``. Filtering designations on their
+    person's supervisor across the join instead, PostgreSQL scanned every person: 16 ms
+    a page at 150,000 staff (bench.district)."""
+    people = User.objects.filter(supervisor=user)
+    return (people if including_departed else people.filter(is_active=True)).values("pk")
