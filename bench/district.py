@@ -205,8 +205,8 @@ def _job_lines(vendor: str, profile: str, jobs: dict) -> list[str]:
         f"{audit['floor']:.2f} s ({ratio:.1f}x), {audit['failing']:,} failing, "
         f"{'the same' if audit['same'] else 'NOT the same'} as the audit's | <= {TARGET_FLOOR_RATIO}x floor | "
         f"{_mark(ratio <= TARGET_FLOOR_RATIO and audit['same'])}",
-        f"{vendor}: protected-name check ({profile}): {names['names']:,} names over {names['accounts']:,} "
-        f"accounts: {names['took']:.2f} s ({names['failing']:,} flagged: the seed's unit names are prefixes of "
+        f"{vendor}: protected-name check ({profile}), {names['names']:,} names over {names['accounts']:,} "
+        f"accounts: {names['took']:.2f} s, {names['failing']:,} flagged (the seed's unit names are prefixes of "
         f"one another, a worst case)",
         f"{vendor}: training reminders ({profile}): {reminders['first']:.1f} s sending {reminders['first_sent']:,}, "
         f"then {reminders['second']:.1f} s sending {reminders['second_sent']:,}",
