@@ -55,16 +55,17 @@ def revealable_for(user) -> QuerySet[OfficialAccount]:
     page at a time."""
     if roles.is_superintendent(user):  # the office reveals any account: nothing to work out per person
         return OfficialAccount.objects.select_related("platform", "org_unit").order_by(*LISTING_ORDER)
-    managed = Designation.objects.filter(role=Designation.Role.SITE_MANAGER, ended_at__isnull=True)
-    who = (
-        Q(pk__in=managed.filter(person=user).values("account_id"))
-        | Q(pk__in=managed.filter(person__in=reports_of(user)).values("account_id"))
-    )
+    managed = Designation.objects.filter(role=Designation.Role.SITE_MANAGER, ended_at__isnull=True).order_by()
+    mine = [managed.filter(person=user).values_list("account_id", flat=True),
+            managed.filter(person__in=reports_of(user)).values_list("account_id", flat=True)]
     if user.is_employee:
         now = timezone.now()
-        lent = AccessGrant.objects.filter(grantee=user, revoked_at__isnull=True, starts_at__lte=now, ends_at__gt=now)
-        who |= Q(pk__in=lent.values("account_id"))
-    queryset = OfficialAccount.objects.live().filter(who)
+        mine.append(AccessGrant.objects.filter(grantee=user, revoked_at__isnull=True, starts_at__lte=now,
+                                               ends_at__gt=now).order_by().values_list("account_id", flat=True))
+    # The few accounts that are this person's by who they are, read first (one query, each
+    # part off an index): given as subqueries ORed together, PostgreSQL could not tell how
+    # few they are and walked the whole registry in the list's order to find them.
+    queryset = OfficialAccount.objects.live().filter(pk__in=set(mine[0].union(*mine[1:])))
     if (office := _office_scope(user)) is not None:
         queryset = OfficialAccount.objects.filter(Q(pk__in=queryset.values("pk")) | office)
     return queryset.select_related("platform", "org_unit").order_by(*LISTING_ORDER)
