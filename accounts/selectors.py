@@ -2,7 +2,6 @@
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from audits.models import AuditEvent
 from people import roles
 from people.models import OrgUnit, Power
 from people.selectors import reports_of
@@ -91,9 +90,3 @@ def units_to_establish_for(user) -> QuerySet[OrgUnit]:
         if Power.ESTABLISH_ACCOUNTS in grant.powers:
             scope |= Q(path__startswith=grant.scope_path)
     return OrgUnit.objects.filter(scope).order_by("path") if scope else OrgUnit.objects.none()
-
-
-def timeline_of(account: OfficialAccount) -> QuerySet[AuditEvent]:
-    """Everything recorded about ``account``, newest first."""
-    return AuditEvent.objects.filter(target_type="accounts.officialaccount", target_id=str(account.pk)).order_by(
-        "-sequence")

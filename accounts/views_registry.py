@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from audits.pages import event_page
+from audits.selectors import events_for
 from mps_social.access import get_for_user_or_404, permission_required
 from mps_social.exports import csv_response
 from mps_social.permissions import has_perm
@@ -96,7 +97,7 @@ def _account(request, pk):
 @permission_required("accounts.view_my_accounts")
 def account(request, pk):
     account = _account(request, pk)
-    events = list(selectors.timeline_of(account)[:TIMELINE_ON_ACCOUNT + 1])
+    events = list(events_for(account).order_by("-sequence")[:TIMELINE_ON_ACCOUNT + 1])
     context = {
         "account": account,
         "designations": account.designations.select_related("person", "designated_by"),
@@ -122,7 +123,7 @@ def account(request, pk):
 def timeline(request, pk):
     """Everyone who may see an account sees all it went through, a page at a time."""
     account = _account(request, pk)
-    page = event_page(selectors.timeline_of(account), request.GET, TIMELINE_PAGE)
+    page = event_page(events_for(account), request.GET, TIMELINE_PAGE)
     return render(request, "accounts/timeline.html", {"account": account, "page": page})
 
 
