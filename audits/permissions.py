@@ -8,6 +8,7 @@ the policy coverage page: it says how the portal implements Policy 4038.
 
 from mps_social.permissions import register
 from people import roles
+from people.selectors import reports_of
 
 
 def _office(user, org_unit=None) -> bool:
@@ -31,7 +32,8 @@ def view_finding(user, finding):
     if _office(user, finding.account.org_unit):
         return True
     keepers = finding.account.designations.filter(ended_at__isnull=True)
-    return keepers.filter(person=user).exists() or keepers.filter(person__supervisor=user).exists()
+    return (keepers.filter(person=user).exists()
+            or keepers.filter(person__in=reports_of(user, including_departed=True)).exists())
 
 
 @register("audits.view_coverage", "See how the portal implements each clause of Policy 4038")

@@ -87,11 +87,12 @@ def needs_second_factor(user) -> bool:
     supervisors of a site manager (they can reveal credentials) and admin staff."""
     from accounts.models import Designation
     from people import roles
+    from people.selectors import reports_of
 
     if user.is_staff or roles.is_superintendent(user) or roles.is_designee(user):
         return True
     return Designation.objects.filter(role=Designation.Role.SITE_MANAGER, ended_at__isnull=True,
-                                      person__supervisor=user, person__is_active=True).exists()
+                                      person__in=reports_of(user)).exists()
 
 
 class PrivilegedSecondFactorMiddleware:
