@@ -9,7 +9,8 @@ courses, documents, people or completions:
 - ``unacknowledged(user)``: the required documents whose current version they have not
   acknowledged (one query; the gate of ``training.services.acknowledgment_problem``);
 - ``due_reminders(today)``: the reminders the daily job owes (two queries);
-- ``site_managers_lacking_training()``: for the compliance audit (one query).
+- ``site_managers_lacking_training()`` and ``lacks_site_manager_training(person)``: for
+  the training page's figures and the compliance audit (one query).
 """
 
 from dataclasses import dataclass, field
@@ -268,21 +269,26 @@ def acknowledgments_of(user) -> QuerySet[Acknowledgment]:
 # --- for the compliance audit ----------------------------------------------------------
 
 
+def lacks_site_manager_training(person: str, *, on: date) -> Exists:
+    """A condition on rows whose field ``person`` is a user: that user lacks a current
+    completion of at least one active course required of them as site manager (a course
+    required of site managers, or of all staff with a role on an account). "Current"
+    means not expired on ``on``: ``expires_on`` later than that day (R-V-C, §V.C)."""
+    current = Completion.objects.filter(user=OuterRef(OuterRef(person)), course=OuterRef("pk"), expires_on__gt=on)
+    return Exists(Course.objects.filter(Q(for_site_managers=True) | Q(for_account_staff=True), is_active=True)
+                  .exclude(Exists(current)))
+
+
 def site_managers_lacking_training(*, on: date | None = None) -> QuerySet[User]:
     """Active users who currently hold a site-manager designation (role site_manager,
-    ``ended_at`` null) on a live (not retired) account and lack a current completion of
-    at least one active course required of them as site manager: a course required of
-    site managers, or of all staff with a role on an account. "Current" means not
-    expired on ``on`` (today by default): ``expires_on`` later than that day.
+    ``ended_at`` null) on a live (not retired) account and lack their training
+    (``lacks_site_manager_training``) on ``on``, today by default.
 
     One query, whatever the number of people, courses or completions (R-V-C, Policy 4038
-    §V.C; used by the nightly compliance audit, R-V-D)."""
+    §V.C)."""
     on = on or timezone.localdate()
-    current = Completion.objects.filter(user=OuterRef(OuterRef("pk")), course=OuterRef("pk"), expires_on__gt=on)
-    missing = Course.objects.filter(Q(for_site_managers=True) | Q(for_account_staff=True), is_active=True).exclude(
-        Exists(current)
-    )
-    return User.objects.filter(is_active=True, pk__in=site_manager_ids()).filter(Exists(missing))
+    return User.objects.filter(is_active=True, pk__in=site_manager_ids()).filter(
+        lacks_site_manager_training("pk", on=on))
 
 
 # --- reminders and the digest ----------------------------------------------------------
