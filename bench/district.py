@@ -201,8 +201,8 @@ def _job_lines(vendor: str, profile: str, jobs: dict) -> list[str]:
     reveal, rotation = jobs["reveal"], jobs["rotation"]
     ratio = audit["run"] / audit["floor"]
     return [
-        f"{vendor}: nightly audit ({profile}), {audit['accounts']:,} accounts: {audit['run']:.2f} s; raw SQL floor "
-        f"{audit['floor']:.2f} s ({ratio:.1f}x), {audit['failing']:,} failing, "
+        f"{vendor}: nightly audit ({profile}), {audit['accounts']:,} accounts: {audit['run'] * 1000:.1f} ms; raw SQL "
+        f"floor {audit['floor'] * 1000:.1f} ms ({ratio:.1f}x), {audit['failing']:,} failing, "
         f"{'the same' if audit['same'] else 'NOT the same'} as the audit's | <= {TARGET_FLOOR_RATIO}x floor | "
         f"{_mark(ratio <= TARGET_FLOOR_RATIO and audit['same'])}",
         f"{vendor}: protected-name check ({profile}), {names['names']:,} names over {names['accounts']:,} "

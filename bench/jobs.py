@@ -46,7 +46,8 @@ SELECT 'audience_age', a.id FROM accounts_officialaccount a JOIN accounts_platfo
 
 def audit() -> dict:
     """The nightly run on data the first run has seen (what runs every night), against
-    the floor; and a check that both found the same (check, account) pairs."""
+    the floor, each the median of three; and a check that both found the same (check,
+    account) pairs."""
     from datetime import timedelta
 
     from django.conf import settings
@@ -56,9 +57,11 @@ def audit() -> dict:
     from audits import compliance
     from audits.models import Finding
 
-    start = time.perf_counter()
-    run = compliance.execute(compliance.start_run(actor=None))
-    took = time.perf_counter() - start
+    took = []
+    for _ in range(3):  # as the floor: the median of three, so neither pays alone for a cold first call
+        start = time.perf_counter()
+        run = compliance.execute(compliance.start_run(actor=None))
+        took.append(time.perf_counter() - start)
     now = timezone.now()
     params = {"today": connection.ops.adapt_datefield_value(timezone.localdate()),
               "stale": connection.ops.adapt_datetimefield_value(now - timedelta(days=settings.ESCROW_MAX_AGE_DAYS))}
@@ -71,7 +74,7 @@ def audit() -> dict:
         floor.append(time.perf_counter() - start)
     open_now = set(Finding.objects.filter(closed_at__isnull=True).exclude(check_slug="protected_name")
                    .values_list("check_slug", "account_id"))
-    return {"accounts": run.accounts_checked, "run": took, "floor": statistics.median(floor),
+    return {"accounts": run.accounts_checked, "run": statistics.median(took), "floor": statistics.median(floor),
             "failing": len(found), "same": found == open_now}
 
 
