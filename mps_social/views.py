@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from audits.selectors import findings_to_fix
 from people import roles
+from people.models import User
 from training.selectors import overview as training_overview
 
 from .celery import app as celery_app
@@ -23,10 +24,12 @@ def home(request):
     if request.user.is_authenticated:
         user = request.user
         context.update(
+            # Their unit and supervisor with them, in one query rather than one each.
+            person=User.objects.select_related("org_unit", "supervisor").get(pk=user.pk),
             is_superintendent=roles.is_superintendent(user),
             is_supervisor=roles.is_supervisor(user),
             reports=user.reports.filter(is_active=True).order_by("full_name")[:50],
-            grants=user.delegations.in_force().select_related("scope"),
+            grants=roles.delegations(user),
             my_findings=findings_to_fix(user),
             training=training_overview(user),  # R-V-C, R-IV-C: templates/training/_home.html
         )

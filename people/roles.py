@@ -35,20 +35,18 @@ def is_superintendent(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_superintendent)
 
 
-def grants(user) -> tuple[Grant, ...]:
-    """The delegations in force for ``user`` today, as (scope, powers) pairs."""
+def delegations(user) -> tuple[Delegation, ...]:
+    """The delegations in force for ``user`` today, with their scopes: one query a request,
+    which ``grants`` and the pages that list them share."""
     if not (user and user.is_authenticated and user.is_active):
         return ()
+    return _cached(user, "delegations", lambda: tuple(
+        Delegation.objects.in_force(timezone.localdate()).filter(grantee=user).select_related("scope")))
 
-    def compute():
-        rows = (
-            Delegation.objects.in_force(timezone.localdate())
-            .filter(grantee=user)
-            .select_related("scope")
-        )
-        return tuple(Grant(row.scope.path, row.powers) for row in rows)
 
-    return _cached(user, "grants", compute)
+def grants(user) -> tuple[Grant, ...]:
+    """The delegations in force for ``user`` today, as (scope, powers) pairs."""
+    return _cached(user, "grants", lambda: tuple(Grant(row.scope.path, row.powers) for row in delegations(user)))
 
 
 def is_designee(user) -> bool:
