@@ -1,11 +1,13 @@
-"""The public directory's cache: its feed is rebuilt only when the registry changes.
+"""The public directory's cache: its feed, and the schools and platforms its filters list
+(with their rendered options, ``views_directory.DirectoryChoiceField``), are rebuilt only
+when the registry changes.
 
 The feed (R-III-F) is what every school website's embed fetches, so it is the portal's
 busiest address, and at the largest district's scale its body is twenty thousand rows.
 Built on each request it cost as much as the query behind it; served from the cache it
 costs a cache read (issue [performance]: the feed under load against a hello-world view).
 
-A cached body is keyed by a *version* token, replaced whenever an account, a platform or
+A cached entry is keyed by a *version* token, replaced whenever an account, a platform or
 an org unit is saved or deleted, and again when that transaction commits. The token
 lives in the shared cache (Redis in production), so every web process sees the change at
 once. Entries also expire after ``FEED_MAX_AGE``, the staleness browsers and proxies are

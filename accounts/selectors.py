@@ -6,12 +6,17 @@ from people import roles
 from people.models import OrgUnit, Power
 from people.selectors import reports_of
 
-from .models import LISTING_ORDER, Designation, OfficialAccount
+from .models import LISTING_ORDER, Designation, OfficialAccount, Platform
 
 
 def directory_units() -> QuerySet[OrgUnit]:
     """The org units the directory is organised by, top-down."""
     return OrgUnit.objects.only("name", "slug", "kind", "path", "website").order_by("path")
+
+
+def directory_platforms() -> QuerySet[Platform]:
+    """The platforms the directory can be narrowed to, by name."""
+    return Platform.objects.order_by("name")
 
 
 def _current(role):

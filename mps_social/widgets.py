@@ -13,34 +13,57 @@ class LongSelect(forms.Select):
     which cost 100-180 ms for 2,000 options on every page showing the list
     (bench.district); this writes the same markup in one pass, escaping every value and
     label as Django does (``html.escape``, quotes included). Same context, same
-    attributes, same behaviour: only the rendering differs."""
+    attributes, same behaviour: only the rendering differs.
+
+    The options are written first with none selected (``options_html``), then the chosen
+    one is marked: the unmarked list depends on the choices alone, so a list that changes
+    rarely can be kept ready-made (the public directory's, ``accounts.views_directory``)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         # Django's Select builds a dict per option (``optgroups``) before its templates run;
         # at 2,000 options that alone cost more than the page's queries. The widget's own
         # context (name, attributes, the chosen values as strings) is Widget's.
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
-        chosen = set(widget["value"])
-        parts = [f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>']
-        for group_name, group in self._groups():
-            if group_name:
-                parts.append(f'<optgroup label="{escape(str(group_name))}">')
-            for option_value, label in group:
-                option_value = "" if option_value is None else str(option_value)
-                selected = option_value in chosen
-                if selected and not self.allow_multiple_selected:
-                    chosen.clear()  # as Django: a single select marks its first match only
-                parts.append(f'<option value="{escape(option_value)}"{" selected" if selected else ""}>'
-                             f'{escape(str(label))}</option>')
-            if group_name:
-                parts.append("</optgroup>")
-        parts.append("</select>")
-        return mark_safe("".join(parts))
+        options = self._mark_selected(self.options_html(), widget["value"])
+        return mark_safe(f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>{options}</select>')
 
-    def _groups(self):
-        """The choices as (group label or None, [(value, label), ...]), as Django groups them."""
-        for option_value, label in self.choices:
-            if isinstance(label, (list, tuple)):
-                yield option_value, label
+    def options_html(self) -> str:
+        """Every option of the widget's choices, none selected."""
+        return self.option_tags(self.choices)
+
+    @staticmethod
+    def option_tags(choices) -> str:
+        """``<option>``s (in ``<optgroup>``s where Django groups them) for ``choices``, none selected."""
+        parts = []
+        for option_value, label in choices:
+            if isinstance(label, (list, tuple)):  # a group: (its label, its choices); unlabelled, no optgroup
+                group = "".join(_option(value, sublabel) for value, sublabel in label)
+                parts.append(f'<optgroup label="{escape(str(option_value))}">{group}</optgroup>'
+                             if option_value else group)
             else:
-                yield None, [(option_value, label)]
+                parts.append(_option(option_value, label))
+        return "".join(parts)
+
+    def _mark_selected(self, options: str, values: list[str]) -> str:
+        """``options`` with the chosen values marked ``selected``, as Django marks them: every
+        match in a multiple select, only the first match in a single one. An option's
+        opening tag is found by its escaped value alone: labels are escaped too, so no
+        label can contain one."""
+        tags = {_opening_tag(value) for value in values}
+        if self.allow_multiple_selected:
+            for tag in tags:
+                options = options.replace(tag, tag[:-1] + " selected>")
+            return options
+        found = [(at, tag) for tag in tags if (at := options.find(tag)) >= 0]
+        if not found:
+            return options
+        at, tag = min(found)
+        return f'{options[:at]}{tag[:-1]} selected>{options[at + len(tag):]}'
+
+
+def _opening_tag(value) -> str:
+    return f'<option value="{escape("" if value is None else str(value))}">'
+
+
+def _option(value, label) -> str:
+    return f"{_opening_tag(value)}{escape(str(label))}</option>"

@@ -9,12 +9,15 @@ from datetime import date, datetime, timezone as dt_timezone
 from urllib.parse import quote
 
 import pytest
+from django import forms
 from django.core.cache import cache
 from django.db import transaction
+from django.template import engines
 from django.test import Client
+from django.test.html import parse_html
 from django.urls import resolve, reverse
 
-from accounts import views_directory
+from accounts import selectors, views_directory
 from accounts.models import OfficialAccount, Platform
 from accounts.normalize import normalize
 from people.models import OrgUnit
@@ -148,6 +151,95 @@ def test_r_iii_f_unknown_filter_values_are_explained_not_a_crash(district):
     assert "Choose a school or department from the list." in html
     assert "Choose a platform from the list." in html
     assert 'aria-invalid="true"' in html
+
+
+def _selected(html, name) -> list[str]:
+    """The values marked selected in the ``name`` select."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)" selected>', select)
+
+
+def test_r_iii_f_filter_options_are_cached_until_the_directory_changes(district, django_assert_num_queries):
+    """The school and platform options are written once per version of the directory
+    (``DirectoryChoiceField``): a repeat view queries only the accounts (their count and
+    page); the chosen values are still marked; adding or renaming a unit, renaming a
+    platform, or adding or retiring an account shows at once."""
+    north_ig = account(district, district.north, "north_ig")
+    client = Client()
+    url = reverse("directory")
+    assert _selected(html_of(client.get(url)), "school") == [""]
+    with django_assert_num_queries(2):
+        html = html_of(client.get(url))
+    assert f'<option value="{district.north.slug}">North High School</option>' in html
+    html = html_of(client.get(url, {"school": district.north.slug, "platform": "x"}))
+    assert _selected(html, "school") == [district.north.slug] and _selected(html, "platform") == ["x"]
+    assert _selected(html_of(client.get(url, {"school": "no-such-school"})), "school") == []
+
+    district.north.name = "North Community High School"
+    district.north.save()
+    OrgUnitFactory(code="EAST", name="East High School", slug="east-high")
+    x = platform("x")
+    x.name = "X (Twitter)"
+    x.save()
+    html = html_of(client.get(url, {"school": district.north.slug}))
+    assert f'<option value="{district.north.slug}" selected>North Community High School</option>' in html
+    assert '<option value="east-high">East High School</option>' in html
+    assert '<option value="x">X (Twitter)</option>' in html and ">North High School</option>" not in html
+
+    account(district, district.south, "south_ig")
+    north_ig.status = Status.RETIRED
+    north_ig.save()
+    html = html_of(client.get(url))
+    assert "@south_ig" in html and "@north_ig" not in html
+
+
+def test_r_iii_f_cached_filter_options_are_what_djangos_select_writes(district):
+    """Kept or freshly written, a filter's select is Django's own markup (as
+    tests/test_widgets.py checks for every LongSelect), its chosen value marked."""
+    OrgUnitFactory(code="ARTS", name='Arts & "Books" <Academy>', slug="arts-books")
+    for value in ("", district.north.slug, "arts-books", "nowhere"):
+        for _ in range(2):  # written, then from the cache
+            form = views_directory.DirectoryFilterForm({"school": value})
+            form.is_valid()
+            django_select = forms.Select(choices=list(form.fields["school"].choices))
+            assert parse_html(str(form["school"])) == parse_html(form["school"].as_widget(django_select)), value
+
+
+# The results' rows as the template wrote them before ``_table_rows`` took over.
+TEMPLATE_ROW = (
+    "{% for account in accounts %}<tr>"
+    '<th scope="row">{{ account.display_name }}</th>'
+    "<td>{{ account.platform.name }}</td>"
+    '<td>{% if account.profile_url %}<a href="{{ account.profile_url }}" rel="noopener">@{{ account.handle }}'
+    '<span class="visually-hidden">: {{ account.display_name }} on {{ account.platform.name }}</span></a>'
+    "{% else %}@{{ account.handle }}{% endif %}</td>"
+    "<td>{% if account.official_since %}<time datetime=\"{{ account.official_since|date:'Y-m-d' }}\">"
+    '{{ account.official_since|date:"M j, Y" }}</time>{% else %}<span class="muted">Not recorded</span>{% endif %}'
+    "</td></tr>{% endfor %}"
+)
+
+
+def test_r_iii_f_result_rows_are_what_the_template_wrote(district):
+    """``_table_rows`` writes the rows the template did: every value escaped, a link only
+    where the account has an address, the date as "M j, Y" or "Not recorded"."""
+    bare = Platform.objects.create(name="Bare <Site>", slug="bare", kind=platform("x").kind)
+    rows = [
+        account(district, district.north, "north.news", name='Arts & "Books" <Academy>', since=date(2023, 5, 7)),
+        account(district, district.north, "north_x", on="x", url="", since=date(2019, 12, 31)),
+        account(district, district.north, "no_since", since=None),
+        account(district, district.north, "okeefe_ig", name="O'Keefe's"),
+    ]
+    rows.append(OfficialAccount.objects.create(
+        platform=bare, org_unit=district.north, display_name="Bare", handle="bare_one", handle_key="bare_one",
+        status=Status.ACTIVE, origin=OfficialAccount.Origin.DIRECT, established_by=district.superintendent))
+    accounts = list(selectors.directory_accounts().filter(pk__in=[row.pk for row in rows]))
+    for row in accounts:
+        row.profile_url = views_directory.profile_url(row)
+    written = "".join(group.rows for group in views_directory._groups(accounts))
+    expected = engines["django"].from_string(TEMPLATE_ROW).render({"accounts": accounts})
+    assert parse_html(written) == parse_html(expected)
+    assert "&lt;Academy&gt;" in written and '<time datetime="2023-05-07">May 7, 2023</time>' in written
+    assert "Not recorded" in written and "@bare_one</td>" in written
 
 
 def test_r_iii_f_empty_search_says_what_to_do(district):
