@@ -1,6 +1,7 @@
 """The audit trail's filters (the superintendent's office's viewer)."""
 
 from datetime import datetime, time, timedelta
+from functools import cache
 
 from django import forms
 from django.apps import apps
@@ -8,11 +9,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mps_social.forms import PortalForm
+from mps_social.widgets import LongSelect
 
 # The apps whose objects the trail names (``target_type`` is a model's ``app.model`` label).
 PORTAL_APPS = ["accounts", "approvals", "audits", "concerns", "credentials", "notifications", "people", "training"]
 
 
+@cache  # the portal's models do not change while it runs
 def target_types() -> list[tuple[str, str]]:
     models = [model for label in PORTAL_APPS for model in apps.get_app_config(label).get_models()]
     choices = sorted((str(model._meta.verbose_name).capitalize(), model._meta.label_lower) for model in models)
@@ -24,15 +27,12 @@ class TrailFilterForm(PortalForm):
                             help_text="As recorded at the time; “system” for the nightly jobs.")
     verb = forms.CharField(label="Action", required=False, max_length=80,
                            help_text="E.g. credentials.revealed; end with a dot for a family: credentials.")
-    target_type = forms.ChoiceField(label="What", required=False)
+    # An option per portal model, written in one pass rather than through two template includes each.
+    target_type = forms.ChoiceField(label="What", required=False, choices=target_types, widget=LongSelect)
     target_id = forms.CharField(label="Its id", required=False, max_length=64)
     since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                             help_text="Both days included.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["target_type"].choices = target_types()
 
     def clean(self):
         data = super().clean()

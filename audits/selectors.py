@@ -57,6 +57,17 @@ def trend() -> dict[str, list[CheckResult]]:
     return by_check
 
 
+def latest_of(trend: dict[str, list[CheckResult]]) -> tuple[AuditRun | None, dict[str, CheckResult]]:
+    """The latest finished run and its result for each check, read off ``trend()`` instead
+    of two more queries (``latest_run()`` and its results): a run finishes only once every
+    check has its result (``compliance.execute``), so the trend holds the latest run whole."""
+    results = [result for results in trend.values() for result in results]
+    if not results:
+        return None, {}
+    latest = max((result.run for result in results), key=lambda run: (run.finished_at, run.pk))
+    return latest, {result.check_slug: result for result in results if result.run_id == latest.pk}
+
+
 def trail_for(user) -> QuerySet[AuditEvent]:
     """The audit trail as ``user`` may read it, newest first: all of it for the
     superintendent; for a designee, the events recorded against a unit inside one of

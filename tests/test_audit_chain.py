@@ -414,6 +414,21 @@ def test_the_superintendent_reads_everything_newest_first(trail, client_for):
     assert_accessible(response.content.decode(), TRAIL)
 
 
+def test_a_row_escapes_what_it_shows_and_lists_each_change(district, client_for):
+    """The rows are written in Python (``audits.views._trail_rows``), not by the template:
+    every value is escaped all the same, the reason keeps its line breaks, and each field
+    shows its value before and after."""
+    with transaction.atomic():
+        record(actor=district.teacher, verb="test.<changed>", target=district.north, org_unit=district.north,
+               reason="<b>First</b>\nthen", before={"name": "<i>Old</i>", "gone": 1}, after={"name": "New", "new": [1]})
+    html = client_for("superintendent").get(TRAIL).content.decode()
+    assert "<code>test.&lt;changed&gt;</code>" in html and "<p>&lt;b&gt;First&lt;/b&gt;<br>then</p>" in html
+    assert ('<ul class="changes"><li><code>name</code>: &lt;i&gt;Old&lt;/i&gt; → New</li>'
+            "<li><code>gone</code>: 1 → (removed)</li><li><code>new</code>: [1]</li></ul>") in html
+    assert f"{district.teacher.full_name}<br><span class=\"muted\">teacher@example.org</span>" in html
+    assert_accessible(html, TRAIL)
+
+
 @pytest.mark.parametrize("query, expected", [
     ("actor=TEACHER@example.org", ["credentials.revealed@NORTH"]),
     ("actor=system", ["person.added_from_roster@-"]),

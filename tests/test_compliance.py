@@ -186,6 +186,27 @@ def test_the_dashboard_shows_each_clause_with_its_share(district, client_for):
     assert 'value="0.5"' in html
 
 
+def test_the_dashboard_shows_the_latest_finished_run_and_the_running_one(district, client_for):
+    """The latest run and its results are read off the trend, the running run off the
+    recent runs (``audits.views.dashboard``): a run started since shows as running, and
+    the figures stay the last finished run's."""
+    compliant(district)
+    audit()
+    OfficialAccount.objects.update(rotation_due=True, rotation_due_reason="Revealed.")
+    latest = audit()
+    client = client_for("superintendent")
+    html = client.get(reverse("audits:dashboard")).content.decode()
+    assert f'Last run: <a href="{reverse("audits:run", args=[latest.pk])}">' in html and "Run the audit now" in html
+    rotation = html[html.index("No rotation outstanding"):]
+    rotation = rotation[:rotation.index("</tr>")]
+    assert "<strong>0%</strong>" in rotation  # the latest run's share, and both runs' in the trend, oldest first
+    assert rotation.index(': 100%"></meter>') < rotation.index(': 0%"></meter>')
+    running = compliance.start_run(actor=None)
+    html = client.get(reverse("audits:dashboard")).content.decode()
+    assert "Watch the running audit" in html and f'href="{reverse("audits:run", args=[running.pk])}"' in html
+    assert f'Last run: <a href="{reverse("audits:run", args=[latest.pk])}">' in html
+
+
 def test_starting_a_run_leads_to_its_progress(district, client_for, django_capture_on_commit_callbacks):
     compliant(district)
     client = client_for("designee")

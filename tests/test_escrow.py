@@ -288,7 +288,8 @@ def test_what_did_this_person_reveal_since(district, client_for):
     reveal(district.principal, account)
     client = client_for("superintendent")
     html = client.get(reverse("credentials:reveals") + "?person=principal@example.org").content.decode()
-    assert "Pat Principal" in html and "North Escrow" in html
+    assert "<td>Pat Principal</td><td>North Escrow (Instagram @north_escrow)<br><span class=\"muted\">North" in html
+    assert "<td>Revealed</td><td>The site manager is away.</td>" in html
     response = client.get(reverse("credentials:reveals") + "?person=principal@example.org&format=csv")
     body = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
     assert "principal@example.org" in body and "North Escrow" in body and CANARY not in body
