@@ -5,7 +5,7 @@ its detail page would answer with a 404. Related rows come along, so a page of 2
 the same number of queries as a page of 1.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from audits.selectors import events_for
 from people import roles
@@ -79,11 +79,29 @@ def awaiting_decision(user) -> QuerySet[Application]:
 
 
 def endorsement_count(user) -> int:
-    return Application.objects.filter(status=Status.SUBMITTED, endorser=user).count()
+    return _waiting(user)["endorse"]
 
 
 def decision_count(user) -> int:
-    return awaiting_decision(user).count()
+    return _waiting(user)["decide"]
+
+
+def _waiting(user) -> dict[str, int]:
+    """How many applications wait for ``user`` to endorse (``awaiting_endorsement``) and to
+    decide (``awaiting_decision``), counted in one query and kept on the user for the
+    request: the navigation shows both on every page of those who hold both powers, and
+    a query each cost 0.35 ms of pages whose floor is 2 ms (issue [performance])."""
+    if "_applications_waiting" not in user.__dict__:
+        endorse = Q(status=Status.SUBMITTED, endorser=user)
+        counts = {"endorse": Count("pk", filter=endorse)}
+        wanted = endorse
+        scope = _decide_scope(user)
+        if scope is not None:
+            decide = Q(scope, status=Status.ENDORSED) & ~Q(applicant=user) & ~Q(site_manager=user)
+            counts["decide"] = Count("pk", filter=decide)
+            wanted |= decide
+        user.__dict__["_applications_waiting"] = {"decide": 0} | Application.objects.filter(wanted).aggregate(**counts)
+    return user.__dict__["_applications_waiting"]
 
 
 # --- the timeline ----------------------------------------------------------------------

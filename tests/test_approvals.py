@@ -7,7 +7,7 @@ and teams on public platforms), R-III-E (site manager), R-III-G (attestations), 
 import pytest
 
 from accounts.models import OfficialAccount, Platform, ProtectedName
-from approvals import services
+from approvals import selectors, services
 from approvals.models import Application
 from audits.models import AuditEvent
 from notifications.models import OutboxMessage
@@ -430,3 +430,29 @@ def test_two_deciders_at_once_make_exactly_one_decision(district):
     assert application.status == decided[0].status
     assert len([verb for verb in events(application) if verb in ("application.approved", "application.rejected")]) == 1
     assert OfficialAccount.objects.count() == (1 if application.status == Status.APPROVED else 0)
+
+
+def test_the_navigation_counts_what_each_queue_lists(district):
+    """The navigation's counts (both in one query, ``approvals.selectors._waiting``) are
+    the lengths of the endorsement and decision queues, for every persona and scope:
+    another unit's application and one proposing the decider as site manager are not
+    theirs to decide (R-V-B)."""
+    north_designee = UserFactory(email="north.designee@example.org", org_unit=district.north)
+    DelegationFactory(grantee=north_designee, granted_by=district.superintendent, scope=district.north,
+                      decide_applications=True)
+    for n in range(2):
+        sent(district, handle=f"north_waiting_{n}", display_name=f"North Waiting {n}")
+    endorsed = [services.endorse(actor=district.principal, application=sent(
+        district, handle=f"north_endorsed_{n}", display_name=f"North Endorsed {n}")) for n in range(3)]
+    Application.objects.filter(pk=endorsed[0].pk).update(org_unit=district.south)
+    Application.objects.filter(pk=endorsed[1].pk).update(site_manager=north_designee)
+
+    counts = {}
+    for person in (district.superintendent, district.designee, district.principal, district.teacher, north_designee):
+        person = User.objects.get(pk=person.pk)  # no facts kept from an earlier read
+        counts[person.email] = (selectors.endorsement_count(person), selectors.decision_count(person))
+        assert counts[person.email] == (selectors.awaiting_endorsement(person).count(),
+                                        selectors.awaiting_decision(person).count()), person.email
+    assert counts[district.principal.email] == (2, 0)
+    assert counts[north_designee.email] == (0, 1)
+    assert counts[district.superintendent.email] == (0, 3)
