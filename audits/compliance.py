@@ -124,12 +124,12 @@ def _commit(run: AuditRun, quiet: list, total: int, now, changed: tuple | None =
     checks = quiet + ([changed] if changed else [])
     done = set(CheckResult.objects.filter(run=run, check_slug__in=[check.slug for check, _ in checks])
                .values_list("check_slug", flat=True))
-    todo = [(check, failing) for check, failing in checks if check.slug not in done]
+    todo = [(check, found) for check, found in checks if check.slug not in done]
     opened = closed = 0
     if changed and changed[0].slug not in done:
         opened, closed = _apply(run, *changed, now)
-    CheckResult.objects.bulk_create([CheckResult(run=run, check_slug=check.slug, accounts=total, failing=len(failing))
-                                     for check, failing in todo])
+    CheckResult.objects.bulk_create([CheckResult(run=run, check_slug=check.slug, accounts=total, failing=len(found))
+                                     for check, found in todo])
     if todo:
         AuditRun.objects.filter(pk=run.pk).update(
             checks_done=F("checks_done") + len(todo), accounts_checked=total,
