@@ -400,8 +400,8 @@ if RUNNING_TESTS:
         {"model": "approvals.Application", "field": "get()"},
         {"model": "concerns.ConcernReport", "field": "get()"},
         {"model": "people.Delegation", "field": "get()"},
-        # The audit re-locks its run once per check (a fixed list of checks, not of rows), so a
-        # redelivered task never runs a check twice (audits/compliance.py, execute).
+        # The audit's run is read by id where a run in progress meets a second start (the
+        # running one, then the task's own): a fixed number of times, not per row.
         {"model": "audits.AuditRun", "field": "get()"},
         # Recording a completion or an acknowledgment is idempotent: get_or_create of its one
         # row (an import does it per new line, and writes that line's audit event anyway).
