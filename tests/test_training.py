@@ -128,6 +128,39 @@ class TestWhoMustTakeWhat:
         assert overview.required[0].deadline == "Valid through Mar 19, 2026"
         assert overview.to_do == overview.required
 
+    def test_r_v_c_an_applicant_who_keeps_an_account_holds_both_roles(self, district):
+        from approvals import services as approvals
+
+        manage(district)
+        approvals.save_draft(actor=district.teacher, data={"display_name": "Another idea"})
+        assert selectors.roles_of(district.teacher) == selectors.Roles(site_manager=True, applicant=True,
+                                                                         account_staff=True)
+
+    def test_r_v_c_the_catalogue_is_read_from_the_cache_until_an_administrator_changes_it(self, district):
+        """overview() asks the database only about the person once the courses and the
+        versions in effect are cached (training.selectors.catalogue); saving a course, a
+        document or a version shows at once, and a version takes effect on its day with
+        nothing saved."""
+        course = make_course("required")
+        document = make_document(versions=[("1", date(2014, 8, 13)), ("2", TODAY + timedelta(days=1))])
+        selectors.overview(district.teacher, TODAY)
+        with CaptureQueriesContext(connection) as queries:
+            overview = selectors.overview(district.teacher, TODAY)
+        assert not [query for query in queries
+                    if 'FROM "training_course"' in query["sql"] or 'FROM "training_policyversion"' in query["sql"]]
+        assert len(queries) == 2  # the person's completions and acknowledgments (roles stay on the user)
+        assert [entry.course for entry in overview.courses] == [course]
+        assert [state.version.number for state in overview.policies] == ["1"]
+        assert [state.version.number for state in selectors.overview(district.teacher, TODAY + timedelta(days=1))
+                .policies] == ["2"]
+        course.is_active = False
+        course.save()
+        later = make_course("later")
+        document.is_active = False
+        document.save()
+        overview = selectors.overview(district.teacher, TODAY)
+        assert [entry.course for entry in overview.courses] == [later] and overview.policies == []
+
 
 # --- completions -----------------------------------------------------------------------
 

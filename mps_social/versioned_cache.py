@@ -1,0 +1,57 @@
+"""Values built from a few tables that change rarely (the public directory, the training
+catalogue), kept in the shared cache until one of those tables changes.
+
+Each ``VersionedCache`` keys its entries by a *version* token, replaced whenever a row of
+a watched model is saved or deleted, and again when that transaction commits. The token
+lives in the shared cache (Redis in production), so every web process sees the change at
+once. Entries also expire after the ``timeout`` their reader gives, in case a change
+slips past the signals (a bulk ``update()``).
+
+Why: a page read by every visitor or every staff member asked the database the same
+question on each request; at the largest district's scale the directory's feed cost as
+much as the query behind it, and the training catalogue's queries were most of a home
+page's time (issue [performance]).
+"""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+
+class VersionedCache:
+    def __init__(self, name: str):
+        self.name = name
+        self.version_key = f"{name}:version"
+
+    def version(self) -> str:
+        """The current version token (a new one if the cache lost it)."""
+        return cache.get_or_set(self.version_key, uuid.uuid4().hex, None)
+
+    def cached(self, part: str, build, timeout: int):
+        """``build()``, kept under ``part`` until a watched model changes, or for
+        ``timeout`` seconds at most."""
+        key = f"{self.name}:{part}:{self.version()}"
+        value = cache.get(key)
+        if value is None:
+            value = build()
+            cache.set(key, value, timeout)
+        return value
+
+    def _new_version(self) -> None:
+        cache.set(self.version_key, uuid.uuid4().hex, None)
+
+    def changed(self, **kwargs) -> None:
+        """A signal receiver: what this cache holds may have changed. A new token now, so
+        this transaction reads its own change; and again once it commits, so a value
+        another request built from the old rows in between is never served."""
+        self._new_version()
+        transaction.on_commit(self._new_version)
+
+    def watch(self, *models) -> None:
+        """Call ``changed`` whenever a row of ``models`` is saved or deleted."""
+        for model in models:
+            for signal, verb in ((post_save, "save"), (post_delete, "delete")):
+                signal.connect(self.changed, sender=model, weak=False,
+                               dispatch_uid=f"{self.name}-cache-{verb}-{model.__name__}")
