@@ -15,6 +15,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 
+from .context_processors import layout_links
+
 RETRY_AFTER = 60  # seconds: about how long a database restart or a failover takes
 
 
@@ -22,7 +24,7 @@ def server_error(request):
     """Django calls this inside the ``except`` block of the failed request, so the error
     being handled is ``sys.exc_info()``."""
     if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response = HttpResponse(loader.render_to_string("503.html", {"layout_links": layout_links()}), status=503)
         response["Retry-After"] = str(RETRY_AFTER)
         return response
-    return HttpResponseServerError(loader.render_to_string("500.html"))
+    return HttpResponseServerError(loader.render_to_string("500.html", {"layout_links": layout_links()}))

@@ -27,8 +27,7 @@ def home(request):
             # Their unit and supervisor with them, in one query rather than one each.
             person=User.objects.select_related("org_unit", "supervisor").get(pk=user.pk),
             is_superintendent=roles.is_superintendent(user),
-            is_supervisor=roles.is_supervisor(user),
-            reports=user.reports.filter(is_active=True).order_by("full_name")[:50],
+            reports=roles.reports(user),
             grants=roles.delegations(user),
             my_findings=findings_to_fix(user),
             training=training_overview(user),  # R-V-C, R-IV-C: templates/training/_home.html

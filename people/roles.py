@@ -37,8 +37,11 @@ def is_superintendent(user) -> bool:
 
 def delegations(user) -> tuple[Delegation, ...]:
     """The delegations in force for ``user`` today, with their scopes: one query a request,
-    which ``grants`` and the pages that list them share."""
-    if not (user and user.is_authenticated and user.is_active):
+    which ``grants`` and the pages that list them share. None for the superintendent, who
+    holds every power already and can hold none by delegation (one is in force only while
+    its grantor is the sitting superintendent, who never grants to themself), so their
+    pages skip the query."""
+    if not (user and user.is_authenticated and user.is_active) or is_superintendent(user):
         return ()
     return _cached(user, "delegations", lambda: tuple(
         Delegation.objects.in_force(timezone.localdate()).filter(grantee=user).select_related("scope")))
@@ -73,6 +76,17 @@ def is_supervisor(user) -> bool:
     if not (user and user.is_authenticated and user.is_active):
         return False
     return _cached(user, "is_supervisor", lambda: user.reports.filter(is_active=True).exists())
+
+
+def reports(user, limit: int = 50) -> list[dict]:
+    """The names and titles of the active people ``user`` supervises, the first ``limit``
+    by name; whether there are any also answers ``is_supervisor`` for the rest of
+    the request (one query, not two, on the home page)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return []
+    people = list(user.reports.filter(is_active=True).order_by("full_name").values("full_name", "job_title")[:limit])
+    _cached(user, "is_supervisor", lambda: bool(people))
+    return people
 
 
 def is_site_manager_supervisor(candidate: User, site_manager: User) -> bool:

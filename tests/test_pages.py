@@ -50,6 +50,31 @@ def test_a_crash_shows_the_friendly_page_and_no_stack_trace(db, settings):
     html = response.content.decode()
     assert "Something went wrong on our side" in html
     assert "secret-internal-detail" not in html and "Traceback" not in html
+    # Rendered without the request, it still links home and to the directory
+    # (mps_social.context_processors.layout_links).
+    assert '<a class="brand" href="/">' in html and '<a href="/directory/">' in html
+
+
+def test_the_layout_links_the_same_pages_for_everyone(district, client_for):
+    """The layout's links are reversed once (context_processors._addresses), not per page."""
+    for persona in ["anonymous", "teacher", "admin"]:
+        html = client_for(persona).get("/").content.decode()
+        assert '<a class="brand" href="/">' in html and '<a href="/directory/">Official accounts</a>' in html
+    teacher = client_for("teacher").get("/").content.decode()
+    assert 'href="/accounts/2fa/"' in teacher and 'action="/accounts/logout/"' in teacher
+    assert 'href="/admin/"' in client_for("admin").get("/").content.decode()
+    assert 'href="/accounts/login/"' in client_for("anonymous").get("/").content.decode()
+
+
+@pytest.mark.parametrize("persona,most", [("teacher", 9), ("principal", 10), ("superintendent", 9)])
+def test_home_asks_the_database_a_few_questions(district, client_for, persona, most, django_assert_max_num_queries):
+    """Issue [performance]: the home page's queries are about the person only (the training
+    catalogue is cached; the superintendent holds no delegation; who they supervise answers
+    whether they do)."""
+    client = client_for(persona)
+    client.get("/")
+    with django_assert_max_num_queries(most):
+        assert client.get("/").status_code == 200
 
 
 def test_every_page_is_served_without_a_cdn(district, client_for):
