@@ -28,6 +28,17 @@ def test_home_by_role(district, client_for, persona, shows, hides):
         assert text not in html, text
 
 
+def test_the_people_a_supervisor_sees_are_escaped(district, client_for):
+    """The home page's list of reports is written in Python (mps_social.views._report_items)."""
+    district.teacher.full_name = 'Tess <b>"Teacher"</b>'
+    district.teacher.job_title = "Art & <i>Design</i>"
+    district.teacher.save()
+    html = client_for("principal").get("/").content.decode()
+    assert ('<li>Tess &lt;b&gt;&quot;Teacher&quot;&lt;/b&gt; <span class="muted">Art &amp; &lt;i&gt;Design&lt;/i&gt;'
+            "</span></li>") in html
+    assert "<b>" not in html and "<i>" not in html
+
+
 def test_directory_lists_units_with_an_empty_state(district):
     html = Client().get(reverse("directory")).content.decode()
     assert "No official accounts are listed yet" in html and "North High School" in html
