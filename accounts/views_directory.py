@@ -531,7 +531,8 @@ def verify(request):
     """
     wants_json = request.GET.get("format") == "json"
     submitted = "q" in request.GET
-    platforms = list(Platform.objects.all())
+    # Every platform reads the handle by its own rules: from the directory's cache, as its filters' are.
+    platforms = directory_cache.cached("platforms:all", lambda: list(Platform.objects.all()), FEED_MAX_AGE)
     form = VerifyForm(request.GET if submitted else None, platforms=platforms)
     matches, protected, answered = [], [], False
     if submitted and form.is_valid():

@@ -643,6 +643,19 @@ def test_r_iii_a_verify_queries_do_not_depend_on_the_registry_size(district):
     assert_constant_queries(client, reverse("verify") + "?q=%40acct_00003", grow, small=10, large=300)
 
 
+def test_r_iii_a_verify_reads_the_platforms_from_the_directory_cache(district, django_assert_num_queries):
+    """One query per check once the platforms are cached; a platform added since is known
+    at once (saving it replaces the directory's version)."""
+    account(district, district.north, "north_ig")
+    client = Client()
+    client.get(reverse("verify") + "?q=%40north_ig")
+    with django_assert_num_queries(1):
+        assert "Yes: an official account of" in client.get(reverse("verify") + "?q=%40north_ig").content.decode()
+    Platform.objects.create(slug="mastodon", name="Mastodon", kind=Platform.Kind.SOCIAL_NETWORK)
+    assert "Mastodon" in {platform.name for platform in
+                          client.get(reverse("verify") + "?q=%40north_ig").context["form"].platforms}
+
+
 # --- accessibility ------------------------------------------------------------------------
 
 
