@@ -1,7 +1,8 @@
 """The base of every portal form: its rows carry the classes the stylesheet marks errors
 and required fields with (Django itself ties each error to its field for screen readers),
-and a service's refusal lands beside the field it names. And the one check every uploaded
-file passes (``CsvFileField``)."""
+its markup is written in one pass (``renderers.PortalFormRenderer``), and a service's
+refusal lands beside the field it names. And the one check every uploaded file passes
+(``CsvFileField``)."""
 
 import codecs
 
@@ -9,8 +10,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
+from .renderers import PortalFormRenderer
+
 
 class PortalForm(forms.Form):
+    default_renderer = PortalFormRenderer()  # Django's markup, written in one pass
     error_css_class = "has-error"
     required_css_class = "required"
 
