@@ -1,14 +1,18 @@
 """The registry's staff pages: the whole registry, my accounts, an account and its actions."""
 
+from html import escape
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from audits.pages import event_page
+from audits.pages import event_page, moments
 from audits.selectors import events_for
+from credentials.services import current_version
 from mps_social.access import get_for_user_or_404, permission_required
 from mps_social.exports import csv_response
 from mps_social.permissions import has_perm
@@ -20,6 +24,9 @@ from .models import LISTING_ORDER, OfficialAccount
 PER_PAGE = 50
 TIMELINE_ON_ACCOUNT = 10
 TIMELINE_PAGE = 50
+# What a timeline item shows (``_timeline_items``): not who did it as a user (a join), nor
+# the values before and after (JSON, decoded row by row), nor the chain's hashes.
+TIMELINE_FIELDS = ("sequence", "at", "verb", "actor_label", "reason")
 
 
 def _filtered(request, queryset):
@@ -90,41 +97,90 @@ def mine(request):
     return render(request, "accounts/mine.html", {"accounts": accounts})
 
 
-def _account(request, pk):
-    return get_for_user_or_404(request.user, "accounts.view_account", selectors.accounts_for(request.user), pk=pk)
+def _account(request, pk, queryset=None):
+    """The account ``pk`` from ``queryset`` (``accounts_for``: with its keepers), 404 unless
+    the user may see it."""
+    queryset = selectors.accounts_for(request.user) if queryset is None else queryset
+    return get_for_user_or_404(request.user, "accounts.view_account", queryset, pk=pk)
 
 
 @permission_required("accounts.view_my_accounts")
 def account(request, pk):
-    account = _account(request, pk)
-    events = list(events_for(account).order_by("-sequence")[:TIMELINE_ON_ACCOUNT + 1])
+    """An account's page: its details, keepers, history and latest events, and what the
+    user may do with it. Its keepers are read off the history it shows
+    (``selectors.history``); the rows are written in Python (``_history_rows``,
+    ``_timeline_items``), as the trail's are (issue [performance]). Each form has ids of
+    its own: both have a ``reason``, and a label names one field (WCAG 2.1 1.3.1, 4.1.1)."""
+    account = _account(request, pk, selectors.visible_accounts(request.user))
+    designations = selectors.history(account)
+    events = list(_timeline_of(account).order_by("-sequence")[:TIMELINE_ON_ACCOUNT + 1])
+    can = {
+        name: has_perm(request.user, f"accounts.{name}", account)
+        for name in ("manage_lifecycle", "hand_over", "set_backup", "review")
+    } | {"registry": has_perm(request.user, "accounts.view_registry")} | {
+        f"credentials_{name}": has_perm(request.user, f"credentials.{name}", account)
+        for name in ("escrow", "reveal", "view_history")
+    }
     context = {
         "account": account,
-        "designations": account.designations.select_related("person", "designated_by"),
-        "reviews": account.reviews.select_related("reviewer")[:5],
+        "history_rows": _history_rows(designations),
         # The latest few; the whole timeline has a page of its own (``timeline``).
-        "events": events[:TIMELINE_ON_ACCOUNT],
+        "timeline": _timeline_items(events[:TIMELINE_ON_ACCOUNT]),
         "more_events": len(events) > TIMELINE_ON_ACCOUNT,
-        "can": {
-            name: has_perm(request.user, f"accounts.{name}", account)
-            for name in ("manage_lifecycle", "hand_over", "set_backup", "review")
-        } | {"registry": has_perm(request.user, "accounts.view_registry")} | {
-            f"credentials_{name}": has_perm(request.user, f"credentials.{name}", account)
-            for name in ("escrow", "reveal", "view_history")
-        },
-        "credentials": account.credential_versions.current().first(),
-        "status_form": StatusForm(),
-        "backup_form": BackupForm(),
+        "can": can,
     }
+    # What the page shows only to those who may act on it is built only for them.
+    if can["credentials_escrow"] or can["credentials_reveal"] or can["credentials_view_history"]:
+        context["credentials"] = current_version(account)
+    if can["manage_lifecycle"] and account.status != OfficialAccount.Status.RETIRED:
+        context["status_form"] = StatusForm(auto_id="status_%s")
+    if can["set_backup"]:
+        context["backup_form"] = BackupForm(auto_id="backup_%s")
     return render(request, "accounts/account.html", context)
+
+
+def _timeline_of(account):
+    """The events of ``account`` with what its timeline shows (``TIMELINE_FIELDS``)."""
+    return events_for(account).select_related(None).only(*TIMELINE_FIELDS)
+
+
+def _history_rows(designations) -> str:
+    """The site manager history's rows (``accounts/account.html`` holds the table around
+    them), every value escaped as the template's autoescape does (``html.escape``), the
+    days as Django's ``M j, Y`` in the current time zone (``audits.pages.moments``)."""
+    moment = moments()
+    rows = []
+    for designation in designations:
+        until = moment(designation.ended_at)[1] if designation.ended_at else "now"
+        rows.append(f"<tr><td>{escape(designation.person.full_name)}</td>"
+                    f"<td>{escape(str(designation.get_role_display()))}</td>"
+                    f"<td>{moment(designation.started_at)[1]}</td><td>{until}</td>"
+                    f"<td>{escape(designation.end_reason or designation.reason)}</td></tr>")
+    return mark_safe("".join(rows))
+
+
+def _timeline_items(events) -> str:
+    """A timeline's items (``accounts/_timeline.html`` holds the list around them), each
+    event's instant as the trail's (``audits.pages.moments``), every value escaped as the
+    template's autoescape does (``html.escape``). Written by the template, with two
+    ``date`` filters an item, ten items cost 2 ms; here 0.16 ms (issue [performance])."""
+    moment = moments()
+    items = []
+    for event in events:
+        iso, day, time = moment(event.at)
+        reason = f": {escape(event.reason)}" if event.reason else ""
+        items.append(f'<li><time datetime="{iso}">{day} {time}</time> <strong>{escape(event.verb)}</strong> '
+                     f"by {escape(event.actor_label)}{reason}</li>")
+    return mark_safe("\n".join(items))
 
 
 @permission_required("accounts.view_my_accounts")
 def timeline(request, pk):
     """Everyone who may see an account sees all it went through, a page at a time."""
     account = _account(request, pk)
-    page = event_page(events_for(account), request.GET, TIMELINE_PAGE)
-    return render(request, "accounts/timeline.html", {"account": account, "page": page})
+    page = event_page(_timeline_of(account), request.GET, TIMELINE_PAGE)
+    return render(request, "accounts/timeline.html", {"account": account, "page": page,
+                                                      "timeline": _timeline_items(page.object_list)})
 
 
 def _act(request, pk, perm, form_class, action, success):

@@ -1,6 +1,7 @@
 """The registry: establishing accounts, their lifecycle, site managers, annual review,
 and the staff pages (R-III-A, R-III-B, R-III-E, R-V-D)."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -298,6 +299,51 @@ class TestPages:
         older = first.context["page"].older
         html = client_for("teacher").get(f"{timeline}?before={older}").content.decode()
         assert "Note 09" in html and "account.established" in html and "Note 10" not in html
+
+    def test_the_account_page_writes_history_and_timeline_as_its_template_did(self, district, client_for, active):
+        """The keepers read off the history; the history's rows and the timeline's items,
+        written in Python, are what the template wrote (parsed HTML), escaped; each form's
+        ids are its own, so each label names one field (WCAG 2.1 1.3.1)."""
+        from collections import Counter
+
+        from django.template import Context, Template
+        from django.test.html import parse_html
+
+        from accounts.views_registry import _history_rows, _timeline_items
+        from audits.services import record
+        from tests.a11y import assert_accessible
+
+        nasty = 'Cover & "care" <b>now</b>'
+        with zeal_ignore([{"model": "accounts.OfficialAccount", "field": "designations"}]):
+            services.set_backup(actor=district.teacher, account=active, backup=district.coach, reason="Cover")
+            services.set_backup(actor=district.teacher, account=active, backup=district.designee, reason=nasty)
+            record(actor=district.teacher, verb="account.reviewed", target=active, reason=nasty)
+            for persona in ("superintendent", "principal", "teacher"):  # the office, the supervisor, the keeper
+                response = client_for(persona).get(reverse("accounts:account", args=[active.pk]))
+                html = assert_accessible(response.content.decode())
+                assert "<dt>Site manager</dt><dd>Tess Teacher</dd>" in html and "<dt>Backup</dt><dd>Dee Signee</dd>" in html
+                assert "<b>now</b>" not in html and "Cover &amp; &quot;care&quot; &lt;b&gt;now&lt;/b&gt;" in html
+                ids = Counter(re.findall(r' id="([^"]+)"', html))
+                assert [id_ for id_, count in ids.items() if count > 1] == []
+                assert "backup_reason" in re.findall(r'<label for="([^"]+)"', html)
+                if persona == "superintendent":
+                    assert "status_reason" in re.findall(r'<label for="([^"]+)"', html)
+        designations = selectors.history(active)
+        assert (active.current_site_manager_id, active.current_site_manager_name, active.current_backup_name) == (
+            district.teacher.pk, "Tess Teacher", "Dee Signee")
+        assert len(designations) == 3 and any(d.end_reason == nasty for d in designations)
+        template = Template(
+            '{% for d in designations %}<tr><td>{{ d.person.full_name }}</td><td>{{ d.get_role_display }}</td>'
+            '<td>{{ d.started_at|date:"M j, Y" }}</td><td>{{ d.ended_at|date:"M j, Y"|default:"now" }}</td>'
+            "<td>{{ d.end_reason|default:d.reason }}</td></tr>{% endfor %}")
+        assert parse_html(_history_rows(designations)) == parse_html(
+            template.render(Context({"designations": designations})))
+        events = list(AuditEvent.objects.filter(target_id=str(active.pk)).order_by("-sequence"))
+        template = Template(
+            "{% for event in events %}<li><time datetime=\"{{ event.at|date:'c' }}\">{{ event.at|date:\"M j, Y H:i\" }}"
+            "</time> <strong>{{ event.verb }}</strong> by {{ event.actor_label }}"
+            "{% if event.reason %}: {{ event.reason }}{% endif %}</li>{% endfor %}")
+        assert parse_html(_timeline_items(events)) == parse_html(template.render(Context({"events": events})))
 
     def test_account_page_and_timeline_queries_do_not_grow(self, district, client_for, active):
         from audits.services import record
