@@ -20,7 +20,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.safestring import mark_safe
 
 from accounts.selectors import accounts_for
-from audits.pages import event_page, moment
+from audits.pages import event_page, moments
 from mps_social.access import get_for_user_or_404, permission_required
 from mps_social.exports import csv_response
 from mps_social.permissions import has_perm
@@ -47,6 +47,7 @@ def _event_rows(events, *, show_account: bool) -> str:
     the table around them), with the account and its unit when ``show_account``, every
     value escaped as the template's autoescape does. Written by the template, 25 rows
     cost 1.7 ms, a quarter of the reveals page; here 0.2 ms (``audits.pages``)."""
+    moment = moments()
     rows = []
     for event in events:
         iso, day, time = moment(event.at)

@@ -432,6 +432,60 @@ def test_a_row_escapes_what_it_shows_and_lists_each_change(district, client_for)
     assert_accessible(html, TRAIL)
 
 
+def test_a_reason_keeps_every_kind_of_line_break(district, client_for):
+    """The reason's line breaks are written as Django's ``linebreaksbr`` writes them,
+    whichever the browser sent (``\\r\\n``, ``\\r`` or ``\\n``), after escaping."""
+    from django.template.defaultfilters import linebreaksbr
+
+    reason = "<one>\r\ntwo\rthree\nfour & five"
+    with transaction.atomic():
+        record(actor=district.teacher, verb="test.reason", target=district.north, org_unit=district.north,
+               reason=reason)
+    html = client_for("superintendent").get(TRAIL).content.decode()
+    assert f"<p>{linebreaksbr(reason)}</p>" in html
+    assert "<p>&lt;one&gt;<br>two<br>three<br>four &amp; five</p>" in html
+
+
+def test_the_filters_show_what_was_asked_escaped_and_labelled(trail, client_for):
+    """The filter form's inputs (written in one pass, ``mps_social.widgets``) keep what
+    was asked, escaped; each has its label, its help text tied to it, and an error marks
+    its field invalid and is tied to it too. The chosen kind of object stays chosen."""
+    query = 'actor=%22%3E%3Cscript%3Ex%3C/script%3E&target_type=people.user&since=someday'
+    html = client_for("superintendent").get(f"{TRAIL}?{query}").content.decode()
+    assert ('<input type="text" name="actor" value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;" maxlength="254" '
+            'aria-describedby="id_actor_helptext" id="id_actor">') in html
+    assert '<label for="id_actor">Who (email)</label>' in html and 'id="id_actor_helptext"' in html
+    assert '<option value="people.user" selected>User (people.user)</option>' in html
+    assert html.count(" selected>") == 1
+    since = html[html.index('<input type="date" name="since"'):]
+    since = since[:since.index(">") + 1]
+    assert 'value="someday"' in since and 'aria-invalid="true"' in since
+    assert 'aria-describedby="id_since_error"' in since and 'id="id_since_error"' in html
+    assert "<script>x" not in html
+    assert_accessible(html, TRAIL)
+
+
+def test_each_instant_reads_as_djangos_date_filter_would_write_it(district):
+    """``audits.pages.moments`` names the time zone and language once a page: what it
+    writes is Django's ``c``, ``M j, Y`` and ``H:i`` in the current time zone, whichever
+    is active, across a change of daylight saving time."""
+    from datetime import UTC, datetime
+
+    from django.utils.formats import date_format
+
+    from audits.pages import moments
+
+    instants = [datetime(2026, 3, 8, 7, 59, tzinfo=UTC), datetime(2026, 3, 8, 8, 1, tzinfo=UTC),
+                datetime(2026, 11, 1, 6, 30, tzinfo=UTC), datetime(2027, 1, 5, 23, 59, tzinfo=UTC)]
+    for zone in ("America/Chicago", "Asia/Kolkata"):
+        with timezone.override(zone):
+            written = moments()
+            for at in instants:
+                local = timezone.localtime(at)
+                expected = (date_format(local, "c"), date_format(local, "M j, Y"), date_format(local, "H:i"))
+                assert written(at) == expected, (zone, at)
+
+
 @pytest.mark.parametrize("query, expected", [
     ("actor=TEACHER@example.org", ["credentials.revealed@NORTH"]),
     ("actor=system", ["person.added_from_roster@-"]),

@@ -207,6 +207,45 @@ def test_the_dashboard_shows_the_latest_finished_run_and_the_running_one(distric
     assert f'Last run: <a href="{reverse("audits:run", args=[latest.pk])}">' in html
 
 
+def test_the_dashboards_rows_and_runs_are_escaped_linked_and_headed(district, client_for, monkeypatch):
+    """The dashboard's rows and recent runs are written in Python (``audits.views``
+    ``_check_rows`` and ``_run_items``): each check's row is headed by its title, every
+    value is escaped, the open findings link to their list for that check, and each run
+    links to its page, names who started it and when (``<time>``), and says what it did."""
+    from dataclasses import replace
+
+    from django.utils.formats import date_format
+
+    from audits import views
+    from audits.checks import CHECKS
+
+    from .factories import UserFactory
+
+    html = client_for("superintendent").get(reverse("audits:dashboard")).content.decode()
+    assert "<li>No run yet.</li>" in html and "Not measured yet" in html and "Last run:" not in html
+    account = compliant(district)
+    OfficialAccount.objects.filter(pk=account.pk).update(rotation_due=True, rotation_due_reason="Revealed.")
+    first = audit()
+    starter = UserFactory(full_name="Ann <b>O'Neil</b> & Co")
+    AuditRun.objects.filter(pk=first.pk).update(started_by=starter)
+    rotation = next(check for check in CHECKS if check.slug == "rotation")
+    monkeypatch.setattr(views, "CHECKS", [replace(rotation, title="No <rotation> & \"due\"")])
+    html = client_for("superintendent").get(reverse("audits:dashboard")).content.decode()
+    row = html[html.index("<tbody>"):html.index("</tbody>")]
+    assert row.count("<tr>") == 1
+    assert '<tr><th scope="row">No &lt;rotation&gt; &amp; &quot;due&quot;<br><span class="muted">' in row
+    assert "<rotation>" not in html
+    assert (f'<a href="{reverse("audits:findings")}?check=rotation">1<span class="visually-hidden"> open findings '
+            f'for no &lt;rotation&gt; &amp; &quot;due&quot;</span></a>') in row
+    assert "<strong>0%</strong>" in row and ': 0%"></meter>' in row
+    at = timezone.localtime(first.started_at)
+    assert (f'<li><a href="{reverse("audits:run", args=[first.pk])}"><time datetime="{at.isoformat()}">'
+            f'{date_format(at, "M j, Y H:i")}</time></a>: finished, started by Ann &lt;b&gt;O&#x27;Neil&lt;/b&gt; '
+            f'&amp; Co; {first.findings_opened} opened, 0 closed</li>') in html
+    assert "<b>O" not in html
+    assert_accessible(html, "dashboard")
+
+
 def test_starting_a_run_leads_to_its_progress(district, client_for, django_capture_on_commit_callbacks):
     compliant(district)
     client = client_for("designee")
