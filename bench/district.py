@@ -5,7 +5,10 @@ For each profile, in a fresh process and database (``bench.seed``): every page i
 ``PAGES`` is requested through Django's test client as the person it is for, a few times
 to warm up and then ``REPEATS`` times, timing each request (the whole stack: middleware,
 session, view, template); its queries are counted on one more request. Its floor (see
-``bench/urls.py``) is timed the same way. The targets (issue [performance]): a median
+``bench/urls.py``) is timed the same way, its requests taking turns with the page's, so
+both meet the machine in the same state: a virtual machine's speed drifts over seconds,
+and timed one after the other, the same floor (the same query on the same rows) came out
+30% apart from one page to the next. The targets (issue [performance]): a median
 under 100 ms at ``largest``, within 3x the floor, and growing less than 1.5x from
 ``city`` to ``largest``.
 
@@ -107,8 +110,9 @@ def _pages():
     ]
 
 
-def _time(client, url: str, revalidate: bool = False) -> tuple[list[float], int]:
-    """Request ``url`` WARM_UP + REPEATS times; the timings in ms and the query count."""
+def _time(client, url: str, floor_url: str, revalidate: bool = False) -> tuple[list[float], int, list[float], int]:
+    """Request ``url`` and its floor ``floor_url`` WARM_UP + REPEATS times each, in turns;
+    the page's timings in ms and query count, then the floor's."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -119,14 +123,19 @@ def _time(client, url: str, revalidate: bool = False) -> tuple[list[float], int]
             raise RuntimeError(f"{url} answered {response.status_code}")
         if revalidate:
             headers = {"If-None-Match": response["ETag"]}
-    timings = []
+        client.get(floor_url)
+    timings, floor = [], []
     for _ in range(REPEATS):
-        start = time.perf_counter()
-        client.get(url, headers=headers)
-        timings.append((time.perf_counter() - start) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url, headers=headers)
-    return timings, len(queries)
+        for address, kept, sent in ((url, timings, headers), (floor_url, floor, {})):
+            start = time.perf_counter()
+            client.get(address, headers=sent)
+            kept.append((time.perf_counter() - start) * 1000)
+    counts = []
+    for address, sent in ((url, headers), (floor_url, {})):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(address, headers=sent)
+        counts.append(len(queries))
+    return timings, counts[0], floor, counts[1]
 
 
 def measure(profile: str) -> dict:
@@ -151,8 +160,8 @@ def measure(profile: str) -> dict:
             client = Client()
             if page.who:
                 client.force_login(User.objects.get(email=page.who))
-            timings, queries = _time(client, page.url(facts), page.revalidate)
-            floor, floor_queries = _time(client, f"/bench/floor/{page.name}/")
+            timings, queries, floor, floor_queries = _time(client, page.url(facts), f"/bench/floor/{page.name}/",
+                                                           page.revalidate)
             results["pages"][page.name] = {
                 "label": page.label,
                 "median": statistics.median(timings), "p95": statistics.quantiles(timings, n=20)[-1],
