@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from audits.pages import event_page, moments
+from audits.pages import event_page
 from audits.selectors import events_for
 from credentials.services import current_version
 from mps_social.access import get_for_user_or_404, permission_required
+from mps_social.dates import moments
 from mps_social.exports import csv_response
 from mps_social.permissions import has_perm
 
@@ -147,7 +148,7 @@ def _timeline_of(account):
 def _history_rows(designations) -> str:
     """The site manager history's rows (``accounts/account.html`` holds the table around
     them), every value escaped as the template's autoescape does (``html.escape``), the
-    days as Django's ``M j, Y`` in the current time zone (``audits.pages.moments``)."""
+    days as Django's ``M j, Y`` in the current time zone (``mps_social.dates.moments``)."""
     moment = moments()
     rows = []
     for designation in designations:
@@ -161,7 +162,7 @@ def _history_rows(designations) -> str:
 
 def _timeline_items(events) -> str:
     """A timeline's items (``accounts/_timeline.html`` holds the list around them), each
-    event's instant as the trail's (``audits.pages.moments``), every value escaped as the
+    event's instant as the trail's (``mps_social.dates.moments``), every value escaped as the
     template's autoescape does (``html.escape``). Written by the template, with two
     ``date`` filters an item, ten items cost 2 ms; here 0.16 ms (issue [performance])."""
     moment = moments()

@@ -11,20 +11,12 @@ neither shows the newest. Anything else in the query string (the filters) is kep
 links, ``templates/includes/event_pages.html``.
 
 The trail's and the escrow's pages write their rows in Python, each event's instant with
-``moments``: written by the template language, a row cost 70 to 140 µs, half of it its
-``date`` filters, and 25 rows were the largest part of the page (issue [performance]).
+``mps_social.dates.moments``.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import cache
-from html import escape
 
 from django.db.models import QuerySet
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import get_language
 
 
 @dataclass
@@ -67,26 +59,3 @@ def event_page(events: QuerySet, params, size: int) -> EventPage:
         return event_page(events, {}, size)
     return EventPage(rows, newer=rows[0].sequence if more_newer else None,
                      older=rows[-1].sequence if more_older else None)
-
-
-def moments() -> Callable[[datetime], tuple[str, str, str]]:
-    """The instants of one page's rows, as the event pages show them, in the current time
-    zone, escaped: for ``<time datetime>`` (Django's ``c``), the day ("Nov 24, 2026",
-    ``M j, Y``) and the time ("18:05", ``H:i``). Django names the month; the rest are plain
-    numbers. The time zone and the language are read once a page: each is an ``asgiref``
-    context-local lookup of 4 to 9 µs, and read for every row they were half of a row's
-    instant and a quarter of the trail's 25 rows (issue [performance])."""
-    zone, language = timezone.get_current_timezone(), get_language()
-
-    def moment(at: datetime) -> tuple[str, str, str]:
-        at = timezone.localtime(at, zone)
-        day = f"{_month(at.month, language)} {at.day}, {at.year:04d}"
-        return at.isoformat(), day, f"{at.hour:02d}:{at.minute:02d}"
-
-    return moment
-
-
-@cache
-def _month(month: int, language: str) -> str:
-    """The month's short name in ``language`` (the active one: the caller's)."""
-    return escape(date_format(date(2000, month, 1), "M"))

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from mps_social.access import get_for_user_or_404, permission_required
+from mps_social.dates import moments
 from mps_social.exports import csv_response
 
 from . import compliance, selectors
@@ -24,7 +25,7 @@ from .checks import BY_SLUG, CHECKS
 from .coverage import CLAUSES
 from .forms import TrailFilterForm
 from .models import AuditRun
-from .pages import event_page, moments
+from .pages import event_page
 from .templatetags.compliance import percent, share
 
 PAGE_SIZE = 25

@@ -20,8 +20,9 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.safestring import mark_safe
 
 from accounts.selectors import accounts_for
-from audits.pages import event_page, moments
+from audits.pages import event_page
 from mps_social.access import get_for_user_or_404, permission_required
+from mps_social.dates import moments
 from mps_social.exports import csv_response
 from mps_social.permissions import has_perm
 from people.models import User

@@ -466,14 +466,14 @@ def test_the_filters_show_what_was_asked_escaped_and_labelled(trail, client_for)
 
 
 def test_each_instant_reads_as_djangos_date_filter_would_write_it(district):
-    """``audits.pages.moments`` names the time zone and language once a page: what it
+    """``mps_social.dates.moments`` names the time zone and language once a page: what it
     writes is Django's ``c``, ``M j, Y`` and ``H:i`` in the current time zone, whichever
     is active, across a change of daylight saving time."""
     from datetime import UTC, datetime
 
     from django.utils.formats import date_format
 
-    from audits.pages import moments
+    from mps_social.dates import moments
 
     instants = [datetime(2026, 3, 8, 7, 59, tzinfo=UTC), datetime(2026, 3, 8, 8, 1, tzinfo=UTC),
                 datetime(2026, 11, 1, 6, 30, tzinfo=UTC), datetime(2027, 1, 5, 23, 59, tzinfo=UTC)]
