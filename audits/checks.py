@@ -55,7 +55,7 @@ def training(accounts, now):
     lacking = _current_site_managers().filter(person__is_active=True).filter(
         lacks_site_manager_training("person", on=timezone.localdate(now)))
     return _with_detail(accounts.filter(pk__in=lacking.values("account_id")),
-                "The site manager's required training is not current.")
+                        "The site manager's required training is not current.")
 
 
 def escrowed(accounts, now):
@@ -67,7 +67,7 @@ def escrow_age(accounts, now):
     limit = now - timedelta(days=settings.ESCROW_MAX_AGE_DAYS)
     stale = CredentialVersion.objects.filter(replaced_at__isnull=True, created_at__lt=limit)
     return _with_detail(accounts.filter(pk__in=stale.values("account_id")),
-                f"The escrowed credentials are older than {settings.ESCROW_MAX_AGE_DAYS} days.")
+                        f"The escrowed credentials are older than {settings.ESCROW_MAX_AGE_DAYS} days.")
 
 
 def rotation(accounts, now):
@@ -77,13 +77,13 @@ def rotation(accounts, now):
 
 def review(accounts, now):
     # The district's day, not UTC's: in Chicago's evening UTC is already tomorrow.
-    return _with_detail(accounts.filter(Q(next_review_due__lt=timezone.localdate(now)) | Q(next_review_due__isnull=True)),
-                "The annual review is overdue.")
+    overdue = Q(next_review_due__lt=timezone.localdate(now)) | Q(next_review_due__isnull=True)
+    return _with_detail(accounts.filter(overdue), "The annual review is overdue.")
 
 
 def audience_age(accounts, now):
     return _with_detail(accounts.filter(audience_min_age__lt=F("platform__minimum_age")),
-                "Its audience includes children younger than the platform admits.")
+                        "Its audience includes children younger than the platform admits.")
 
 
 def protected_name(accounts, now):
