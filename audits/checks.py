@@ -1,13 +1,19 @@
 """The checks of the compliance audit (R-V-D), each tied to its clause of Policy 4038.
 
 A check answers, for the whole set of active accounts at once, which fail, whatever the
-size of the registry: ``check.failing(accounts, now)`` is a query of the failing accounts
-annotated with the finding's ``detail`` or, for protected names, whose folding is done in
-Python over one pass, a dict of account id to detail. ``failing(checks, accounts, now)``
-runs the queries as one statement. "Has none" is ``NOT EXISTS``, never ``NOT IN
-(subquery)``: on a PostgreSQL that has not yet analysed freshly loaded tables, ``NOT IN``
-was planned as a subquery per account, and an audit of 5,000 accounts took 80 s instead
-of a tenth of a second (bench.audit).
+size of the registry. Most are a query (``Check.query``): the failing accounts annotated
+with the finding's ``detail``. The protected-name check folds names in Python, which SQL
+cannot say (``Check.search``: a dict of account id to detail, over one pass). "Has none"
+is ``NOT EXISTS``, never ``NOT IN (subquery)``: on a PostgreSQL that has not yet analysed
+freshly loaded tables, ``NOT IN`` was planned as a subquery per account, and an audit of
+5,000 accounts took 80 s instead of a tenth of a second (bench.audit).
+
+A night asks the database one question (``tally``): how many accounts fail each check,
+and how many of them have that finding open already. Only a check whose findings change
+reads its failing accounts (``failing``). The queries depend on nothing but the run's day
+and instant (``RunValue``), so they are compiled once per process and each run binds its
+own: Django took 13 ms a run to build and compile them, more than a nightly audit of
+1,275 accounts spends in the database (bench.district).
 """
 
 from dataclasses import dataclass
@@ -15,13 +21,40 @@ from datetime import timedelta
 from typing import Callable
 
 from django.conf import settings
-from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import (CharField, DateField, DateTimeField, Exists, Expression, F, OuterRef, Q, QuerySet,
+                              Value)
 from django.db.models.functions import Concat
 from django.utils import timezone
 
 from accounts.models import Designation, OfficialAccount, ProtectedName
 from accounts.rules import NameIndex, fold
 from credentials.models import CredentialVersion
+
+from .models import Finding
+
+
+class RunValue(Expression):
+    """A value each run sets (``run_values``), in a check's query. It compiles to a
+    placeholder whose parameter is the ``RunValue`` itself, which ``_bind`` replaces with
+    the run's value, adapted for the database as ``output_field`` adapts it."""
+
+    def __init__(self, name: str, output_field):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self]
+
+
+# The district's day of the run, not UTC's: in Chicago's evening UTC is already tomorrow.
+TODAY = RunValue("today", DateField())
+# Credentials escrowed before this instant are older than the policy allows.
+STALE_BEFORE = RunValue("stale_before", DateTimeField())
+
+
+def run_values(now) -> dict:
+    return {"today": timezone.localdate(now), "stale_before": now - timedelta(days=settings.ESCROW_MAX_AGE_DAYS)}
 
 
 @dataclass(frozen=True)
@@ -31,7 +64,8 @@ class Check:
     clause: str
     title: str
     why: str
-    failing: Callable[[QuerySet, object], QuerySet | dict[int, str]]
+    query: Callable[[QuerySet], QuerySet] | None = None
+    search: Callable[[QuerySet], dict[int, str]] | None = None
 
 
 def _with_detail(queryset, detail: str) -> QuerySet:
@@ -42,51 +76,49 @@ def _current_site_managers():
     return Designation.objects.filter(role=Designation.Role.SITE_MANAGER, ended_at__isnull=True)
 
 
-def site_manager(accounts, now):
+def site_manager(accounts):
     fit = _current_site_managers().filter(account=OuterRef("pk"), person__is_active=True, person__kind="employee")
     return _with_detail(accounts.exclude(Exists(fit)), "No current site manager who is an active employee.")
 
 
-def training(accounts, now):
+def training(accounts):
     from training.selectors import lacks_site_manager_training
 
     # On the designation itself: through the set of people lacking training (two more
     # nested selects) the check took three times as long to build and run (bench.district).
     lacking = _current_site_managers().filter(person__is_active=True).filter(
-        lacks_site_manager_training("person", on=timezone.localdate(now)))
+        lacks_site_manager_training("person", on=TODAY))
     return _with_detail(accounts.filter(pk__in=lacking.values("account_id")),
                         "The site manager's required training is not current.")
 
 
-def escrowed(accounts, now):
+def escrowed(accounts):
     current = CredentialVersion.objects.filter(account=OuterRef("pk"), replaced_at__isnull=True)
     return _with_detail(accounts.exclude(Exists(current)), "No log-in credentials are escrowed.")
 
 
-def escrow_age(accounts, now):
-    limit = now - timedelta(days=settings.ESCROW_MAX_AGE_DAYS)
-    stale = CredentialVersion.objects.filter(replaced_at__isnull=True, created_at__lt=limit)
+def escrow_age(accounts):
+    stale = CredentialVersion.objects.filter(replaced_at__isnull=True, created_at__lt=STALE_BEFORE)
     return _with_detail(accounts.filter(pk__in=stale.values("account_id")),
                         f"The escrowed credentials are older than {settings.ESCROW_MAX_AGE_DAYS} days.")
 
 
-def rotation(accounts, now):
+def rotation(accounts):
     return accounts.filter(rotation_due=True).annotate(
         detail=Concat(Value("Rotation due: "), "rotation_due_reason", output_field=CharField()))
 
 
-def review(accounts, now):
-    # The district's day, not UTC's: in Chicago's evening UTC is already tomorrow.
-    overdue = Q(next_review_due__lt=timezone.localdate(now)) | Q(next_review_due__isnull=True)
+def review(accounts):
+    overdue = Q(next_review_due__lt=TODAY) | Q(next_review_due__isnull=True)
     return _with_detail(accounts.filter(overdue), "The annual review is overdue.")
 
 
-def audience_age(accounts, now):
+def audience_age(accounts):
     return _with_detail(accounts.filter(audience_min_age__lt=F("platform__minimum_age")),
                         "Its audience includes children younger than the platform admits.")
 
 
-def protected_name(accounts, now):
+def protected_name(accounts) -> dict[int, str]:
     """One query for the names, one for the accounts (none when nothing is protected);
     the folding and the search (``NameIndex``) run in Python."""
     index = NameIndex(ProtectedName.objects.select_related("owner"))
@@ -103,44 +135,94 @@ def protected_name(accounts, now):
 
 CHECKS = [
     Check("site_manager", "R-III-E", "§III.E", "A site manager who is an active employee",
-          "Every public account has one site manager, a district employee.", site_manager),
+          "Every public account has one site manager, a district employee.", query=site_manager),
     Check("training", "R-V-C", "§V.C", "The site manager's training is current",
-          "Site managers complete the required training and keep it current.", training),
+          "Site managers complete the required training and keep it current.", query=training),
     Check("escrowed", "R-III-E", "§III.E", "Credentials escrowed",
-          "The district holds every account's log-in credentials.", escrowed),
+          "The district holds every account's log-in credentials.", query=escrowed),
     Check("escrow_age", "R-III-E", "§III.E", "Credentials recently rotated",
-          "Escrowed credentials are changed at least every ESCROW_MAX_AGE_DAYS days.", escrow_age),
+          "Escrowed credentials are changed at least every ESCROW_MAX_AGE_DAYS days.", query=escrow_age),
     Check("rotation", "R-III-E", "§III.E", "No rotation outstanding",
-          "A reveal, a new site manager or a new supervisor means new credentials.", rotation),
+          "A reveal, a new site manager or a new supervisor means new credentials.", query=rotation),
     Check("review", "R-V-D", "§V.D", "Annual review on time",
-          "The site manager confirms every year that the account is needed and its details are right.", review),
+          "The site manager confirms every year that the account is needed and its details are right.",
+          query=review),
     Check("audience_age", "R-III-H", "§III.H", "Audience within the platform's age limit",
-          "No account addresses children younger than its platform admits (COPPA).", audience_age),
+          "No account addresses children younger than its platform admits (COPPA).", query=audience_age),
     Check("protected_name", "R-III-A", "§III.A", "Protected names used by their owners",
-          "Only a unit's own accounts use its name, mascot or teams.", protected_name),
+          "Only a unit's own accounts use its name, mascot or teams.", search=protected_name),
 ]
 BY_SLUG = {check.slug: check for check in CHECKS}
 
 
-def failing(checks, accounts, now) -> dict[str, dict[int, str]]:
-    """For each of ``checks``, its failing accounts with the finding's detail. The checks
-    that are queries go to the database as one statement (UNION ALL, as bench.jobs's
-    floor): seven round trips and plans cost 10.4 ms on PostgreSQL at ``city``, one 8.7."""
-    found, queries = {}, []
-    for check in checks:
-        result = check.failing(accounts, now)
-        if isinstance(result, dict):
-            found[check.slug] = result
-        else:
-            found[check.slug] = {}
-            queries.append(result.values_list(Value(check.slug, output_field=CharField()), "pk", "detail"))
-    if queries:
-        for slug, pk, detail in queries[0].union(*queries[1:], all=True):
-            found[slug][pk] = detail
-    return found
+@dataclass(frozen=True)
+class Tally:
+    failing: int  # accounts failing the check
+    already: int  # of those, the ones whose finding of the check is open already
+    accounts: dict[int, str] | None = None  # a search's failing accounts, found on the way
+
+
+def tally(now) -> dict[str, Tally]:
+    """Every check's ``Tally`` on the active accounts at ``now``: one statement for the
+    queries (their accounts stay in the database; a query check no account fails is
+    missing), and each search, with the accounts it found."""
+    sql, params = _statements()["tally"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _bind(params, now))
+        tallies = {slug: Tally(failing, already) for slug, failing, already in cursor.fetchall()}
+    for check in (check for check in CHECKS if check.search):
+        found = check.search(population())
+        open_ids = set(Finding.objects.filter(check_slug=check.slug, closed_at__isnull=True)
+                       .values_list("account_id", flat=True)) if found else set()
+        tallies[check.slug] = Tally(len(found), len(open_ids & found.keys()), found)
+    return tallies
+
+
+def failing(check: Check, now) -> dict[int, str]:
+    """The accounts failing the query ``check`` at ``now``, with the finding's detail."""
+    sql, params = _statements()[check.slug]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _bind(params, now))
+        return dict(cursor.fetchall())
 
 
 def population() -> QuerySet[OfficialAccount]:
     """What the audit checks: every active account, in no order (the checks find sets;
     the registry's default order made every check sort its accounts by name)."""
     return OfficialAccount.objects.active().order_by()
+
+
+# The compiled statements, by what their text depends on: the database's dialect and the
+# age limit named in a finding's detail.
+_compiled: dict[tuple, dict[str, tuple[str, list]]] = {}
+
+
+def _statements() -> dict[str, tuple[str, list]]:
+    key = (connection.vendor, settings.ESCROW_MAX_AGE_DAYS)
+    if key not in _compiled:
+        _compiled[key] = _compile()
+    return _compiled[key]
+
+
+def _compile() -> dict[str, tuple[str, list]]:
+    """Each query check's (account id, detail), and "tally": (check, failing, already)
+    for all of them, their UNION ALL (as bench.jobs's floor) counted by check."""
+    statements, parts = {}, []
+    for check in CHECKS:
+        if check.query is None:
+            continue
+        queryset = check.query(population())
+        statements[check.slug] = queryset.values_list("pk", "detail").query.sql_with_params()
+        is_open = Finding.objects.filter(check_slug=check.slug, account=OuterRef("pk"), closed_at__isnull=True)
+        parts.append(queryset.annotate(audit_check=Value(check.slug, output_field=CharField()),
+                                       already=Exists(is_open)).values_list("audit_check", "already"))
+    sql, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+    statements["tally"] = (f"SELECT audit_check, COUNT(*), SUM(CASE WHEN already THEN 1 ELSE 0 END) "
+                           f"FROM ({sql}) failing GROUP BY audit_check", params)
+    return statements
+
+
+def _bind(params: list, now) -> list:
+    values = run_values(now)
+    return [param.output_field.get_db_prep_value(values[param.name], connection)
+            if isinstance(param, RunValue) else param for param in params]

@@ -141,7 +141,6 @@ def protected_names() -> dict:
     none, and the audit's floor leaves the check out: SQL cannot fold names): the time
     over every active account, in a transaction rolled back afterwards."""
     from django.db import transaction
-    from django.utils import timezone
 
     from accounts.models import ProtectedName
     from audits import checks
@@ -153,7 +152,7 @@ def protected_names() -> dict:
             for unit in OrgUnit.objects.exclude(kind=OrgUnit.Kind.DISTRICT)])
         accounts = checks.population()
         start = time.perf_counter()
-        failing = checks.protected_name(accounts, timezone.now())
+        failing = checks.protected_name(accounts)
         took = time.perf_counter() - start
         figures = {"names": len(names), "accounts": accounts.count(), "took": took, "failing": len(failing)}
         transaction.set_rollback(True)

@@ -390,3 +390,33 @@ def test_r_v_d_a_review_due_today_is_not_overdue_in_the_districts_evening(distri
     assert open_findings(account) == []
     compliance.execute(compliance.start_run(actor=None), now=evening + timedelta(hours=5))  # 1 a.m. the next day
     assert open_findings(account) == ["review"]
+
+
+def test_r_v_d_the_checks_are_compiled_once_and_each_run_binds_its_own_day(district, monkeypatch, settings):
+    """The checks' statements are compiled once per process (``audits.checks._compile``);
+    each run binds its own day (the review, §V.D) and instant (the escrow's age, §III.E),
+    and a new age limit compiles the finding's detail anew."""
+    from audits import checks
+
+    account = compliant(district)
+    escrowed_at = CredentialVersion.objects.get(account=account).created_at
+    OfficialAccount.objects.filter(pk=account.pk).update(next_review_due=timezone.localdate(escrowed_at)
+                                                         + timedelta(days=30))
+    compiled = []
+    monkeypatch.setattr(checks, "_compiled", {})
+    monkeypatch.setattr(checks, "_compile", lambda real=checks._compile: compiled.append(1) or real())
+
+    def findings_at(days_later):
+        compliance.execute(compliance.start_run(actor=None), now=escrowed_at + timedelta(days=days_later))
+        return dict(Finding.objects.filter(account=account, closed_at__isnull=True).values_list("check_slug", "detail"))
+
+    assert findings_at(29) == {}
+    assert findings_at(31) == {"review": "The annual review is overdue."}
+    assert findings_at(181) == {"review": "The annual review is overdue.",
+                                "escrow_age": "The escrowed credentials are older than 180 days."}
+    assert len(compiled) == 1
+    settings.ESCROW_MAX_AGE_DAYS = 365
+    assert findings_at(182) == {"review": "The annual review is overdue."}
+    assert findings_at(366) == {"review": "The annual review is overdue.",
+                                "escrow_age": "The escrowed credentials are older than 365 days."}
+    assert len(compiled) == 2
