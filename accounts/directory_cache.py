@@ -5,16 +5,17 @@ account, a platform or an org unit).
 
 The feed (R-III-F) is what every school website's embed fetches, so it is the portal's
 busiest address, and at the largest district's scale its body is twenty thousand rows.
-Built on each request it cost as much as the query behind it; served from the cache it
-costs a cache read (issue [performance]: the feed under load against a hello-world view).
-Entries expire after ``FEED_MAX_AGE`` at most, the staleness browsers and proxies are
-already allowed by the feed's Cache-Control.
+Built on each request it cost as much as the query behind it; it is built once per
+change and each web process holds it in memory (``VersionedCache.held``), so a request
+costs a read of the version token (issue [performance]: the feed under load against a
+hello-world view). Entries expire after ``FEED_MAX_AGE`` at most, the staleness browsers
+and proxies are already allowed by the feed's Cache-Control.
 """
 
 from mps_social.versioned_cache import VersionedCache
 
 directory = VersionedCache("directory")
-version, cached = directory.version, directory.cached
+cached, held = directory.cached, directory.held
 
 
 def connect() -> None:

@@ -34,7 +34,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
@@ -294,20 +293,14 @@ def feed_body(unit=None) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _feed(unit=None, offered=frozenset()) -> tuple[bytes | None, str]:
-    """The feed's body and ETag, from the cache while the registry is unchanged
-    (``directory_cache``). The ETag is cached on its own: when the client already holds
-    it, the body is not even read (the answer is a 304)."""
-    key = f"directory:feed:{directory_cache.version()}:{unit.pk if unit else 'all'}"
-    etag = cache.get(f"{key}:etag")
-    if etag is not None and (etag in offered or "*" in offered):
-        return None, etag
-    body = cache.get(key) if etag is not None else None
-    if body is None:
+def _feed(unit=None) -> tuple[bytes, str]:
+    """The feed's body and ETag (a hash of the body), held until the registry changes
+    (``directory_cache``)."""
+    def build():
         body = feed_body(unit)
-        etag = '"%s"' % hashlib.sha256(body).hexdigest()[:40]
-        cache.set_many({key: body, f"{key}:etag": etag}, FEED_MAX_AGE)
-    return body, etag
+        return body, '"%s"' % hashlib.sha256(body).hexdigest()[:40]
+
+    return directory_cache.held(f"feed:{unit.pk if unit else 'all'}", build, FEED_MAX_AGE)
 
 
 @permission_required("accounts.view_directory")
@@ -326,7 +319,7 @@ def directory_feed(request):
             response = JsonResponse({"error": f"No school or department has the address {slug!r}."}, status=404)
             return _cors(response)
     offered = {tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))}
-    body, etag = _feed(unit, offered)
+    body, etag = _feed(unit)
     if "*" in offered or etag in offered:
         response = HttpResponseNotModified()
     else:

@@ -5,12 +5,13 @@ embedding. R-III-A (Policy 4038 §III.A): anyone can check whether an account is
 """
 
 import re
+import time
 from datetime import date, datetime, timezone as dt_timezone
 from urllib.parse import quote
 
 import pytest
 from django import forms
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.template import engines
 from django.test import Client
@@ -399,6 +400,40 @@ def test_r_iii_f_the_feed_comes_from_the_cache_until_the_registry_changes(distri
     row.platform.name = "Instagram (Meta)"
     row.platform.save()
     assert client.get(reverse("directory_feed")).json()["accounts"][0]["platform"] == "Instagram (Meta)"
+
+
+def test_r_iii_f_the_feed_is_held_in_the_process_until_the_registry_changes(district, monkeypatch):
+    """Each web process holds the feed in memory while the registry's version stands
+    (``VersionedCache.held``): a repeat reads the version token from the shared cache, not
+    the body (megabytes at the largest district). A change, or the entry's age, drops it;
+    a process holds a bounded number of feeds."""
+    from accounts import directory_cache
+
+    row = account(district, district.north, "north_ig")
+    client = Client()
+    first = client.get(reverse("directory_feed")).content
+    read, shared = [], caches["default"]
+    real_get = shared.get
+    monkeypatch.setattr(shared, "get", lambda key, *args, **kwargs: read.append(key) or real_get(key, *args, **kwargs))
+    assert client.get(reverse("directory_feed")).content == first
+    assert read == [directory_cache.directory.version_key]
+
+    row.display_name = "North Instagram"
+    row.save()
+    assert client.get(reverse("directory_feed")).json()["accounts"][0]["name"] == "North Instagram"
+
+    held = directory_cache.directory._held
+    later = views_directory.FEED_MAX_AGE + 1
+    monkeypatch.setattr(directory_cache.directory, "HELD", 2)
+    for unit in (district.north, district.south):
+        client.get(reverse("directory_feed"), {"org": unit.slug})
+    assert list(held) == [f"feed:{district.north.pk}", f"feed:{district.south.pk}"]
+    OfficialAccount.objects.filter(pk=row.pk).update(display_name="Changed past the signals")
+    clock = time.monotonic
+    monkeypatch.setattr("mps_social.versioned_cache.time.monotonic", lambda: clock() + later)
+    cache.delete(f"directory:feed:all:{directory_cache.directory.version()}")  # the shared entry expired too
+    assert client.get(reverse("directory_feed")).json()["accounts"][0]["name"] == "Changed past the signals"
+    assert list(held) == [f"feed:{district.south.pk}", "feed:all"]
 
 
 def test_r_iii_f_a_rolled_back_change_leaves_the_feed_as_it_was(district):
