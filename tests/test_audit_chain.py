@@ -135,6 +135,21 @@ def test_record_many_chains_in_a_constant_number_of_queries(district):
     assert not [q for q in queries.captured_queries if "audits_" in q["sql"]]
 
 
+def test_record_many_stores_each_value_as_the_orm_would(district):
+    """``record_many`` inserts in plain SQL (``chain._insert``): what comes back is what a
+    single ``record`` stores for the same event, JSON, text and foreign keys alike."""
+    after = {"name": "Zoë “Stars”", "nested": {"list": [1, 2.5, None], "flag": True}}
+    with transaction.atomic():
+        record(actor=district.superintendent, verb="test.one", target=district.north, after=after, reason="Één")
+        record_many(actor=district.superintendent, verb="test.one", items=[(district.north, None, after)] * 2,
+                    reason="Één")
+    fields = ("actor_id", "actor_label", "verb", "target_type", "target_id", "target_label", "org_unit_id",
+              "before", "after", "reason", "request_id", "ip")
+    single, *many = AuditEvent.objects.order_by("sequence").values_list(*fields)
+    assert many == [single, single] and single[fields.index("after")] == after
+    assert chain.verify().ok
+
+
 def test_record_follows_a_record_many(district):
     with transaction.atomic():
         record_many(actor=None, verb="test.bulk", items=[(district.north, None, None)] * 4)
