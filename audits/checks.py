@@ -213,12 +213,17 @@ def _compile() -> dict[str, tuple[str, list]]:
             continue
         queryset = check.query(population())
         statements[check.slug] = queryset.values_list("pk", "detail").query.sql_with_params()
-        is_open = Finding.objects.filter(check_slug=check.slug, account=OuterRef("pk"), closed_at__isnull=True)
         parts.append(queryset.annotate(audit_check=Value(check.slug, output_field=CharField()),
-                                       already=Exists(is_open)).values_list("audit_check", "already"))
+                                       audit_account=F("pk")).values_list("audit_check", "audit_account"))
     sql, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
-    statements["tally"] = (f"SELECT audit_check, COUNT(*), SUM(CASE WHEN already THEN 1 ELSE 0 END) "
-                           f"FROM ({sql}) failing GROUP BY audit_check", params)
+    # Joined to the open findings, not an EXISTS per failing account: PostgreSQL runs that
+    # as one index probe each, 1.7 s for 55,000 failing accounts against 0.2 s for the
+    # floor (bench.audit); a join it can hash.
+    statements["tally"] = (
+        f"SELECT failing.audit_check, COUNT(*), COUNT(already.id) FROM ({sql}) failing "
+        f"LEFT JOIN {Finding._meta.db_table} already ON already.check_slug = failing.audit_check "
+        f"AND already.account_id = failing.audit_account AND already.closed_at IS NULL "
+        f"GROUP BY failing.audit_check", params)
     return statements
 
 
