@@ -5,7 +5,8 @@ Each ``VersionedCache`` keys its entries by a *version* token, replaced whenever
 a watched model is saved or deleted, and again when that transaction commits. The token
 lives in the shared cache (Redis in production), so every web process sees the change at
 once. Entries also expire after the ``timeout`` their reader gives, in case a change
-slips past the signals (a bulk ``update()``).
+slips past the signals (a bulk ``update()``). A value too large to fetch on every request
+(the whole feed) is also held in each process's memory while the version stands (``held``).
 
 Why: a page read by every visitor or every staff member asked the database the same
 question on each request; at the largest district's scale the directory's feed cost as
@@ -58,7 +59,7 @@ class VersionedCache:
             self._held_version, self._held = version, {}
         value, until = self._held.get(part, (None, 0))
         if until < time.monotonic():
-            if len(self._held) >= self.HELD:
+            if part not in self._held and len(self._held) >= self.HELD:
                 self._held.pop(next(iter(self._held)))  # the one held longest
             value = self._shared(part, version, build, timeout)
             self._held[part] = (value, time.monotonic() + timeout)
