@@ -15,7 +15,7 @@ run stuck with no task left to finish it is failed after an hour.
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Designation
@@ -23,7 +23,7 @@ from notifications.services import notify_many
 from people.models import User
 from people.selectors import reports_of
 
-from .checks import BY_SLUG, CHECKS, Tally, failing, population, tally
+from .checks import BY_SLUG, CHECKS, NOTHING, failing, tally
 from .models import AuditRun, CheckResult, Finding
 from .services import record
 
@@ -74,20 +74,19 @@ def execute(run: AuditRun, *, now=None) -> AuditRun:
     checks whose ``CheckResult`` exists, so no check runs twice and no finding opens twice
     (R-V-D); only the first to finish the run records ``audit.finished``."""
     now = now or timezone.now()
-    total = population().count()  # once per run, not once per check
-    open_now = open_counts()
     quiet = []  # (check, failing accounts) of checks that change nothing, not yet committed
     try:
-        tallies = tally(now)
+        total, tallies = tally(now)  # the accounts once per run, not once per check
         for check in CHECKS:
-            counted = tallies.get(check.slug, Tally(0, 0))
-            if counted.failing == counted.already == open_now.get(check.slug, 0):
+            counted = tallies.get(check.slug, NOTHING)
+            if counted.failing == counted.already == counted.open:
                 quiet.append((check, counted.failing))
                 continue
             found = counted.accounts if counted.accounts is not None else failing(check, now)
             with transaction.atomic():
-                if not _commit(run, quiet, total, now, changed=(check, found)):
+                if not _locked(run):
                     break  # finished, or failed as stuck, meanwhile: nothing left to do here
+                _commit(run, quiet, total, now, changed=(check, found))
             quiet = []
     except Exception as error:
         with transaction.atomic():
@@ -96,41 +95,47 @@ def execute(run: AuditRun, *, now=None) -> AuditRun:
             record(actor=None, verb="audit.failed", target=run, reason=type(error).__name__)
         raise
     with transaction.atomic():
-        if quiet:
-            _commit(run, quiet, total, now)
-        finished = AuditRun.objects.filter(pk=run.pk, status=AuditRun.Status.RUNNING).update(
-            status=AuditRun.Status.FINISHED, finished_at=timezone.now())
-        run.refresh_from_db()
-        if finished:
+        if _locked(run):  # else another worker finished it, or it failed as stuck
+            _commit(run, quiet, total, now, finish=True)
             record(actor=None, verb="audit.finished", target=run,
                    after={"accounts": run.accounts_checked, "opened": run.findings_opened,
                           "closed": run.findings_closed})
     return run
 
 
-def _commit(run: AuditRun, quiet: list, total: int, now, changed: tuple | None = None) -> bool:
-    """In the caller's transaction: the results of the ``quiet`` checks, (check, how many
-    accounts fail it), and, when given, the findings the ``changed`` check, (check, its
-    failing accounts), opens and closes, with its result. Checks with a result already (a
-    worker before this one, or beside it) are skipped. False, having written nothing,
-    when the run is no longer running."""
-    status = AuditRun.objects.select_for_update().filter(pk=run.pk).values_list("status", flat=True).first()
-    if status != AuditRun.Status.RUNNING:
-        return False
+def _locked(run: AuditRun) -> bool:
+    """Read ``run`` again and lock it until the caller's transaction ends: a second worker
+    on the same run waits, then sees what the first committed. Whether it still runs."""
+    run.refresh_from_db(from_queryset=AuditRun.objects.select_for_update())
+    return run.status == AuditRun.Status.RUNNING
+
+
+def _commit(run: AuditRun, quiet: list, total: int, now, changed: tuple | None = None, finish=False) -> None:
+    """On ``run``, locked by the caller's transaction: the results of the ``quiet`` checks,
+    (check, how many accounts fail it), and, when given, the findings the ``changed``
+    check, (check, its failing accounts), opens and closes, with its result; with
+    ``finish``, the run's end. Checks with a result already (a worker before this one) are
+    skipped. The run's counters are written once, from the locked row."""
     checks = quiet + ([(changed[0], len(changed[1]))] if changed else [])
     done = set(CheckResult.objects.filter(run=run, check_slug__in=[check.slug for check, _ in checks])
-               .values_list("check_slug", flat=True))
+               .values_list("check_slug", flat=True)) if checks else set()
     todo = [(check, count) for check, count in checks if check.slug not in done]
-    opened = closed = 0
     if changed and changed[0].slug not in done:
         opened, closed = _apply(run, *changed, now)
+        run.findings_opened += opened
+        run.findings_closed += closed
     CheckResult.objects.bulk_create([CheckResult(run=run, check_slug=check.slug, accounts=total, failing=count)
                                      for check, count in todo])
+    fields = []
     if todo:
-        AuditRun.objects.filter(pk=run.pk).update(
-            checks_done=F("checks_done") + len(todo), accounts_checked=total,
-            findings_opened=F("findings_opened") + opened, findings_closed=F("findings_closed") + closed)
-    return True
+        run.checks_done += len(todo)
+        run.accounts_checked = total
+        fields = ["checks_done", "accounts_checked", "findings_opened", "findings_closed"]
+    if finish:
+        run.status, run.finished_at = AuditRun.Status.FINISHED, timezone.now()
+        fields += ["status", "finished_at"]
+    if fields:
+        run.save(update_fields=fields)
 
 
 def _apply(run: AuditRun, check, failing: dict[int, str], now) -> tuple[int, int]:

@@ -106,6 +106,21 @@ def test_r_v_d_each_check_opens_its_finding_and_closes_it_once_fixed(district, s
     assert finding.closed_by_run == run
 
 
+@pytest.mark.parametrize("slug", SLUGS)
+def test_r_v_d_a_finding_closes_when_its_account_leaves_the_audit(district, slug):
+    """A retired account is no longer audited: its open finding closes on the next run,
+    though no active account fails the check (the tally counts the check's open findings,
+    not only the failing accounts')."""
+    account = compliant(district)
+    break_and_fix(district, account, slug)
+    audit()
+    assert open_findings(account) == [slug]
+    OfficialAccount.objects.filter(pk=account.pk).update(status=OfficialAccount.Status.RETIRED)
+    run = audit()
+    assert open_findings(account) == [] and run.findings_closed == 1
+    assert run.accounts_checked == OfficialAccount.objects.active().count()
+
+
 def test_r_v_d_the_site_manager_and_their_supervisor_are_told_once(district):
     account = compliant(district)
     OfficialAccount.objects.filter(pk=account.pk).update(rotation_due=True, rotation_due_reason="Revealed.")
