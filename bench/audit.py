@@ -6,7 +6,8 @@ overdue for review, written in bulk; then one audit run, timed (it opens a findi
 failure and queues its notices), and the nightly run after it, which opens nothing new,
 against the raw SQL floor that finds the same failing accounts (``bench.jobs``). Its
 query count does not depend on the size (asserted in tests/test_compliance.py); this
-says how long it takes.
+says how long it takes, and whether it grows linearly: the time per account at the
+largest size within 1.5x of that at the smallest (the pages' growth tolerance).
 """
 
 import sys
@@ -16,6 +17,14 @@ from datetime import timedelta
 
 from . import jobs
 from .seed import analyze, fresh_database
+
+
+def linear(what: str, sizes: list[int], took: list[float]) -> str:
+    """The line that says whether ``took`` (seconds at each of ``sizes``) grows linearly."""
+    growth = (took[-1] / sizes[-1]) / (took[0] / sizes[0])
+    per = ", ".join(f"{seconds / size * 1e6:.1f} us" for size, seconds in zip(sizes, took))
+    return (f"compliance audit, {what}, per account from {sizes[0]:,} to {sizes[-1]:,}: {per} ({growth:.2f}x) "
+            f"| linear: < 1.5x | {'pass' if growth < 1.5 else 'FAIL'}")
 
 
 def main(sizes: list[int]) -> None:
@@ -32,6 +41,7 @@ def main(sizes: list[int]) -> None:
     manager, _ = User.objects.get_or_create(email="manager@bench.example.org",
                                             defaults={"full_name": "Bench Manager", "org_unit": district})
     platform = Platform.objects.get(slug="instagram")
+    first, nightly_runs = [], []
     for size in sizes:
         Finding.objects.all().delete()
         CheckResult.objects.all().delete()
@@ -51,13 +61,18 @@ def main(sizes: list[int]) -> None:
         analyze()
         start = time.perf_counter()
         run = compliance.execute(compliance.start_run(actor=None))
-        print(f"compliance audit, {size:>6,} accounts, first run: {time.perf_counter() - start:6.1f} s "
+        first.append(time.perf_counter() - start)
+        print(f"compliance audit, {size:>6,} accounts, first run: {first[-1]:6.1f} s "
               f"({run.findings_opened:,} findings opened)", flush=True)
         nightly = jobs.audit()
+        nightly_runs.append(nightly["run"])
         ratio = nightly["run"] / nightly["floor"]
         print(f"compliance audit, {size:>6,} accounts, nightly run: {nightly['run'] * 1000:.1f} ms; raw SQL floor "
               f"{nightly['floor'] * 1000:.1f} ms ({ratio:.1f}x), {'the same' if nightly['same'] else 'NOT the same'} "
               f"failing accounts | <= 3x floor | {'pass' if ratio <= 3 and nightly['same'] else 'FAIL'}", flush=True)
+    if len(sizes) > 1:
+        print(linear("first run", sizes, first), flush=True)
+        print(linear("nightly run", sizes, nightly_runs), flush=True)
 
 
 if __name__ == "__main__":
