@@ -221,6 +221,15 @@ def _table_rows(accounts, day) -> str:
     return mark_safe("\n".join(rows))
 
 
+def _count(scope, queryset) -> int:
+    """How many accounts the directory lists in ``scope`` (a unit's subtree, or the whole
+    district), kept with the directory (``directory_cache``) until the registry changes.
+    Counted on every view, the whole district's active accounts cost 3.5 ms of the
+    directory's 14 at the largest district on PostgreSQL, against 1 ms at a city's: the
+    page grew 1.65x while its rows did not (issue [performance])."""
+    return directory_cache.cached(f"count:{scope.pk if scope else 'all'}", queryset.count, FEED_MAX_AGE)
+
+
 def _directory(request, unit=None):
     """Policy 4038 §III.F (R-III-F): active accounts, grouped by unit, searchable, paged."""
     form = DirectoryFilterForm(request.GET or None, unit=unit)
@@ -239,8 +248,11 @@ def _directory(request, unit=None):
     if data.get("platform"):
         filtered = True
         queryset = queryset.filter(platform=data["platform"])
+    paginator = Paginator(queryset, PER_PAGE)
+    if not filtered:  # the whole directory, a unit's page or one school: counted once per change
+        paginator.count = _count(scope, queryset)
     filtered = filtered or bool(data.get("school"))
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginator.get_page(request.GET.get("page"))
     accounts = list(page.object_list)
     before = None
     if page.has_previous() and accounts:

@@ -162,14 +162,14 @@ def _selected(html, name) -> list[str]:
 
 def test_r_iii_f_filter_options_are_cached_until_the_directory_changes(district, django_assert_num_queries):
     """The school and platform options are written once per version of the directory
-    (``DirectoryChoiceField``): a repeat view queries only the accounts (their count and
-    page); the chosen values are still marked; adding or renaming a unit, renaming a
+    (``DirectoryChoiceField``): a repeat view queries only its page of accounts (their
+    count is kept too, ``views_directory._count``); the chosen values are still marked; adding or renaming a unit, renaming a
     platform, or adding or retiring an account shows at once."""
     north_ig = account(district, district.north, "north_ig")
     client = Client()
     url = reverse("directory")
     assert _selected(html_of(client.get(url)), "school") == [""]
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         html = html_of(client.get(url))
     assert f'<option value="{district.north.slug}">North High School</option>' in html
     html = html_of(client.get(url, {"school": district.north.slug, "platform": "x"}))
@@ -192,6 +192,31 @@ def test_r_iii_f_filter_options_are_cached_until_the_directory_changes(district,
     north_ig.save()
     html = html_of(client.get(url))
     assert "@south_ig" in html and "@north_ig" not in html
+
+
+def test_r_iii_f_the_directory_counts_its_accounts_once_per_change(district, program, django_assert_num_queries):
+    """How many accounts the whole directory, a unit's page and one school list (what
+    their pages are numbered by) is counted once per version of the directory, so a
+    repeat view of the directory reads only its page of accounts; a search or a platform
+    counts what it finds. An account added or retired changes every count at once."""
+    north_ig = account(district, district.north, "north_ig")
+    account(district, district.south, "south_ig")
+    client = Client()
+    pages = [reverse("directory"), reverse("directory_unit", args=[district.north.slug]),
+             reverse("directory") + f"?school={district.north.slug}", reverse("directory") + "?q=north",
+             reverse("directory") + "?platform=instagram"]
+
+    def counts():
+        return [int(re.search(r"(\d+) official accounts?\b", html_of(client.get(url))).group(1)) for url in pages]
+
+    assert counts() == [2, 1, 1, 1, 2]
+    with django_assert_num_queries(1):
+        client.get(pages[0])
+    account(district, program, "robo_ig")
+    assert counts() == [3, 2, 2, 2, 3]
+    north_ig.status = Status.RETIRED
+    north_ig.save()
+    assert counts() == [2, 1, 1, 1, 2]
 
 
 def test_r_iii_f_cached_filter_options_are_what_djangos_select_writes(district):
