@@ -232,6 +232,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MPS Social] "
 # With enumeration prevented, allauth would mail any address typed into the reset form;
 # the portal writes only to people it knows.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Confirming who you are before a sensitive step (a credential reveal, a password change):
+# the password or the second factor, never a code mailed to the person's own address
+# (allauth 65.22 offers that by default). Whoever holds a signed-in session on a shared
+# school computer may well be reading that mailbox too.
+ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
 
 # Two-factor sign-in (allauth.mfa): an authenticator app and recovery codes. Revealing
 # escrowed credentials needs it (ESCROW_REQUIRE_MFA). The TOTP seeds and the recovery

@@ -57,6 +57,9 @@ CORE_ROWS = {
     "account_inactive": Row(public()),
     "account_signup": Row(signed_out_only()),  # shows "accounts come from the roster"
     "account_reauthenticate": Row(staff()),
+    # Re-authenticating by a mailed code is off (settings.ACCOUNT_REAUTHENTICATION_METHODS).
+    "account_request_reauthentication_code": Row(staff(403)),
+    "account_confirm_reauthentication_code": Row(staff(403)),
     "account_email": Row(staff()),
     "account_email_verification_sent": Row(public()),
     "account_change_password": Row(staff()),
