@@ -5,17 +5,16 @@ For each profile, in a fresh database (``bench.seed``), seeded in one process an
 in another: every page in ``PAGES`` is requested through Django's test client as the
 person it is for, a few times to warm up and then ``REPEATS`` times, timing each request
 (the whole stack: middleware, session, view, template); its queries are counted on one
-more request. Its floor (see
-``bench/urls.py``) is timed the same way, its requests taking turns with the page's, so
-both meet the machine in the same state: a virtual machine's speed drifts over seconds,
-and timed one after the other, the same floor (the same query on the same rows) came out
-30% apart from one page to the next. The process that seeded is not the one that times:
-after writing the largest district (a million events built in Python), the seeding
-process answered a hello-world request in 2.2 ms instead of 1.4 ms, with no more live
-objects than before, and every page and floor with it, which read as growth from ``city``
-to ``largest`` that no web process would see. The targets (issue [performance]): a median
-under 100 ms at ``largest``, within 3x the floor, and growing less than 1.5x from
-``city`` to ``largest``.
+more request. Its floor (see ``bench/urls.py``) is timed the same way, its requests
+taking turns with the page's, so both meet the machine in the same state: a virtual
+machine's speed drifts over seconds, and timed one after the other, the same floor (the
+same query on the same rows) came out 30% apart from one page to the next. The process
+that seeded is not the one that times: after writing the largest district (a million
+events built in Python), the seeding process answered a hello-world request in 2.2 ms
+instead of 1.4 ms, with no more live objects than before, and every page and floor with
+it, which read as growth from ``city`` to ``largest`` that no web process would see. The
+targets (issue [performance]): a median under 100 ms at ``largest``, within 3x the
+floor, and growing less than 1.5x from ``city`` to ``largest``.
 
 A page's figure is the median of its requests; its floor's too. Growth compares the
 medians at the two profiles, each against the hello-world view (``bench/urls.py``) timed

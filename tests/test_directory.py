@@ -163,8 +163,9 @@ def _selected(html, name) -> list[str]:
 def test_r_iii_f_filter_options_are_cached_until_the_directory_changes(district, django_assert_num_queries):
     """The school and platform options are written once per version of the directory
     (``DirectoryChoiceField``): a repeat view queries only its page of accounts (their
-    count is kept too, ``views_directory._count``); the chosen values are still marked; adding or renaming a unit, renaming a
-    platform, or adding or retiring an account shows at once."""
+    count is kept too, ``views_directory._count``); the chosen values are still marked;
+    adding or renaming a unit, renaming a platform, or adding or retiring an account
+    shows at once."""
     north_ig = account(district, district.north, "north_ig")
     client = Client()
     url = reverse("directory")
