@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Platforms and accounts"
 
     def ready(self):
-        from . import directory_cache
+        from . import directory_cache, registry_counts
 
         directory_cache.connect()
+        registry_counts.connect()

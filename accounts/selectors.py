@@ -54,14 +54,27 @@ def visible_accounts(user) -> QuerySet[OfficialAccount]:
     queryset = OfficialAccount.objects.select_related("platform", "org_unit")
     if roles.is_superintendent(user):
         return queryset
+    paths, keeps, supervised = reach(user)
+    return queryset.filter(Q(pk__in=keeps) | Q(pk__in=supervised) | under(paths))
+
+
+def reach(user) -> tuple[tuple[str, ...], QuerySet[Designation], QuerySet[Designation]]:
+    """What ``user``, not the superintendent, sees of the registry (``visible_accounts``),
+    in its three parts: the unit paths of their delegations in force, and the account ids
+    of what they keep and of what the people they supervise manage."""
     keeps = Designation.objects.filter(person=user, ended_at__isnull=True).values("account_id")
     supervised = Designation.objects.filter(
         role=Designation.Role.SITE_MANAGER, ended_at__isnull=True, person__in=reports_of(user)
     ).values("account_id")
-    scope = Q(pk__in=keeps) | Q(pk__in=supervised)
-    for grant in roles.grants(user):
-        scope |= Q(unit_path__startswith=grant.scope_path)
-    return queryset.filter(scope)
+    return tuple(grant.scope_path for grant in roles.grants(user)), keeps, supervised
+
+
+def under(paths) -> Q:
+    """Accounts in the subtree of any of the unit ``paths`` (none: no account)."""
+    scope = Q(pk__in=[])
+    for path in paths:
+        scope |= Q(unit_path__startswith=path)
+    return scope
 
 
 def accounts_for(user) -> QuerySet[OfficialAccount]:

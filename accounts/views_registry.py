@@ -18,7 +18,7 @@ from mps_social.dates import moments
 from mps_social.exports import csv_response
 from mps_social.permissions import has_perm
 
-from . import selectors, services
+from . import registry_counts, selectors, services
 from .forms import BackupForm, EstablishForm, HandOverForm, RegistryFilterForm, ReviewForm, StatusForm
 from .models import LISTING_ORDER, OfficialAccount
 
@@ -50,7 +50,12 @@ def _filtered(request, queryset):
 @permission_required("accounts.view_registry")
 def registry(request):
     form, queryset = _filtered(request, selectors.visible_accounts(request.user))
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(queryset, PER_PAGE)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if not data.get("q"):  # a search counts what it finds; the rest is kept (``registry_counts``)
+        paginator.count = registry_counts.visible_count(request.user, status=data.get("status", ""),
+                                                        platform=data.get("platform"))
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.annotate_page(page.object_list, selectors.with_keepers(OfficialAccount.objects.all()))
     query = request.GET.copy()
     query.pop("page", None)

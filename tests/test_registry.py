@@ -5,7 +5,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from zeal import zeal_ignore
@@ -366,6 +367,66 @@ class TestPages:
 
         queries = assert_constant_queries(client_for("superintendent"), reverse("accounts:registry"), grow, 5, 60)
         assert queries <= 12
+
+    def test_r_iii_e_the_registry_counts_what_each_person_sees_once_per_change(self, district, client_for):
+        """The registry's pages are numbered by what the person sees (Policy 4038 §III.E,
+        R-III-E): the superintendent the whole registry; a designee their delegation's
+        subtree, what they keep and what the people they supervise manage, each account
+        once. The subtree's count is kept until the registry changes
+        (``accounts.registry_counts``), so a repeat view counts only one's own few; a new
+        account, a hand-over, a new report and a new delegation all show at once."""
+        youtube = Platform.objects.get(slug="youtube")
+        establish(district, "north_news")
+        establish(district, "north_tube", platform=youtube, display_name="North Tube", status=Status.ACTIVE)
+        establish(district, "south_news", unit=district.south, site_manager=district.coach, display_name="South News")
+        establish(district, "ath_news", unit=district.athletics, site_manager=district.coach, display_name="Ath News")
+        outsiders = establish(district, "outsider_news", site_manager=district.outsider, display_name="Outsider News")
+        # The coach: a designee for the south who keeps an athletics account and supervises
+        # the outsider, whose account is the north's.
+        DelegationFactory(grantee=district.coach, scope=district.south, establish_accounts=True)
+        district.outsider.supervisor = district.coach
+        district.outsider.save()
+        url = reverse("accounts:registry")
+        filters = ["", "?status=active", "?platform=youtube", "?status=pending_setup&platform=instagram", "?q=news",
+                   "?status=nonsense"]
+
+        def listed(persona):
+            """Per filter: the handles listed, each page's rows counted against its number."""
+            client, seen = client_for(persona), []
+            for query in filters:
+                page = client.get(url + query).context["page"]
+                assert page.paginator.count == len(page.object_list), (persona, query)
+                seen.append(sorted(account.handle for account in page.object_list))
+            return seen
+
+        everything = ["ath_news", "north_news", "north_tube", "outsider_news", "south_news"]
+        pending = ["ath_news", "north_news", "outsider_news", "south_news"]
+        assert listed("superintendent") == [everything, ["north_tube"], ["north_tube"], pending,
+                                            ["ath_news", "north_news", "outsider_news", "south_news"], everything]
+        coachs = ["ath_news", "outsider_news", "south_news"]
+        assert listed("coach") == [coachs, [], [], coachs, coachs, coachs]
+
+        def accounts_counted(persona):
+            with CaptureQueriesContext(connection) as captured:
+                client_for(persona).get(url)
+            return [query["sql"] for query in captured.captured_queries
+                    if query["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "accounts_officialaccount"')]
+
+        coach_counts = accounts_counted("coach")  # only the coach's own few, outside the south
+        assert len(coach_counts) == 1 and "unit_path" in coach_counts[0]
+        assert accounts_counted("superintendent") == []
+
+        establish(district, "south_sports", unit=district.south, site_manager=district.coach,
+                  display_name="South Sports")
+        services.hand_over(actor=district.superintendent, account=outsiders, new_site_manager=district.principal,
+                           reason="The outsider moved on")
+        assert listed("coach")[0] == ["ath_news", "south_news", "south_sports"]
+        district.teacher.supervisor = district.coach
+        district.teacher.save()
+        assert listed("coach")[0] == ["ath_news", "north_news", "north_tube", "south_news", "south_sports"]
+        DelegationFactory(grantee=district.coach, scope=district.north, establish_accounts=True)
+        assert listed("coach")[0] == everything + ["south_sports"]
+        assert listed("superintendent")[0] == everything + ["south_sports"]
 
     def test_my_accounts_queries_do_not_grow(self, district, client_for):
         def grow(count):
