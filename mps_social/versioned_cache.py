@@ -1,5 +1,5 @@
-"""Values built from a few tables that change rarely (the public directory, the training
-catalogue), kept in the shared cache until one of those tables changes.
+"""Values built from a few tables that change rarely (the public directory, the registry's
+counts, the training catalogue), kept in the shared cache until one of those tables changes.
 
 Each ``VersionedCache`` keys its entries by a *version* token, replaced whenever a row of
 a watched model is saved or deleted, and again when that transaction commits. The token
