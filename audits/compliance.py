@@ -37,6 +37,10 @@ class AuditAlreadyRunning(Exception):
         self.run = run
 
 
+class _InTheWay(Exception):
+    """Another run is running (``start_run``)."""
+
+
 def start_run(*, actor: User | None) -> AuditRun:
     """Record a new run (status running); ``execute`` does the work, usually in a task.
     One transaction, no savepoint: when a run is in the way, the database refuses the new
@@ -48,13 +52,16 @@ def start_run(*, actor: User | None) -> AuditRun:
         with transaction.atomic():
             AuditRun.objects.filter(status=AuditRun.Status.RUNNING, started_at__lt=timezone.now() - STUCK_AFTER).update(
                 status=AuditRun.Status.FAILED, finished_at=timezone.now(), error="Stopped: no progress for an hour.")
-            run = AuditRun.objects.create(started_by=actor, checks_total=len(CHECKS))
+            try:
+                run = AuditRun.objects.create(started_by=actor, checks_total=len(CHECKS))
+            except IntegrityError:
+                raise _InTheWay from None  # out of the block: the transaction rolls back
             record(actor=actor, verb="audit.started", target=run)
             if actor is not None:
                 from .tasks import run_audit
 
                 transaction.on_commit(lambda: run_audit.delay(run.pk))
-    except IntegrityError:
+    except _InTheWay:
         raise AuditAlreadyRunning(AuditRun.objects.get(status=AuditRun.Status.RUNNING)) from None
     return run
 
