@@ -1,12 +1,15 @@
-"""Permissions over the catalogue, the registry and its public pages.
+"""Permissions over the catalogue, the registry and its public pages (R-III-B, R-III-E).
 
 The superintendent's office is the superintendent plus designees in scope: "in scope"
-means a delegation whose org-unit subtree contains the account's unit (``roles.powers_over``).
+means a delegation whose org-unit subtree contains the account's unit (``roles.powers_over``)
+and that carries the power the action needs. Reading an account's registry page needs any
+power about accounts (``REGISTRY_POWERS``) over its unit; changing it needs "establish and
+manage accounts". Importing the roster is about people and shows no account.
 """
 
 from mps_social.permissions import register
 from people import roles
-from people.models import Power
+from people.models import REGISTRY_POWERS, Power
 
 
 @register("accounts.view_directory", "Browse the public directory of official accounts", public=True)
@@ -34,12 +37,12 @@ def _supervises_site_manager(user, account) -> bool:
 
 def _office(user, account, power=None) -> bool:
     powers = roles.powers_over(user, account.org_unit)
-    return bool(powers) if power is None else power in powers
+    return bool(powers & REGISTRY_POWERS) if power is None else power in powers
 
 
-@register("accounts.view_registry", "See the whole registry (the superintendent's office)")
+@register("accounts.view_registry", "See the registry within one's delegations (the superintendent's office)")
 def view_registry(user, obj=None):
-    return roles.is_superintendent(user) or roles.is_designee(user)
+    return roles.holds_power_somewhere(user, *REGISTRY_POWERS)
 
 
 @register("accounts.view_my_accounts", "See the accounts one keeps")

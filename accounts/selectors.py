@@ -3,7 +3,7 @@
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from people import roles
-from people.models import OrgUnit, Power
+from people.models import REGISTRY_POWERS, OrgUnit, Power
 from people.selectors import reports_of
 
 from .models import LISTING_ORDER, Designation, OfficialAccount, Platform
@@ -66,15 +66,12 @@ def reach(user) -> tuple[tuple[str, ...], QuerySet[Designation], QuerySet[Design
     supervised = Designation.objects.filter(
         role=Designation.Role.SITE_MANAGER, ended_at__isnull=True, person__in=reports_of(user)
     ).values("account_id")
-    return tuple(grant.scope_path for grant in roles.grants(user)), keeps, supervised
+    return roles.scope_paths(user, *REGISTRY_POWERS), keeps, supervised
 
 
 def under(paths) -> Q:
     """Accounts in the subtree of any of the unit ``paths`` (none: no account)."""
-    scope = Q(pk__in=[])
-    for path in paths:
-        scope |= Q(unit_path__startswith=path)
-    return scope
+    return roles.within("unit_path", paths)
 
 
 def accounts_for(user) -> QuerySet[OfficialAccount]:
@@ -125,8 +122,5 @@ def units_to_establish_for(user) -> QuerySet[OrgUnit]:
     for the superintendent; the subtrees of delegations carrying that power."""
     if roles.is_superintendent(user):
         return OrgUnit.objects.order_by("path")
-    scope = Q()
-    for grant in roles.grants(user):
-        if Power.ESTABLISH_ACCOUNTS in grant.powers:
-            scope |= Q(path__startswith=grant.scope_path)
+    scope = roles.in_scope(user, "path", Power.ESTABLISH_ACCOUNTS)
     return OrgUnit.objects.filter(scope).order_by("path") if scope else OrgUnit.objects.none()

@@ -37,11 +37,7 @@ def _decide_scope(user) -> Q | None:
     """The org units ``user`` may decide for today, as a filter; None when none."""
     if roles.is_superintendent(user):
         return Q(org_unit__isnull=False)
-    scope = Q()
-    for grant in roles.grants(user):
-        if Power.DECIDE_APPLICATIONS in grant.powers:
-            scope |= Q(org_unit__path__startswith=grant.scope_path)
-    return scope or None
+    return roles.in_scope(user, "org_unit__path", Power.DECIDE_APPLICATIONS)
 
 
 def applications_for(user) -> QuerySet[Application]:

@@ -94,11 +94,12 @@ class ApplicationError(ServiceError):
 
 
 def reach(user: User) -> QuerySet[OrgUnit]:
-    """The units ``user`` may apply for: their own and everything inside it; for the
-    superintendent's office also everything its delegations cover."""
+    """The units ``user`` may apply for: their own and everything inside it; for a
+    designee who decides applications or establishes accounts, also everything those
+    delegations cover."""
     if roles.is_superintendent(user):
         return OrgUnit.objects.all()
-    paths = [grant.scope_path for grant in roles.grants(user)]
+    paths = list(roles.scope_paths(user, Power.DECIDE_APPLICATIONS, Power.ESTABLISH_ACCOUNTS))
     if user.org_unit_id is not None:
         paths.append(user.org_unit.path)
     if not paths:

@@ -18,8 +18,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.models import Designation
+from accounts.models import Designation, OfficialAccount
+from mps_social.celery import queue
 from notifications.services import notify_many
+from people import roles
 from people.models import User
 from people.selectors import reports_of
 
@@ -58,9 +60,7 @@ def start_run(*, actor: User | None) -> AuditRun:
                 raise _InTheWay from None  # out of the block: the transaction rolls back
             record(actor=actor, verb="audit.started", target=run)
             if actor is not None:
-                from .tasks import run_audit
-
-                transaction.on_commit(lambda: run_audit.delay(run.pk))
+                transaction.on_commit(lambda: queue("audits.run_audit", run.pk))
     except _InTheWay:
         raise AuditAlreadyRunning(AuditRun.objects.get(status=AuditRun.Status.RUNNING)) from None
     return run
@@ -190,10 +190,25 @@ def _notify_opened(run: AuditRun, check) -> None:
     notify_many(items)
 
 
-def open_counts() -> dict[str, int]:
-    """Open findings per check, in one query."""
-    rows = Finding.objects.filter(closed_at__isnull=True).values("check_slug").annotate(n=Count("pk"))
+def open_counts(paths: tuple[str, ...] | None = None) -> dict[str, int]:
+    """Open findings per check, in one query; with unit ``paths``, only on accounts inside them."""
+    findings = Finding.objects.filter(closed_at__isnull=True)
+    if paths is not None:
+        findings = findings.filter(roles.within("account__unit_path", paths))
+    rows = findings.values("check_slug").annotate(n=Count("pk"))
     return {row["check_slug"]: row["n"] for row in rows}
+
+
+def results_in(paths: tuple[str, ...], counts: dict[str, int]) -> dict[str, CheckResult]:
+    """Each check's result now inside unit ``paths``, for a designee who oversees part of
+    the district: the active accounts there and, failing, the findings open there
+    (``counts``, from ``open_counts(paths)``). Findings open and close only when a run or
+    the roster changes them, so these are the latest run's figures narrowed to the scope;
+    the runs' own figures are the whole district's (``audits.run_audit``). Unsaved rows,
+    shown as a run's are."""
+    total = OfficialAccount.objects.active().filter(roles.within("unit_path", paths)).count()
+    return {check.slug: CheckResult(check_slug=check.slug, accounts=total, failing=min(counts.get(check.slug, 0), total))
+            for check in CHECKS}
 
 
 def check_of(finding: Finding):

@@ -1,9 +1,10 @@
 """Reads of the audit trail and of the compliance audit, narrowed to what the user may see."""
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from people import roles
+from people.models import Power
 
 from .models import AuditEvent, AuditRun, ChainCheckpoint, CheckResult, Finding
 
@@ -20,8 +21,9 @@ def events_for(target: models.Model) -> QuerySet[AuditEvent]:
 
 
 def findings_for(user) -> QuerySet[Finding]:
-    """All findings for the superintendent; a designee's within their delegations; for
-    anyone, those on accounts they keep or whose site manager they supervise."""
+    """All findings for the superintendent; within their delegations' scope for a designee
+    overseeing compliance; for anyone, those on accounts they keep or whose site manager
+    they supervise."""
     from .compliance import findings_of_keepers
 
     queryset = Finding.objects.select_related("account__platform", "account__org_unit", "opened_by_run",
@@ -29,8 +31,8 @@ def findings_for(user) -> QuerySet[Finding]:
     if roles.is_superintendent(user):
         return queryset
     who = findings_of_keepers(user)
-    for grant in roles.grants(user):
-        who |= Q(account__org_unit__path__startswith=grant.scope_path)
+    if scope := roles.in_scope(user, "account__unit_path", Power.OVERSEE_COMPLIANCE):
+        who |= scope
     return queryset.filter(who)
 
 
@@ -80,15 +82,13 @@ def latest_of(trend: dict[str, list[CheckResult]]) -> tuple[AuditRun | None, dic
 
 def trail_for(user) -> QuerySet[AuditEvent]:
     """The audit trail as ``user`` may read it, newest first: all of it for the
-    superintendent; for a designee, the events recorded against a unit inside one of
-    their delegations' scope (an event without a unit, such as a roster import or an
-    admin edit, is the superintendent's alone); nothing for anyone else."""
+    superintendent; for a designee overseeing compliance, the events recorded against a
+    unit inside that delegation's scope (an event without a unit, such as a roster import
+    or an admin edit, is the superintendent's alone); nothing for anyone else."""
     queryset = AuditEvent.objects.select_related("actor", "org_unit").order_by("-sequence")
     if roles.is_superintendent(user):
         return queryset
-    scope = Q()
-    for grant in roles.grants(user):
-        scope |= Q(org_unit__path__startswith=grant.scope_path)
+    scope = roles.in_scope(user, "org_unit__path", Power.OVERSEE_COMPLIANCE)
     return queryset.filter(scope) if scope else queryset.none()
 
 

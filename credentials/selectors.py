@@ -27,11 +27,7 @@ def _office_scope(user, path: str = "unit_path") -> Q | None:
     by ``path`` (an account's own copy; an audit event's ``org_unit__path``)."""
     if roles.is_superintendent(user):
         return Q(pk__isnull=False)
-    scope = Q()
-    for grant in roles.grants(user):
-        if Power.REVEAL_CREDENTIALS in grant.powers:
-            scope |= Q(**{f"{path}__startswith": grant.scope_path})
-    return scope or None
+    return roles.in_scope(user, path, Power.REVEAL_CREDENTIALS)
 
 
 def _account_events(verb: str) -> QuerySet[AuditEvent]:

@@ -12,3 +12,7 @@ class PortalConfig(AppConfig):
         # Every app registers its named permissions in its own ``permissions.py``;
         # importing them here fills the one registry before the first request.
         autodiscover_modules("permissions")
+        # And its Celery tasks in ``tasks.py``, in every process (Celery's own discovery waits
+        # for a worker to start): a service queues a task by its name, from the app's registry,
+        # so it never imports the task module, which imports the service.
+        autodiscover_modules("tasks")

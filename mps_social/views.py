@@ -16,6 +16,7 @@ from people.models import User
 from training.selectors import overview as training_overview
 
 from .celery import app as celery_app
+from .permissions import has_perm
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ def home(request):
             is_superintendent=roles.is_superintendent(user),
             reports=_report_items(roles.reports(user)),
             grants=roles.delegations(user),
+            imports_roster=not roles.is_superintendent(user) and has_perm(user, "people.import_roster"),
             my_findings=findings_to_fix(user),
             training=training_overview(user),  # R-V-C, R-IV-C: templates/training/_home.html
         )

@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from mps_social.celery import queue
+
 from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -36,8 +38,9 @@ def render(template: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def notify(*, recipient, template: str, context: dict, key: str | None = None) -> OutboxMessage:
-    """Queue one email to ``recipient`` (a user), rendered from ``template``. Call it inside
+def notify(*, recipient, template: str, context: dict, key: str | None = None, to: str = "") -> OutboxMessage:
+    """Queue one email to ``recipient`` (a user), rendered from ``template``, at their
+    address or at ``to`` (an address they no longer have, told of a change). Call it inside
     the action's transaction. With ``key``, a second call with the same key returns the
     first message unchanged."""
     if key:
@@ -46,7 +49,7 @@ def notify(*, recipient, template: str, context: dict, key: str | None = None) -
             return existing
     subject, text, html = render(template, {"recipient": recipient, **context})
     return enqueue(
-        to=recipient.email, recipient=recipient, template=template, subject=subject,
+        to=to or recipient.email, recipient=recipient, template=template, subject=subject,
         body_text=text, body_html=html, key=key,
     )
 
@@ -106,10 +109,8 @@ def notify_many(items) -> int:
 
 
 def _nudge_worker():
-    from .tasks import deliver_outbox
-
     try:
-        deliver_outbox.delay()
+        queue("notifications.deliver_outbox")
     except Exception:  # broker down: the periodic sweep will deliver it
         log.warning("Could not reach the broker; the outbox sweep will deliver the message.")
 

@@ -70,8 +70,8 @@ def seed(stdout):
             user.save()
         people[email] = user
     superintendent, designee = people["superintendent@example.org"], people["designee@example.org"]
+    today = timezone.localdate()
     if not Delegation.objects.filter(grantee=designee).exists():
-        today = timezone.localdate()
         delegation = Delegation.objects.create(
             grantee=designee,
             granted_by=superintendent,
@@ -80,10 +80,21 @@ def seed(stdout):
             establish_accounts=True,
             reveal_credentials=True,
             triage_concerns=True,
+            oversee_compliance=True,
+            import_roster=True,
             starts_on=today - timedelta(days=30),
             ends_on=today + timedelta(days=335),
             reason="Runs the district's social media program for the school year.",
         )
         record(actor=superintendent, verb="delegation.granted", target=delegation, org_unit=units["MPS"],
                reason="Demo data")
-    stdout.write(f"  {len(units)} org units, {len(people)} people, the superintendent's designee.")
+    principal = people["principal@example.org"]
+    if not Delegation.objects.filter(grantee=principal).exists():
+        # A narrow delegation: her school's compliance, and nothing else anywhere.
+        delegation = Delegation.objects.create(
+            grantee=principal, granted_by=superintendent, scope=units["RHS"], oversee_compliance=True,
+            starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=170),
+            reason="Follows her school's accounts through the audit this semester.")
+        record(actor=superintendent, verb="delegation.granted", target=delegation, org_unit=units["RHS"],
+               reason="Demo data")
+    stdout.write(f"  {len(units)} org units, {len(people)} people, the superintendent's designees.")

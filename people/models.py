@@ -195,12 +195,27 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Power(models.TextChoices):
-    """What the superintendent can hand to a designee. Each is a boolean on ``Delegation``."""
+    """What the superintendent can hand to a designee. Each is a boolean on ``Delegation``.
+
+    Powers are the only currency: being a designee grants nothing by itself, and each
+    power counts only inside its delegation's scope and dates (``people.roles``).
+    """
 
     DECIDE_APPLICATIONS = "decide_applications", "Decide account applications"
-    ESTABLISH_ACCOUNTS = "establish_accounts", "Establish accounts directly"
+    ESTABLISH_ACCOUNTS = "establish_accounts", "Establish and manage accounts"
     REVEAL_CREDENTIALS = "reveal_credentials", "Reveal escrowed credentials"
     TRIAGE_CONCERNS = "triage_concerns", "Triage concern reports"
+    OVERSEE_COMPLIANCE = "oversee_compliance", "Oversee compliance: the audit, its findings and the audit trail"
+    IMPORT_ROSTER = "import_roster", "Import the staff roster from HR (whole district only)"
+
+
+# Powers whose work is about the accounts of their scope: each lets its holder read those
+# accounts' registry pages. Importing the roster is about people, not accounts.
+REGISTRY_POWERS = frozenset(Power.values) - {Power.IMPORT_ROSTER}
+
+# Powers that mean nothing over part of the district: the roster lists everybody, so whoever
+# imports it reaches every person's supervisor, email and status.
+DISTRICT_ONLY_POWERS = frozenset({Power.IMPORT_ROSTER})
 
 
 class DelegationQuerySet(models.QuerySet):
@@ -237,6 +252,8 @@ class Delegation(models.Model):
     establish_accounts = models.BooleanField(default=False)
     reveal_credentials = models.BooleanField(default=False)
     triage_concerns = models.BooleanField(default=False)
+    oversee_compliance = models.BooleanField(default=False)
+    import_roster = models.BooleanField(default=False)
     starts_on = models.DateField()
     ends_on = models.DateField()
     reason = models.TextField(blank=True)
@@ -258,7 +275,9 @@ class Delegation(models.Model):
                 condition=Q(decide_applications=True)
                 | Q(establish_accounts=True)
                 | Q(reveal_credentials=True)
-                | Q(triage_concerns=True),
+                | Q(triage_concerns=True)
+                | Q(oversee_compliance=True)
+                | Q(import_roster=True),
                 name="delegation_grants_some_power",
             ),
         ]
@@ -291,8 +310,10 @@ class RosterImport(models.Model):
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "Previewed"
+        AWAITING = "awaiting", "Waiting for the superintendent's confirmation"
         APPLYING = "applying", "Applying"
         APPLIED = "applied", "Applied"
+        DECLINED = "declined", "Declined by the superintendent"
         FAILED = "failed", "Failed"
 
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -302,6 +323,11 @@ class RosterImport(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
     preview = models.JSONField(default=dict, help_text="Counts of each kind of change, as previewed.")
     summary = models.JSONField(default=dict, help_text="Counts of each kind of change and effect, as applied.")
+    authority = models.JSONField(
+        default=list, help_text="The lines that move power, as previewed: they apply only once the superintendent "
+                                "confirms them (people.roster_effects.authority_lines).")
+    confirmed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
 

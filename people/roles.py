@@ -8,6 +8,7 @@ per fact however many permission checks it makes.
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Delegation, OrgUnit, Power, User
@@ -17,6 +18,11 @@ from .models import Delegation, OrgUnit, Power, User
 class Grant:
     scope_path: str
     powers: frozenset[str]
+
+    @property
+    def whole_district(self) -> bool:
+        """The scope is the district itself: the one unit whose path holds one id ("/1/")."""
+        return self.scope_path.count("/") == 2
 
 
 def _cached(user, key, compute):
@@ -53,6 +59,9 @@ def grants(user) -> tuple[Grant, ...]:
 
 
 def is_designee(user) -> bool:
+    """Whether ``user`` holds any delegation in force. It grants nothing by itself (every
+    permission names a power and a scope); it only says who must sign in with a second
+    factor (``mps_social.security``)."""
     return bool(grants(user))
 
 
@@ -68,8 +77,37 @@ def powers_over(user, org_unit: OrgUnit) -> frozenset[str]:
     return frozenset(held)
 
 
-def holds_power_somewhere(user, power: str) -> bool:
-    return is_superintendent(user) or any(power in grant.powers for grant in grants(user))
+def holds_power_somewhere(user, *powers: str) -> bool:
+    """Whether ``user`` holds any of ``powers`` somewhere: what a list page asks before it
+    shows the part of its list inside that power's scopes."""
+    return is_superintendent(user) or any(grant.powers & set(powers) for grant in grants(user))
+
+
+def holds_over_district(user, power: str) -> bool:
+    """Whether ``user`` holds ``power`` over the whole district, not only part of it."""
+    return is_superintendent(user) or any(grant.whole_district and power in grant.powers for grant in grants(user))
+
+
+def scope_paths(user, *powers: str) -> tuple[str, ...]:
+    """The unit paths of the delegations in force that carry any of ``powers``: where they
+    count. Empty for the superintendent, whose callers need no filter at all."""
+    return tuple(grant.scope_path for grant in grants(user) if grant.powers & set(powers))
+
+
+def within(field: str, paths) -> Q:
+    """A filter keeping the rows whose ``field`` (a unit path, such as ``org_unit__path``)
+    lies inside any of the unit ``paths``; none at all for no paths."""
+    scope = Q(pk__in=[])
+    for path in paths:
+        scope |= Q(**{f"{field}__startswith": path})
+    return scope
+
+
+def in_scope(user, field: str, *powers: str) -> Q | None:
+    """``within`` the scopes where ``user`` holds any of ``powers``; None where they hold none
+    of them. Not for the superintendent, who needs no filter."""
+    paths = scope_paths(user, *powers)
+    return within(field, paths) if paths else None
 
 
 def is_supervisor(user) -> bool:

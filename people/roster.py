@@ -3,10 +3,10 @@ access on "the site manager's supervisor", so that fact must come from HR and st
 
 Three steps, each usable alone: ``read`` turns the file into rows or refuses it with every
 problem and its line number; ``compare`` says what would change (the preview); ``apply``
-makes the change in one transaction, with its effects: people who left lose their
-delegations, their accounts get a finding and a rotation; a site manager with a new
-supervisor, or who became a contractor, has their accounts flagged too. A file with any
-error changes nothing; applying the same file twice changes nothing the second time.
+makes the change in one transaction (its effects on delegations, accounts and escrow are
+``roster_effects``', carried out in the same transaction by ``services.apply_plan``). A
+file with any error changes nothing; applying the same file twice changes nothing the
+second time.
 
 The format (docs/roster.md, docs/roster-sample.csv): UTF-8 CSV, comma-separated, a header
 row with ``employee_id, email, full_name, kind, org_unit, supervisor_id, active`` and
@@ -177,6 +177,10 @@ class Plan:
     moved: list[tuple[User, str, str]] = field(default_factory=list)  # user, old unit, new unit
     not_in_roster: int = 0
     rows: list[Row] = field(default_factory=list)
+    row_of: dict[int, Row] = field(default_factory=dict)  # the file's row of each person already in the portal
+
+    def line_of(self, who: User | Row) -> int:
+        return who.line if isinstance(who, Row) else self.row_of[who.pk].line
 
     @property
     def is_empty(self) -> bool:
@@ -216,6 +220,7 @@ def compare(rows: list[Row]) -> Plan:
                                      f"{email_owner[row.email]} in the portal, not {row.employee_id}."])
             plan.new.append(row)
             continue
+        plan.row_of[user.pk] = row
         wanted = {"email": row.email, "full_name": row.full_name, "job_title": row.job_title or user.job_title,
                   "kind": row.kind, "org_unit_id": units[row.org_unit], "is_active": row.active}
         diff = {name: (getattr(user, name), value) for name, value in wanted.items() if getattr(user, name) != value}
@@ -241,15 +246,26 @@ def compare(rows: list[Row]) -> Plan:
     return plan
 
 
+def making_supervisor_of_others(plan: Plan, user: User) -> list[str]:
+    """The lines of ``plan`` that would make ``user`` somebody's supervisor, as problems:
+    nobody hands themselves a supervisor's reach (a site manager's escrowed credentials,
+    R-III-E) with a file they import or confirm. The superintendent, who holds every power
+    already, gains nothing this way and is not asked."""
+    if not user.employee_id or user.is_superintendent:
+        return []
+    return [f"Line {plan.line_of(who)}: this file makes you the supervisor of {who.full_name}. "
+            "Somebody else must import that change." for who, _old, new in plan.supervisor_changes
+            if new == user.employee_id]
+
+
 # --- apply ------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def apply(plan: Plan, *, actor: User | None, progress=None) -> dict[str, int]:
-    """Make the plan true, all of it or none, and carry out its effects (``effects``).
-    ``progress(done, total)`` is called as people are written, for long files."""
-    from . import roster_effects
-
+    """Make the plan true, all of it or none; its effects on accounts and escrow are the
+    caller's (``services.apply_plan``). ``progress(done, total)`` is called as people are
+    written, for long files."""
     total = len(plan.new) + len(plan.changed) + len(plan.supervisor_changes)
     done = 0
     units = dict(OrgUnit.objects.values_list("code", "pk"))
@@ -289,9 +305,7 @@ def apply(plan: Plan, *, actor: User | None, progress=None) -> dict[str, int]:
                 items=[(User(pk=by_employee[who.employee_id], full_name=getattr(who, "full_name", "")),
                         {"supervisor": old or None}, {"supervisor": new or None})
                        for who, old, new in plan.supervisor_changes])
-    summary = plan.counts()
-    summary |= roster_effects.carry_out(plan, actor=actor)
-    return summary
+    return plan.counts()
 
 
 def _plain(value):

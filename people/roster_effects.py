@@ -1,5 +1,15 @@
-"""What a roster change sets in motion (Policy 4038 §III.E), inside the import's transaction.
+"""What a roster change sets in motion (Policy 4038 §III.E): the changes of authority it
+carries, which the superintendent confirms before they apply, and its effects, carried out
+inside the import's transaction.
 
+Changes of authority (``authority_lines``, R-III-E): a site manager's new supervisor (who
+gains escrow access, who loses it), and a changed email, status or kind of anybody who holds
+power over others or their credentials: the superintendent, a designee, an administrator,
+a site manager, a site manager's supervisor, the holder of a temporary access grant. An
+email is how the portal resets a password, so a changed one hands the sign-in to whoever
+reads the new address; the old address is told once it applies.
+
+Effects:
 - Someone who left (deactivated) loses their delegations; the sessions they had end at
   their next request (an inactive user is never authenticated again). Where they were a
   site manager, each account gets a "site manager" finding at once, its credentials fall
@@ -10,13 +20,17 @@
 - A site manager who became a contractor can no longer be one: a finding at once.
 """
 
+from dataclasses import asdict, dataclass
+
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Designation, OfficialAccount
 from audits import compliance
 from audits.services import record
 from credentials import services as escrow
-from notifications.services import notify_many
+from credentials.models import AccessGrant
+from notifications.services import notify, notify_many
 from people.selectors import power_holders
 
 from .models import Delegation, Power, User
@@ -79,3 +93,100 @@ def _tell_about_departures(findings, actor) -> None:
         items += [(person, "site_manager_departed", context, f"departed:{finding.pk}:{person.pk}")
                   for person in people if actor is None or person.pk != actor.pk]
     notify_many(items)
+
+
+# --- changes of authority ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuthorityLine:
+    """One roster line that moves power, as the preview shows it and the superintendent
+    confirms it: the file's line, whose record changes, what changes and what follows."""
+
+    line: int
+    person: str
+    employee_id: str
+    change: str
+    consequence: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _holdings() -> dict[int, list[str]]:
+    """What each person holds that a roster change could hand to somebody else, in words,
+    for everybody who holds anything: a few people beside the accounts' keepers, read in one
+    query per kind of holding rather than asked of each of a roster's many lines."""
+    held: dict[int, list[str]] = {}
+
+    def add(pks, what):
+        for pk in pks:
+            held.setdefault(pk, []).append(what)
+
+    admins = User.objects.filter(Q(is_staff=True) | Q(is_superuser=True) | Q(is_superintendent=True))
+    for pk, superintendent in admins.values_list("pk", "is_superintendent"):
+        add([pk], "the superintendent" if superintendent else "an administrator")
+    add(set(Delegation.objects.filter(revoked_at__isnull=True, ends_on__gte=timezone.localdate())
+            .values_list("grantee_id", flat=True)), "a designee")
+    managed = Designation.objects.filter(role=Designation.Role.SITE_MANAGER, ended_at__isnull=True)
+    add(set(managed.values_list("person_id", flat=True)), "a site manager")
+    add(set(managed.exclude(person__supervisor=None).values_list("person__supervisor_id", flat=True)),
+        "a site manager's supervisor")
+    add(set(AccessGrant.objects.in_force().values_list("grantee_id", flat=True)), "lent access to credentials")
+    return held
+
+
+def authority_lines(plan) -> list[AuthorityLine]:
+    """The lines of ``plan`` (``roster.compare``) that move power, in the file's order."""
+    held = _holdings()
+    lines = []
+    for user, row, diff in plan.changed:
+        if not (roles := held.get(user.pk)):
+            continue
+        who = " and ".join(roles)
+        if "email" in diff:
+            old, new = diff["email"]
+            lines.append(AuthorityLine(row.line, user.full_name, row.employee_id, f"email {old} → {new}",
+                                       f"{user.full_name} is {who}: whoever reads {new} can reset their password "
+                                       "and sign in as them."))
+        if "is_active" in diff:
+            lines.append(AuthorityLine(row.line, user.full_name, row.employee_id,
+                                       "reactivated" if row.active else "deactivated",
+                                       f"{user.full_name} is {who}, and "
+                                       + ("signs in with those powers again." if row.active
+                                          else "loses the sign-in and every delegation.")))
+        if "kind" in diff:
+            lines.append(AuthorityLine(row.line, user.full_name, row.employee_id,
+                                       f"{diff['kind'][0]} → {diff['kind'][1]}",
+                                       f"{user.full_name} is {who}; a contractor can be neither a site manager "
+                                       "nor a designee."))
+    moving = [(who, old, new) for who, old, new in plan.supervisor_changes
+              if isinstance(who, User) and "a site manager" in held.get(who.pk, ())]
+    if moving:
+        managed = {}
+        for designation in Designation.objects.filter(
+                role=Designation.Role.SITE_MANAGER, ended_at__isnull=True,
+                person__in=[who for who, _old, _new in moving]).select_related("account__platform"):
+            managed.setdefault(designation.person_id, []).append(str(designation.account))
+        ids = {employee_id for _who, old, new in moving for employee_id in (old, new) if employee_id}
+        names = dict(User.objects.filter(employee_id__in=ids).values_list("employee_id", "full_name"))
+        names |= {row.employee_id: row.full_name for row in plan.rows if row.employee_id in ids}
+        for who, old, new in moving:
+            old_name, new_name = names.get(old, "nobody"), names.get(new, "nobody")
+            lines.append(AuthorityLine(
+                plan.line_of(who), who.full_name, plan.row_of[who.pk].employee_id,
+                f"supervisor {old_name} → {new_name}",
+                f"{who.full_name} manages {', '.join(sorted(managed[who.pk]))}: {new_name} gains access to their "
+                f"escrowed credentials, {old_name} loses it, and they fall due for rotation."))
+    return sorted(lines, key=lambda line: (line.line, line.change))
+
+
+def tell_old_addresses(plan, lines: list[AuthorityLine]) -> None:
+    """Mail the old address of every person whose changed email moves power: if the change
+    was not theirs, they hear of it where an attacker cannot stop them."""
+    moved = {line.employee_id for line in lines if line.change.startswith("email ")}
+    for user, _row, diff in plan.changed:
+        if user.employee_id in moved and "email" in diff:
+            old, new = diff["email"]
+            notify(recipient=user, to=old, template="email_changed_from_roster",
+                   context={"person": user, "old": old, "new": new}, key=f"email-changed:{user.pk}:{new}")

@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from mps_social.access import get_for_user_or_404, permission_required
+from mps_social.permissions import has_perm
 
 from . import roster as roster_module
 from . import selectors, services
-from .forms import DelegationForm, RevokeForm, RosterUploadForm
+from .forms import DelegationForm, RevokeForm, RosterConfirmForm, RosterDeclineForm, RosterUploadForm
 from .models import RosterImport
 
 
@@ -95,26 +96,54 @@ def roster(request):
 
 
 @permission_required("people.import_roster")
-def roster_preview(request, pk):
-    upload = get_object_or_404(RosterImport.objects.select_related("uploaded_by"), pk=pk)
+def roster_preview(request, pk, confirm_form=None, decline_form=None):
+    """A roster's preview, and what can be done with it now: apply it; send it to the
+    superintendent when it moves power; for her, confirm those changes or decline it."""
+    upload = get_object_or_404(RosterImport.objects.select_related("uploaded_by", "confirmed_by"), pk=pk)
     plan = None
-    if upload.status == RosterImport.Status.PREVIEWED:
+    if upload.status in (RosterImport.Status.PREVIEWED, RosterImport.Status.AWAITING):
         try:
             plan = roster_module.compare(roster_module.read(bytes(upload.data)))
         except roster_module.RosterInvalid as invalid:
             messages.error(request, f"The portal changed since the preview: {invalid.errors[0]}")
-    return render(request, "people/roster_preview.html", {"upload": upload, "plan": plan, "sample": 50})
+    return render(request, "people/roster_preview.html", {
+        "upload": upload, "plan": plan, "sample": 50,
+        "confirms": has_perm(request.user, "people.confirm_roster"),
+        "confirm_form": confirm_form or RosterConfirmForm(), "decline_form": decline_form or RosterDeclineForm()})
 
 
 @require_POST
 @permission_required("people.import_roster")
 def roster_apply(request, pk):
     upload = get_object_or_404(RosterImport, pk=pk)
+    form = RosterConfirmForm(request.POST)
+    form.is_valid()
     try:
-        services.start_roster_import(actor=request.user, upload=upload)
+        upload = services.start_roster_import(actor=request.user, upload=upload,
+                                              confirmed=form.cleaned_data.get("confirmed", False))
     except services.PeopleError as error:
-        messages.error(request, error.message)
+        form.add_refusal(error)
+        return roster_preview(request, pk, confirm_form=form)
+    if upload.status == RosterImport.Status.AWAITING:
+        messages.success(request, "The roster changes who holds power: the superintendent has been asked to confirm "
+                                  "it. Nothing applies until she does.")
     return redirect("people:roster_preview", upload.pk)
+
+
+@require_POST
+@permission_required("people.confirm_roster")
+def roster_decline(request, pk):
+    upload = get_object_or_404(RosterImport, pk=pk)
+    form = RosterDeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decline_roster(actor=request.user, upload=upload, reason=form.cleaned_data["reason"])
+        except services.PeopleError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(request, "The roster was declined; nothing of it applied.")
+            return redirect("people:roster_preview", upload.pk)
+    return roster_preview(request, pk, decline_form=form)
 
 
 @permission_required("people.import_roster")

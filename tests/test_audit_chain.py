@@ -522,13 +522,21 @@ def test_the_filters(trail, client_for, district, query, expected):
 
 
 def test_a_designee_over_one_school_sees_only_that_school(trail, district, client):
-    north_designee = DelegationFactory(scope=district.north).grantee
+    """R-V-D: overseeing compliance over one school shows the trail of that school alone."""
+    north_designee = DelegationFactory(scope=district.north, oversee_compliance=True).grantee
     client.force_login(north_designee, backend="django.contrib.auth.backends.ModelBackend")
     response = client.get(TRAIL)
     assert listed(response) == ["credentials.escrowed@NORTH", "credentials.revealed@NORTH"]
     assert listed(client.get(f"{TRAIL}?target_type=people.orgunit&target_id={district.south.pk}")) == []
     rows = list(csv.reader(io.StringIO(b"".join(client.get(f"{TRAIL}?format=csv").streaming_content).decode())))
     assert [row[3] for row in rows[1:]] == ["credentials.escrowed", "credentials.revealed"]
+
+
+def test_a_designee_without_oversight_reads_no_trail(trail, district, client):
+    """Deciding applications over the whole district is no power over the audit trail."""
+    decider = DelegationFactory(scope=district.district, decide_applications=True).grantee
+    client.force_login(decider, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(TRAIL).status_code == 403
 
 
 def test_the_district_designee_sees_every_unit_but_not_the_unitless_events(trail, client_for):

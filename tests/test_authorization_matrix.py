@@ -51,6 +51,8 @@ CORE_ROWS = {
     # Applying a previewed roster queues it and returns to its page.
     "people:roster_apply": Row(only({"superintendent": 302, "designee": 302}), method="post", kwargs=a_roster),
     "people:roster_progress": Row(only({"superintendent": 200, "designee": 200}), kwargs=a_roster),
+    # Declining is the superintendent's alone; an empty POST shows the form's error again.
+    "people:roster_decline": Row(only({"superintendent": 200}), method="post", kwargs=a_roster),
     # Sign-in pages (allauth)
     "account_login": Row(signed_out_only()),
     "account_logout": Row(staff(200, anonymous=302), anonymous_redirect="/"),

@@ -14,7 +14,7 @@ from audits.models import AuditEvent, Finding
 from credentials import services as escrow
 from credentials.models import Secrets
 from notifications.models import OutboxMessage
-from people import roster
+from people import roster, roster_effects, services
 from people.models import Delegation, RosterImport, User
 
 from .a11y import assert_accessible
@@ -55,7 +55,8 @@ def errors_of(data: bytes) -> list[str]:
 
 
 def apply(data: bytes, actor=None):
-    return roster.apply(roster.compare(roster.read(data)), actor=actor)
+    plan = roster.compare(roster.read(data))
+    return services.apply_plan(plan, roster_effects.authority_lines(plan), actor=actor)
 
 
 class TestValidation:
