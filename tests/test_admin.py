@@ -81,5 +81,15 @@ def test_history_cannot_be_edited_in_the_admin(district, client_for):
 
 
 def test_non_staff_cannot_reach_the_admin(district, client_for):
-    response = client_for("superintendent").get(reverse("admin:index"))
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    """Signed in, but not staff: the admin's sign-in answers 403 rather than a second sign-in."""
+    client = client_for("superintendent")
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"] == "/admin/login/?next=/admin/"
+    assert client.get(response["Location"]).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_the_portal_sign_in(district, client):
+    """The admin has no sign-in form of its own: the portal's, coming back to the page asked for."""
+    response = client.get(reverse("admin:people_user_changelist"))
+    assert response["Location"] == "/admin/login/?next=/admin/people/user/"
+    assert client.get(response["Location"])["Location"] == "/accounts/login/?next=%2Fadmin%2Fpeople%2Fuser%2F"
