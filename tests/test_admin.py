@@ -71,6 +71,16 @@ def test_superintendent_flag_is_read_only_and_appointing_goes_through_the_servic
     assert "is_superintendent" not in form.fields and "password" not in form.fields
 
 
+def test_r_iii_e_an_administrator_selecting_themselves_is_refused_with_a_message(district, client_for):
+    client = client_for("admin")
+    response = client.post(reverse("admin:people_user_changelist"),
+                           {"action": "appoint_superintendent", "_selected_action": [district.admin.pk]}, follow=True)
+    assert "You cannot appoint yourself superintendent: another administrator must do it." in [
+        str(message) for message in response.context["messages"]]
+    assert User.objects.get(is_superintendent=True) == district.superintendent
+    assert not AuditEvent.objects.filter(verb="superintendent.appointed").exists()
+
+
 def test_history_cannot_be_edited_in_the_admin(district, client_for):
     client = client_for("admin")
     delegation = district.designee.delegations.get()
