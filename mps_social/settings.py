@@ -272,8 +272,6 @@ SOCIALACCOUNT_PROVIDERS = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60
-ADMIN_LOGIN_FAILURES = 5  # mps_social/admin_lockout.py: failed admin sign-ins before a lockout
-ADMIN_LOGIN_WINDOW = 15 * 60
 SESSION_IDLE_TIMEOUT = 30 * 60  # mps_social.security.SessionTimeoutMiddleware
 SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
 # The superintendent, designees, supervisors of site managers and admin staff must enrol a

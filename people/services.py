@@ -15,7 +15,7 @@ from audits.services import record, snapshot
 from mps_social.celery import queue
 from mps_social.errors import ServiceError
 from mps_social.permissions import has_perm
-from notifications.services import notify
+from notifications.services import notify, notify_many
 
 from . import roles, roster, roster_effects
 from .models import DISTRICT_ONLY_POWERS, Delegation, OrgUnit, Power, RosterImport, User
@@ -33,11 +33,19 @@ def appoint_superintendent(*, actor: User, appointee: User, reason: str) -> User
     """Make ``appointee`` the superintendent, ending the current one's term.
 
     Only an administrator (the board's action is recorded by the district's admin staff)
-    or the sitting superintendent may appoint. Delegations granted by the outgoing
-    superintendent stop being in force at once (``DelegationQuerySet.in_force``).
+    or the sitting superintendent may appoint, and never themselves: the superintendent
+    establishes accounts (R-III-B) and may reveal every escrowed credential (R-III-E), so
+    an administrator who could appoint themselves could read them all. Delegations granted
+    by the outgoing superintendent stop being in force at once
+    (``DelegationQuerySet.in_force``). The outgoing and incoming superintendents and every
+    active administrator are told who made the change, so none happens unnoticed; the
+    audit event names the actor, the outgoing and the incoming superintendent.
     """
     if not (actor.is_active and (actor.is_superuser or roles.is_superintendent(actor))):
         raise PeopleError("Only an administrator or the sitting superintendent can appoint a superintendent.")
+    if appointee.pk == actor.pk:
+        raise PeopleError("You cannot appoint yourself superintendent: another administrator must do it.",
+                          field="appointee")
     if not reason.strip():
         raise PeopleError("Say why the superintendent changes.", field="reason")
     appointee = User.objects.select_for_update().get(pk=appointee.pk)
@@ -59,6 +67,10 @@ def appoint_superintendent(*, actor: User, appointee: User, reason: str) -> User
         after={"superintendent": appointee.email},
         reason=reason,
     )
+    told = {person.pk: person for person in User.objects.filter(is_active=True, is_staff=True)}
+    told.update({person.pk: person for person in (outgoing, appointee) if person})
+    context = {"actor": actor, "incoming": appointee, "outgoing": outgoing, "reason": reason}
+    notify_many((person, "superintendent_appointed", context, None) for person in told.values())
     return appointee
 
 

@@ -71,6 +71,16 @@ def test_superintendent_flag_is_read_only_and_appointing_goes_through_the_servic
     assert "is_superintendent" not in form.fields and "password" not in form.fields
 
 
+def test_r_iii_e_an_administrator_selecting_themselves_is_refused_with_a_message(district, client_for):
+    client = client_for("admin")
+    response = client.post(reverse("admin:people_user_changelist"),
+                           {"action": "appoint_superintendent", "_selected_action": [district.admin.pk]}, follow=True)
+    assert "You cannot appoint yourself superintendent: another administrator must do it." in [
+        str(message) for message in response.context["messages"]]
+    assert User.objects.get(is_superintendent=True) == district.superintendent
+    assert not AuditEvent.objects.filter(verb="superintendent.appointed").exists()
+
+
 def test_history_cannot_be_edited_in_the_admin(district, client_for):
     client = client_for("admin")
     delegation = district.designee.delegations.get()
@@ -81,5 +91,15 @@ def test_history_cannot_be_edited_in_the_admin(district, client_for):
 
 
 def test_non_staff_cannot_reach_the_admin(district, client_for):
-    response = client_for("superintendent").get(reverse("admin:index"))
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    """Signed in, but not staff: the admin's sign-in answers 403 rather than a second sign-in."""
+    client = client_for("superintendent")
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"] == "/admin/login/?next=/admin/"
+    assert client.get(response["Location"]).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_the_portal_sign_in(district, client):
+    """The admin has no sign-in form of its own: the portal's, coming back to the page asked for."""
+    response = client.get(reverse("admin:people_user_changelist"))
+    assert response["Location"] == "/admin/login/?next=/admin/people/user/"
+    assert client.get(response["Location"])["Location"] == "/accounts/login/?next=%2Fadmin%2Fpeople%2Fuser%2F"

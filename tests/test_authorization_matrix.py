@@ -93,9 +93,10 @@ CORE_ROWS = {
     "accounts/social/login/error/": Row(public(301)),
     "accounts/social/signup/": Row(public(301)),
     "accounts/social/connections/": Row(public(301)),
-    # The admin's own sign-in and sign-out, open to all; staff already signed in go on in.
-    "admin:login": Row({**public(200), "admin": 302}),
-    "admin_login_locked": Row({**public(200), "admin": 302}),  # the same page, behind the lockout
+    # The admin's sign-in is the portal's (allauth's secure_admin_login, mps_social/urls.py):
+    # anonymous visitors are sent to /accounts/login/, people signed in without admin
+    # access get 403, staff go on in.
+    "admin:login": Row(only({"admin": 302})),
     "admin:logout": Row({**public(302), "admin": 405}, anonymous_redirect="/admin/"),  # sign-out is a POST
     # Any other address under /admin/: sign in first, then a plain 404.
     "admin/(?P<url>.*)$": Row({**public(302), "admin": 404}, kwargs=lambda d: {"url": "no-such-page/"},
@@ -106,9 +107,10 @@ CORE_ROWS = {
 MATRIX = {**CORE_ROWS, **REGISTRY_ROWS, **CONCERN_ROWS, **APPROVAL_ROWS, **CREDENTIAL_ROWS,
           **TRAINING_ROWS, **COMPLIANCE_ROWS}
 
-# Django admin: the admin site itself admits only staff. Anonymous visitors and staff
-# members without admin access are sent to the admin's sign-in page; the administrator
-# reaches every page (some of which answer 302, 403 for read-only history, or 405).
+# Django admin: the admin site itself admits only staff. Anonymous visitors and people
+# without admin access are sent to the admin's sign-in page (the "admin:login" row above:
+# from there to the portal's sign-in, or 403); the administrator reaches every page (some
+# of which answer 302, 403 for read-only history, or 405).
 ADMIN_ROW = {"anonymous": {302}, **{p: {302} for p in SIGNED_IN}, "admin": {200, 302, 403, 405}}
 
 

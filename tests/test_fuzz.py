@@ -262,12 +262,11 @@ CASES = {
     "resolve concern": Case("superintendent", lambda report: report.get_absolute_url(), (ConcernReport,),
                             _url("concerns:resolve", "reference"), "resolve_form", lambda d: report_in(d.north),
                             fresh=True),
-    # signing in (allauth's forms; the admin's behind its lockout), rate limited
+    # signing in (allauth's forms, the admin's sign-in too), rate limited
     "sign in": Case("anonymous", lambda _: reverse("account_login"), (User,)),
     "reset password": Case("anonymous", lambda _: reverse("account_reset_password"), (User,)),
     "change password": Case("coach", lambda _: reverse("account_change_password"), (User,)),
     "reauthenticate": Case("coach", lambda _: reverse("account_reauthenticate"), (User,)),
-    "admin sign in": Case("anonymous", lambda _: reverse("admin_login_locked"), (User,)),
     # the admin's forms: the catalogue, people, training (every save audited)
     "admin platform": Case("admin", lambda _: reverse("admin:accounts_platform_add"), (Platform,),
                            context="adminform"),

@@ -150,6 +150,59 @@ def test_guessing_codes_is_rate_limited(district):
     assert not signed_in(client)
 
 
+class TestAdminSignIn:
+    """The Django admin signs in through the portal's own sign-in, second factor included
+    (R-III-E: the admin keeps the catalogue and the people; a password alone opens neither)."""
+
+    ADMIN = "admin@example.org"
+
+    def enrolled_admin(self, settings) -> str:
+        settings.MFA_REQUIRED_FOR_PRIVILEGED = True
+        client = Client()
+        sign_in(client, self.ADMIN)
+        assert client.get("/admin/")["Location"] == "/accounts/2fa/totp/activate/"  # enrol first
+        secret = enroll(client)
+        client.post("/accounts/logout/")
+        return secret
+
+    def test_r_iii_e_a_password_posted_to_the_admin_sign_in_opens_no_session(self, district, settings):
+        self.enrolled_admin(settings)
+        client = Client()
+        response = client.post("/admin/login/?next=/admin/", {"username": self.ADMIN, "password": TEST_PASSWORD})
+        assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+        assert not signed_in(client)
+        assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
+
+    def test_r_iii_e_the_admin_is_reached_through_the_portal_sign_in_and_the_code(self, district, settings):
+        secret = self.enrolled_admin(settings)
+        client = Client()
+        to_admin_sign_in = client.get("/admin/people/user/")["Location"]
+        to_portal_sign_in = client.get(to_admin_sign_in)["Location"]
+        assert to_portal_sign_in == "/accounts/login/?next=%2Fadmin%2Fpeople%2Fuser%2F"
+        assert client.get(to_portal_sign_in).status_code == 200
+
+        response = client.post(to_portal_sign_in, {"login": self.ADMIN, "password": TEST_PASSWORD})
+        assert response["Location"] == "/accounts/2fa/authenticate/"
+        assert not signed_in(client)
+        response = client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
+        assert response.status_code == 302 and response["Location"] == "/admin/people/user/"
+        assert client.get("/admin/people/user/").status_code == 200
+        assert client.get("/admin/login/")["Location"] == "/admin/"  # signed in: straight on
+
+    def test_staff_signed_in_cannot_switch_person_through_the_admin_form(self, district, settings):
+        """Posted by staff already signed in, the admin's form would sign them in as whoever
+        they typed, on a password alone: it is refused."""
+        district.designee.is_staff = True
+        district.designee.save(update_fields=["is_staff"])
+        self.enrolled_admin(settings)
+        settings.MFA_REQUIRED_FOR_PRIVILEGED = False  # the designee's own second factor is not the point
+        client = Client()
+        client.force_login(district.designee)
+        response = client.post("/admin/login/", {"username": self.ADMIN, "password": TEST_PASSWORD})
+        assert response.status_code == 405
+        assert client.session["_auth_user_id"] == str(district.designee.pk)
+
+
 def test_a_recovery_code_signs_in_once(district):
     client = Client()
     sign_in(client)

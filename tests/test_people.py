@@ -73,6 +73,53 @@ class TestSuperintendent:
         assert event.before == {"superintendent": "super@example.org"}
         assert event.reason == "Board vote"
 
+    def test_r_iii_b_the_appointment_event_names_who_appointed_whom_in_place_of_whom(self, district):
+        services.appoint_superintendent(actor=district.admin, appointee=district.principal, reason="Board vote")
+        event = AuditEvent.objects.get(verb="superintendent.appointed")
+        assert event.actor == district.admin and event.actor_label == "admin@example.org"
+        assert event.before == {"superintendent": "super@example.org"}
+        assert event.after == {"superintendent": district.principal.email}
+        assert event.target_id == str(district.principal.pk)
+
+    def test_r_iii_e_an_administrator_cannot_appoint_themselves(self, district):
+        """The superintendent may reveal every escrowed credential: an administrator who
+        could appoint themselves could read them all."""
+        with pytest.raises(services.PeopleError) as refused:
+            services.appoint_superintendent(actor=district.admin, appointee=district.admin, reason="Board vote")
+        assert refused.value.field == "appointee"
+        assert refused.value.message == "You cannot appoint yourself superintendent: another administrator must do it."
+        assert User.objects.get(is_superintendent=True) == district.superintendent
+        assert not AuditEvent.objects.filter(verb="superintendent.appointed").exists()
+        assert not OutboxMessage.objects.filter(template="superintendent_appointed").exists()
+
+    def test_r_iii_e_another_administrator_may_appoint_an_administrator(self, district):
+        colleague = UserFactory(email="admin2@example.org", org_unit=district.district, is_staff=True,
+                                is_superuser=True)
+        services.appoint_superintendent(actor=colleague, appointee=district.admin, reason="Board vote")
+        assert User.objects.get(is_superintendent=True) == district.admin
+
+    def test_the_outgoing_the_incoming_and_every_administrator_are_told(self, district):
+        """Each of them, once; nobody else (not an administrator who has left, not the
+        rest of the district)."""
+        colleague = UserFactory(email="admin2@example.org", full_name="Bo Backup", org_unit=district.district,
+                                is_staff=True)
+        UserFactory(email="former-admin@example.org", org_unit=district.district, is_staff=True, is_active=False)
+        services.appoint_superintendent(actor=district.admin, appointee=district.principal, reason="Board vote")
+        mails = {m.to: m for m in OutboxMessage.objects.filter(template="superintendent_appointed")}
+        assert sorted(mails) == sorted([district.superintendent.email, district.principal.email,
+                                        district.admin.email, colleague.email])
+        assert OutboxMessage.objects.filter(template="superintendent_appointed").count() == 4
+        incoming, outgoing, admin = (mails[p.email] for p in (district.principal, district.superintendent, colleague))
+        assert incoming.subject == f"{district.principal.full_name} is now the superintendent"
+        for mail in (incoming, outgoing, admin):
+            assert f"{district.admin.full_name} (admin@example.org) has appointed {district.principal.full_name} " \
+                   f"superintendent, in place of {district.superintendent.full_name}." in mail.body_text
+            assert "Reason: Board vote" in mail.body_text and "Reason: Board vote" in mail.body_html
+        assert "You now establish the district's accounts" in incoming.body_text
+        assert "You are no longer the superintendent" in outgoing.body_text
+        assert "as an administrator of" in admin.body_text
+        assert "You now establish" not in admin.body_text and "no longer" not in admin.body_text
+
     def test_delegations_end_with_the_grantors_term(self, district):
         """A delegation never outlives the superintendent who granted it."""
         assert roles.is_designee(district.designee)

@@ -1,5 +1,5 @@
 """Hardening (issue [hardening]): the Content-Security-Policy, staff session timeouts, a
-second factor for privileged roles, the admin sign-in lockout, and a deactivated
+second factor for privileged roles (the admin's staff included), and a deactivated
 person's sessions ending."""
 
 import time
@@ -10,7 +10,6 @@ from django.urls import reverse
 from mps_social import security
 from people.models import User
 
-from .factories import TEST_PASSWORD
 
 
 def test_every_page_carries_the_content_security_policy(client_for):
@@ -79,19 +78,10 @@ def test_a_supervisor_of_a_site_manager_must_too(district, client_for, settings)
     assert client_for("principal").get("/").status_code == 302
 
 
-def test_the_admin_sign_in_locks_after_five_failures(district, client, settings):
-    settings.ADMIN_LOGIN_FAILURES = 5
-    url = reverse("admin:login")
-    for _ in range(5):
-        response = client.post(url, {"username": district.admin.email, "password": "wrong"})
-        assert response.status_code == 200
-    locked = client.post(url, {"username": district.admin.email, "password": TEST_PASSWORD})
-    assert locked.status_code == 429 and "Too many sign-in attempts" in locked.content.decode()
-    assert "_auth_user_id" not in client.session
-
-
-def test_a_successful_admin_sign_in_is_not_locked(district, client):
-    url = reverse("admin:login")
-    client.post(url, {"username": district.admin.email, "password": "wrong"})
-    response = client.post(url, {"username": district.admin.email, "password": TEST_PASSWORD})
-    assert response.status_code == 302 and client.session["_auth_user_id"] == str(district.admin.pk)
+def test_staff_without_a_second_factor_enrol_before_the_admin_opens(district, client_for, settings):
+    """The admin is no way round the second factor (R-III-E): staff are sent to enrol it."""
+    settings.MFA_REQUIRED_FOR_PRIVILEGED = True
+    client = client_for("admin")
+    for url in ("/admin/", "/admin/login/", "/admin/people/user/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp"), url
