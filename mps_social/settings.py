@@ -27,6 +27,8 @@ import sys
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from credentials.keyring import parse as parse_escrow_keys
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -61,8 +63,12 @@ SECRET_KEY = required_in_production(
     "SECRET_KEY", "development-only-key-never-used-in-production-7c1f0e9a2b"
 )
 # Tracebacks stay off unless a developer asks for them: errors never show a stack trace
-# to a user, not even on the demo.
-DEBUG = env_bool("DJANGO_DEBUG") and not PRODUCTION
+# to a user, not even on the demo. Asked for in production, the portal refuses to start
+# rather than quietly ignoring it.
+DEBUG = env_bool("DJANGO_DEBUG")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG cannot be on in production: it shows tracebacks and settings to whoever meets an error.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", required_in_production("ALLOWED_HOSTS", "127.0.0.1,localhost"))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -317,7 +323,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 # ESCROW_KEYS is the key ring: "key-id:base64 of 32 random bytes", comma-separated, newest
 # first (``python manage.py escrow_key`` prints a new one). Production refuses to start
 # without it; the embedded default keeps a generated ring in var/escrow-keys and warns.
+# A malformed ring refuses to start, with the reason (credentials.keyring.parse), rather
+# than failing at the first reveal; the check in credentials/checks.py reads the ring in use.
 ESCROW_KEYS = required_in_production("ESCROW_KEYS", "")
+if ESCROW_KEYS:
+    parse_escrow_keys(ESCROW_KEYS)
 ESCROW_KEY_FILE = VAR_DIR / "escrow-keys"
 ESCROW_MAX_AGE_DAYS = int(env("ESCROW_MAX_AGE_DAYS", "180"))
 # Everyone but the site manager needs an enrolled second factor to reveal. Only the demo

@@ -89,3 +89,26 @@ def test_production_requires_a_second_factor_of_privileged_staff():
     result = manage("check", env=production_env(MFA_REQUIRED_FOR_PRIVILEGED="false"))
     assert result.returncode != 0
     assert "MFA_REQUIRED_FOR_PRIVILEGED cannot be turned off in production" in result.stderr
+
+
+def test_production_refuses_to_start_with_debug_on():
+    """Tracebacks show settings and code to whoever meets an error: asked for in production,
+    the portal does not start, rather than quietly ignoring DJANGO_DEBUG."""
+    result = manage("check", env=production_env(DJANGO_DEBUG="true"))
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG cannot be on in production" in result.stderr
+    assert manage("check", env=production_env(DJANGO_DEBUG="false")).returncode == 0
+
+
+@pytest.mark.parametrize("environment", ["production", "development"])
+def test_a_malformed_escrow_key_ring_refuses_to_start_with_the_reason(environment):
+    """R-III-E: ``ESCROW_KEYS`` is read as the settings load, so a bad ring stops the start
+    with its reason instead of failing at the first reveal."""
+    key = new_key_line("k2").partition(":")[2]
+    env = production_env(ESCROW_KEYS=f"k2:{key},k2:{key}")
+    if environment == "development":
+        env = {**{k: v for k, v in env.items() if k not in {"DATABASE_URL", "REDIS_URL"}}, "DJANGO_ENV": environment}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "ESCROW_KEYS: the key id 'k2' appears twice." in result.stderr
+    assert key not in result.stderr
