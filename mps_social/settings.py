@@ -16,6 +16,7 @@ start without the secrets a real deployment must provide.
 | PORTAL_BASE_URL        | http://127.0.0.1:8000              | required (links in mail)   |
 | DEFAULT_FROM_EMAIL     | social-media@example.org           | required                   |
 | ESCROW_KEYS            | generated ring in var/escrow-keys  | required (escrow key ring) |
+| TRUSTED_PROXY_COUNT    | 0 (REMOTE_ADDR is the client)      | 1 (one reverse proxy)      |
 | EMAIL_HOST, ...        | console backend                    | SMTP                       |
 | GOOGLE_CLIENT_ID, ...  | Google sign-in absent              | Google sign-in shown       |
 """
@@ -227,9 +228,13 @@ ACCOUNT_EMAIL_VERIFICATION = "none"  # addresses are district-owned and come fro
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
+# Wrong passwords pause signing in: more than 10 a minute from one client's address, or 5
+# for one email within SIGN_IN_PAUSE_MINUTES. The refusal answers 429 and says how long to
+# wait (people.views.LoginView, people.adapters).
+SIGN_IN_PAUSE_MINUTES = 5
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": f"10/m/ip,5/{SIGN_IN_PAUSE_MINUTES}m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
@@ -379,8 +384,21 @@ MFA_TOTP_ISSUER = PORTAL_NAME
 DISTRICT_NAME = env("DISTRICT_NAME", "Minneapolis Public Schools")
 # Where the portal is reached, used in links inside emails sent by background jobs.
 PORTAL_BASE_URL = required_in_production("PORTAL_BASE_URL", "http://127.0.0.1:8000")
-# Trust X-Forwarded-For for the audit trail's client address only behind a known proxy.
-TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", PRODUCTION)
+# The client's address, for the audit trail and every limit (allauth's sign-in limits, the
+# admin's lockout, concern reports), by one rule: allauth's (mps_social.request_context).
+# TRUSTED_PROXY_COUNT is how many reverse proxies stand in front of the portal, each adding
+# the address it saw to the right of X-Forwarded-For; the client is the entry that many
+# from the right. Anything further left was written by the client and is never believed.
+# 0 reads the connection's own address (REMOTE_ADDR) and ignores the header.
+if env("TRUST_X_FORWARDED_FOR") is not None:
+    raise ImproperlyConfigured(
+        "TRUST_X_FORWARDED_FOR is replaced by TRUSTED_PROXY_COUNT, the number of reverse proxies in front of "
+        "the portal (1 behind one): set that and remove TRUST_X_FORWARDED_FOR.")
+proxy_count = env("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0").strip()
+if not (proxy_count.isascii() and proxy_count.isdigit()):
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number: how many reverse proxies stand in "
+                               "front of the portal (0 for none).")
+ALLAUTH_TRUSTED_PROXY_COUNT = int(proxy_count)
 
 LOGGING = {
     "version": 1,
