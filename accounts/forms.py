@@ -7,6 +7,7 @@ from mps_social.widgets import LongSelect
 from people.forms import StaffEmailField
 
 from .models import OfficialAccount, Platform
+from .rules import refuse_hidden_characters
 
 
 class RegistryFilterForm(PortalForm):
@@ -62,8 +63,9 @@ class EstablishForm(PortalForm):
                                       empty_label="Choose a school, department or program")
     platform = forms.ModelChoiceField(queryset=Platform.objects.filter(is_active=True), empty_label="Choose a platform")
     handle = forms.CharField(label="Handle or profile address", max_length=300,
+                             validators=[refuse_hidden_characters],
                              help_text="E.g. @mps_news or https://www.instagram.com/mps_news/.")
-    display_name = forms.CharField(max_length=150)
+    display_name = forms.CharField(max_length=150, validators=[refuse_hidden_characters])
     site_manager = StaffEmailField(label="Site manager's email",
                                    help_text="An active district employee (Policy 4038 §III.E).")
     backup = StaffEmailField(label="Backup's email", required=False, help_text="Optional.")

@@ -13,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.core.exceptions import ValidationError
+
 from people.models import OrgUnit
 
 from .models import OfficialAccount, Platform, ProtectedName
@@ -134,6 +136,47 @@ def audience_age_problem(platform: Platform | None, youngest_age: int | None) ->
         f"{youngest_age} cannot be served there (Policy 4038 §III.H, COPPA). Choose a district-approved "
         "platform or an older audience."
     )
+
+
+# Characters that change the direction of the text around them: the embeddings, overrides
+# and isolates, and the marks (Arabic letter, left-to-right, right-to-left).
+_DIRECTION_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Characters nobody sees, by Unicode category: format characters (zero-width spaces and
+# joiners, the word joiner, the byte order mark, the soft hyphen, …), control characters,
+# line and paragraph separators.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zl", "Zp"})
+REVERSES_TEXT = ("Remove the hidden character that reverses the direction of the text: it makes a name show "
+                 "differently from what it is (Policy 4038 §III.A). Typing the name again by hand removes it.")
+INVISIBLE_CHARACTER = ("Remove the invisible character, such as a zero-width space or a soft hyphen: it can make a "
+                       "name look like another account's (Policy 4038 §III.A). Typing the name again by hand "
+                       "removes it.")
+
+
+def hidden_character_problems(text: str) -> list[str]:
+    """R-III-A: why ``text`` cannot be an official account's name or handle because of
+    characters nobody sees: one that reverses the direction of the text (the right-to-left
+    override shows a name backwards, in the directory and the embed too), or an invisible
+    one that makes a name look like another's while it reads otherwise. Empty when it has
+    neither. Every form and service that takes a handle or a display name asks this."""
+    problems = []
+    if any(character in _DIRECTION_CONTROLS for character in text or ""):
+        problems.append(REVERSES_TEXT)
+    if any(character not in _DIRECTION_CONTROLS and unicodedata.category(character) in _INVISIBLE_CATEGORIES
+           for character in text or ""):
+        problems.append(INVISIBLE_CHARACTER)
+    return problems
+
+
+def hidden_character_errors(**texts: str) -> dict[str, list[str]]:
+    """``hidden_character_problems`` of each named text, as a service's refusal gives them:
+    field → messages, only the fields with a problem."""
+    return {field: problems for field, text in texts.items() if (problems := hidden_character_problems(text))}
+
+
+def refuse_hidden_characters(value: str) -> None:
+    """``hidden_character_problems`` as a form field's validator: its messages beside the field."""
+    if problems := hidden_character_problems(value):
+        raise ValidationError(problems, code="hidden_character")
 
 
 def read_handle(platform: Platform | None, text: str) -> tuple[Normalized | None, str]:

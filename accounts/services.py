@@ -19,7 +19,7 @@ from people.models import OrgUnit, User
 from training.services import acknowledgment_problem
 
 from .models import AnnualReview, Designation, OfficialAccount, Platform
-from .rules import audience_age_problem, name_conflicts, read_handle
+from .rules import audience_age_problem, hidden_character_errors, name_conflicts, read_handle
 
 Status = OfficialAccount.Status
 Role = Designation.Role
@@ -108,6 +108,8 @@ def establish_account(
         raise RegistryError("Say why the account is established directly (Policy 4038 §III.B).", field="reason")
     if not display_name.strip():
         raise RegistryError("Give the account's display name.", field="display_name")
+    if errors := hidden_character_errors(display_name=display_name, handle=handle):
+        raise RegistryError(errors=errors)
     found, problem = read_handle(platform, handle)
     if found is None or problem:
         raise RegistryError(problem or "Give the account's handle or profile address.", field="handle")

@@ -8,6 +8,7 @@ makes the fields the policy needs required, with messages that name the clause.
 from django import forms
 
 from accounts.models import Platform
+from accounts.rules import refuse_hidden_characters
 from mps_social.forms import PortalForm
 from mps_social.widgets import LongSelect
 from people.forms import StaffEmailField
@@ -64,13 +65,14 @@ class ApplicationForm(PortalForm):
                   "explicit authorization (§III.C, §III.D).",
     )
     handle = forms.CharField(
-        label="Proposed handle", max_length=150,
+        label="Proposed handle", max_length=150, validators=[refuse_hidden_characters],
         help_text="As it will appear, e.g. roosevelt_robotics. Names of other schools, teams or mascots are "
                   "protected (§III.A).",
     )
-    display_name = forms.CharField(max_length=150, help_text="The name the account shows, e.g. Roosevelt Robotics.")
+    display_name = forms.CharField(max_length=150, validators=[refuse_hidden_characters],
+                                   help_text="The name the account shows, e.g. Roosevelt Robotics.")
     existing_url = forms.CharField(
-        label="Address, if the account already exists", max_length=300,
+        label="Address, if the account already exists", max_length=300, validators=[refuse_hidden_characters],
         help_text="Its profile address, if you are asking to make an existing account official.",
     )
     audience = forms.ChoiceField(

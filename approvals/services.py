@@ -28,7 +28,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import OfficialAccount
-from accounts.rules import audience_age_problem, name_conflicts, read_handle
+from accounts.rules import audience_age_problem, hidden_character_errors, name_conflicts, read_handle
 from accounts.services import RegistryError, check_site_manager, establish_account
 from audits.services import record
 from mps_social.errors import ServiceError
@@ -66,6 +66,8 @@ FIELDS = [
     "grade_band", "youngest_age", "content_plan", "moderation_plan", "public_justification", "site_manager",
     "attests_network_use", "attests_platform_rules", "attests_disclosure",
 ]
+# What names the account: no character that hides or reverses text (R-III-A).
+NAME_FIELDS = ["handle", "display_name", "existing_url"]
 REQUIRED = {
     "org_unit": "Choose the school, department or program the account speaks for.",
     "purpose": "Choose what the account is for.",
@@ -239,6 +241,8 @@ def _save(actor: User, application: Application | None, data: dict) -> tuple[App
         application = _lock(application)
         if not has_perm(actor, "approvals.edit_application", application):
             raise ApplicationError("Only the applicant can change a draft or an application sent back to them.")
+    if errors := hidden_character_errors(**{field: data.get(field) or "" for field in NAME_FIELDS}):
+        raise ApplicationError(errors=errors)  # R-III-A, even in a draft: its name shows on every page
     before, after = _apply(application, data)
     application.save()
     return application, before, after, created

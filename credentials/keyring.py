@@ -14,6 +14,7 @@ embedded default only; production refuses to start) the ring lives in
 """
 
 import base64
+import binascii
 import logging
 import os
 import re
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 NONCE_BYTES = 12
 KEY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
+_URL_SAFE = str.maketrans("-_", "+/")  # the URL-safe base64 alphabet read as the standard one
 
 
 class CannotDecrypt(Exception):
@@ -70,24 +72,38 @@ def new_key_line(key_id: str | None = None) -> str:
     return f"{key_id}:{base64.urlsafe_b64encode(os.urandom(32)).decode()}"
 
 
-def parse(text: str) -> KeyRing:
+def parse(text: str, source: str = "ESCROW_KEYS") -> KeyRing:
+    """The ring written in ``text`` ("id:base64,id:base64", newest first), or
+    ImproperlyConfigured saying what is wrong: an entry not shaped "key-id:base64", a key id
+    with other characters, a key that is not base64 or not 32 bytes, a key id given twice,
+    no key at all. The settings call it as they load (a malformed ring refuses to start),
+    the system check ``credentials.checks`` on the ring in use, ``keyring()`` on first use.
+
+    Keys may be written in either base64 alphabet (``escrow_key`` prints the URL-safe
+    one, ``openssl rand -base64 32`` the standard one), padding optional. The reasons name
+    an entry by its position and its key id, never by its key."""
     keys = []
-    for entry in re.split(r"[,\s]+", text.strip()):
-        if not entry:
-            continue
-        key_id, _, encoded = entry.partition(":")
-        try:
-            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
-        except ValueError:
-            key = b""
-        if not KEY_ID.match(key_id) or len(key) != 32:
+    entries = [entry for entry in re.split(r"[,\s]+", text.strip()) if entry]
+    for position, entry in enumerate(entries, start=1):
+        key_id, colon, encoded = entry.partition(":")
+        if not (key_id and colon and encoded):
+            raise ImproperlyConfigured(f"{source}: entry {position} is not 'key-id:base64 of 32 random bytes'.")
+        if not KEY_ID.match(key_id):
             raise ImproperlyConfigured(
-                "ESCROW_KEYS: each entry is 'key-id:base64 of 32 random bytes' (key ids: letters, digits, . _ -).")
+                f"{source}: the key id of entry {position} may hold only letters, digits, '.', '_' and '-', "
+                "at most 32 of them.")
+        try:
+            key = base64.b64decode(encoded.translate(_URL_SAFE) + "=" * (-len(encoded) % 4), validate=True)
+        except binascii.Error:
+            raise ImproperlyConfigured(f"{source}: the key {key_id!r} is not valid base64.") from None
+        if len(key) != 32:
+            raise ImproperlyConfigured(
+                f"{source}: the key {key_id!r} is {len(key)} bytes long; each key must be 32 random bytes.")
         if key_id in dict(keys):
-            raise ImproperlyConfigured(f"ESCROW_KEYS: the key id {key_id!r} appears twice.")
+            raise ImproperlyConfigured(f"{source}: the key id {key_id!r} appears twice.")
         keys.append((key_id, key))
     if not keys:
-        raise ImproperlyConfigured("ESCROW_KEYS holds no key.")
+        raise ImproperlyConfigured(f"{source} holds no key.")
     return KeyRing(tuple(keys))
 
 
@@ -98,7 +114,7 @@ def _development_ring() -> KeyRing:
         with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
             handle.write(new_key_line("dev1") + "\n")
     logger.warning("Credential escrow uses the development key ring in %s: set ESCROW_KEYS for real use.", path)
-    return parse(path.read_text())
+    return parse(path.read_text(), source=str(path))
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,8 @@ import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.conf import settings
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,15 @@ def current() -> RequestContext:
 
 
 def client_ip(request) -> str | None:
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, or None when none can be read: allauth's own rule (its
+    adapter's ``get_client_ip``), so the audit trail, the portal's limits and allauth's
+    sign-in limits always name the same client. Behind ``ALLAUTH_TRUSTED_PROXY_COUNT``
+    proxies (settings: TRUSTED_PROXY_COUNT) it is that many entries from the right of
+    X-Forwarded-For, never the left-most one a client can write; with none, REMOTE_ADDR."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:  # what allauth raises for an address it cannot read
+        return None
 
 
 class RequestContextMiddleware:

@@ -16,6 +16,7 @@ start without the secrets a real deployment must provide.
 | PORTAL_BASE_URL        | http://127.0.0.1:8000              | required (links in mail)   |
 | DEFAULT_FROM_EMAIL     | social-media@example.org           | required                   |
 | ESCROW_KEYS            | generated ring in var/escrow-keys  | required (escrow key ring) |
+| TRUSTED_PROXY_COUNT    | 0 (REMOTE_ADDR is the client)      | 1 (one reverse proxy)      |
 | EMAIL_HOST, ...        | console backend                    | SMTP                       |
 | GOOGLE_CLIENT_ID, ...  | Google sign-in absent              | Google sign-in shown       |
 """
@@ -26,6 +27,8 @@ import sys
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from credentials.keyring import parse as parse_escrow_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -61,8 +64,12 @@ SECRET_KEY = required_in_production(
     "SECRET_KEY", "development-only-key-never-used-in-production-7c1f0e9a2b"
 )
 # Tracebacks stay off unless a developer asks for them: errors never show a stack trace
-# to a user, not even on the demo.
-DEBUG = env_bool("DJANGO_DEBUG") and not PRODUCTION
+# to a user, not even on the demo. Asked for in production, the portal refuses to start
+# rather than quietly ignoring it.
+DEBUG = env_bool("DJANGO_DEBUG")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG cannot be on in production: it shows tracebacks and settings to whoever meets an error.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", required_in_production("ALLOWED_HOSTS", "127.0.0.1,localhost"))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -221,9 +228,13 @@ ACCOUNT_EMAIL_VERIFICATION = "none"  # addresses are district-owned and come fro
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
+# Wrong passwords pause signing in: more than 10 a minute from one client's address, or 5
+# for one email within SIGN_IN_PAUSE_MINUTES. The refusal answers 429 and says how long to
+# wait (people.views.LoginView, people.adapters).
+SIGN_IN_PAUSE_MINUTES = 5
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": f"10/m/ip,5/{SIGN_IN_PAUSE_MINUTES}m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
@@ -315,7 +326,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 # ESCROW_KEYS is the key ring: "key-id:base64 of 32 random bytes", comma-separated, newest
 # first (``python manage.py escrow_key`` prints a new one). Production refuses to start
 # without it; the embedded default keeps a generated ring in var/escrow-keys and warns.
+# A malformed ring refuses to start, with the reason (credentials.keyring.parse), rather
+# than failing at the first reveal; the check in credentials/checks.py reads the ring in use.
 ESCROW_KEYS = required_in_production("ESCROW_KEYS", "")
+if ESCROW_KEYS:
+    parse_escrow_keys(ESCROW_KEYS)
 ESCROW_KEY_FILE = VAR_DIR / "escrow-keys"
 ESCROW_MAX_AGE_DAYS = int(env("ESCROW_MAX_AGE_DAYS", "180"))
 # Everyone but the site manager needs an enrolled second factor to reveal. Only the demo
@@ -367,8 +382,21 @@ MFA_TOTP_ISSUER = PORTAL_NAME
 DISTRICT_NAME = env("DISTRICT_NAME", "Minneapolis Public Schools")
 # Where the portal is reached, used in links inside emails sent by background jobs.
 PORTAL_BASE_URL = required_in_production("PORTAL_BASE_URL", "http://127.0.0.1:8000")
-# Trust X-Forwarded-For for the audit trail's client address only behind a known proxy.
-TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", PRODUCTION)
+# The client's address, for the audit trail and every limit (allauth's sign-in limits, the
+# admin's lockout, concern reports), by one rule: allauth's (mps_social.request_context).
+# TRUSTED_PROXY_COUNT is how many reverse proxies stand in front of the portal, each adding
+# the address it saw to the right of X-Forwarded-For; the client is the entry that many
+# from the right. Anything further left was written by the client and is never believed.
+# 0 reads the connection's own address (REMOTE_ADDR) and ignores the header.
+if env("TRUST_X_FORWARDED_FOR") is not None:
+    raise ImproperlyConfigured(
+        "TRUST_X_FORWARDED_FOR is replaced by TRUSTED_PROXY_COUNT, the number of reverse proxies in front of "
+        "the portal (1 behind one): set that and remove TRUST_X_FORWARDED_FOR.")
+proxy_count = env("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0").strip()
+if not (proxy_count.isascii() and proxy_count.isdigit()):
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number: how many reverse proxies stand in "
+                               "front of the portal (0 for none).")
+ALLAUTH_TRUSTED_PROXY_COUNT = int(proxy_count)
 
 LOGGING = {
     "version": 1,

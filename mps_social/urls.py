@@ -24,7 +24,10 @@ handler500 = "mps_social.error_pages.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    # Ahead of allauth's own page of the same name: addresses come from the HR roster.
+    # Ahead of allauth's own pages of the same names: addresses come from the HR roster, and
+    # a sign-in refused for too many failed attempts answers 429.
+    path("accounts/login/", people_views.login, name="account_login"),
+    path("accounts/2fa/authenticate/", people_views.second_factor, name="mfa_authenticate"),
     path("accounts/email/", people_views.email_from_roster, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("people/", include("people.urls")),

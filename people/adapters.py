@@ -15,6 +15,16 @@ from .models import User
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
+    # Refused for too many failed attempts (allauth's "login_failed" limit): why, and
+    # how long to wait, in words; the sign-in page answers it with 429 (people.views).
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": (
+            "Too many failed sign-in attempts from this connection or for this email address. To keep the "
+            f"account safe, signing in is paused: wait {settings.SIGN_IN_PAUSE_MINUTES} minutes, then try again."
+        ),
+    }
+
     def is_open_for_signup(self, request):
         # People come from the HR roster or the admin (see README, "Who can sign in").
         return False

@@ -1,5 +1,9 @@
-"""Pages for the superintendent's delegations: list, grant, revoke."""
+"""Pages about people: the superintendent's delegations, the HR roster, and the sign-in and
+email pages that stand in for allauth's own."""
 
+from allauth.account import views as allauth_views
+from allauth.mfa.base import views as mfa_views
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.core.cache import cache
@@ -62,6 +66,33 @@ def revoke_delegation(request, pk):
     else:
         messages.error(request, "Say why the delegation ends before revoking it.")
     return redirect("people:delegations")
+
+
+class RefusesTooManyAttempts:
+    """For allauth's sign-in pages: when allauth refuses an attempt for too many failed ones
+    (its "login_failed" limit), the page answers 429 Too Many Requests with a Retry-After.
+    It is the same page: the reason and the wait beside the form (``PortalAccountAdapter``),
+    what was typed still in it."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        errors = form.errors.as_data().values()
+        if any(error.code == "too_many_login_attempts" for field_errors in errors for error in field_errors):
+            response.status_code = 429
+            response["Retry-After"] = str(settings.SIGN_IN_PAUSE_MINUTES * 60)
+        return response
+
+
+class LoginView(RefusesTooManyAttempts, allauth_views.LoginView):
+    """Email and password."""
+
+
+class SecondFactorView(RefusesTooManyAttempts, mfa_views.AuthenticateView):
+    """The code from the authenticator app or a recovery code, after the password."""
+
+
+login = LoginView.as_view()
+second_factor = SecondFactorView.as_view()
 
 
 @permission_required("people.view_portal")

@@ -3,6 +3,8 @@ refuses altered or misplaced values, ``ESCROW_KEYS`` parsing, a new key from
 ``escrow_key``, and ``rotate_escrow_keys`` moving every sealed value (credentials and
 two-factor secrets) onto the newest key without ever printing one."""
 
+import base64
+import re
 from io import StringIO
 
 import pytest
@@ -11,6 +13,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, ManagementUtility, call_command
+from django.core.management.base import SystemCheckError
 from django.test import override_settings
 from django.utils import timezone
 
@@ -57,20 +60,32 @@ def test_the_newest_key_seals_and_every_key_opens():
 
 
 @pytest.mark.parametrize("text,message", [
-    ("", "holds no key"),
-    (" , ", "holds no key"),
-    ("just-an-id", "32 random bytes"),
-    ("k1:c2hvcnQ=", "32 random bytes"),  # "short"
-    ("k1:" + "A" * 42, "32 random bytes"),  # 31 bytes
-    ("k1:not base64 at all!!", "32 random bytes"),
-    ("bad id!:" + NEW.partition(":")[2], "32 random bytes"),
-    (":" + NEW.partition(":")[2], "32 random bytes"),
-    ("k" * 33 + ":" + NEW.partition(":")[2], "32 random bytes"),
-    (f"{NEW},{NEW}", "appears twice"),
+    ("", "ESCROW_KEYS holds no key"),
+    (" , ", "ESCROW_KEYS holds no key"),
+    ("just-an-id", "entry 1 is not 'key-id:base64 of 32 random bytes'"),
+    (f"{NEW},k2:", "entry 2 is not 'key-id:base64 of 32 random bytes'"),
+    (":" + NEW.partition(":")[2], "entry 1 is not 'key-id:base64"),
+    ("bad!id:" + NEW.partition(":")[2], "the key id of entry 1 may hold only letters, digits"),
+    ("k" * 33 + ":" + NEW.partition(":")[2], "the key id of entry 1 may hold only letters, digits"),
+    ("k1:c2hvcnQ=", "the key 'k1' is 5 bytes long; each key must be 32 random bytes"),  # "short"
+    ("k1:" + "A" * 42, "the key 'k1' is 31 bytes long"),
+    ("k1:not*base64*at*all*but*forty-four*letters*", "the key 'k1' is not valid base64"),
+    ("k1:" + "A" * 43 + "==", "the key 'k1' is not valid base64"),  # padding where none belongs
+    (f"{NEW},{NEW}", "the key id 'new' appears twice"),
 ])
-def test_bad_escrow_keys_are_refused(text, message):
-    with pytest.raises(ImproperlyConfigured, match=message):
+def test_bad_escrow_keys_are_refused_with_the_reason(text, message):
+    """R-III-E: each way a ring can be malformed has its own reason, and none quotes a key."""
+    with pytest.raises(ImproperlyConfigured, match=re.escape(message)) as refused:
         parse(text)
+    assert NEW.partition(":")[2] not in str(refused.value)
+
+
+def test_a_key_in_either_base64_alphabet_with_or_without_padding_is_read_alike():
+    key = bytes(range(200, 232))  # encodes with "+" and "/" in the standard alphabet
+    standard, url_safe = base64.b64encode(key).decode(), base64.urlsafe_b64encode(key).decode()
+    assert "+" in standard or "/" in standard
+    for text in (standard, url_safe, url_safe.rstrip("=")):
+        assert dict(parse(f"k1:{text}").keys)["k1"] == key
 
 
 def test_the_ring_follows_the_settings(settings):
@@ -78,6 +93,22 @@ def test_the_ring_follows_the_settings(settings):
     assert keyring().ids() == ["old"]
     settings.ESCROW_KEYS = f"{NEW},{OLD}"
     assert keyring().ids() == ["new", "old"]
+
+
+def test_manage_check_fails_on_a_malformed_ring_in_use(settings, tmp_path):
+    """R-III-E: ``manage.py check`` reads the ring the escrow will use (credentials/checks.py):
+    one set by the settings, or the development ring's file, and names what is wrong."""
+    settings.ESCROW_KEYS = "k1:c2hvcnQ="
+    with pytest.raises(SystemCheckError, match=r"credentials\.E001.*ESCROW_KEYS: the key 'k1' is 5 bytes long"):
+        call_command("check")
+    settings.ESCROW_KEYS, settings.ESCROW_KEY_FILE = "", tmp_path / "escrow-keys"
+    call_command("check")  # no development ring yet: it is made on first use, not by the check
+    assert not settings.ESCROW_KEY_FILE.exists()
+    settings.ESCROW_KEY_FILE.write_text(f"{OLD}\n{OLD}\n")
+    with pytest.raises(SystemCheckError, match=r"escrow-keys: the key id 'old' appears twice"):
+        call_command("check")
+    settings.ESCROW_KEY_FILE.write_text(f"{OLD}\n")
+    call_command("check")
 
 
 # --- escrow_key -----------------------------------------------------------------------------

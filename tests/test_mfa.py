@@ -142,11 +142,15 @@ def test_guessing_codes_is_rate_limited(district):
     secret = enroll(client)
     client.post("/accounts/logout/")
     sign_in(client)
-    pages = [client.post("/accounts/2fa/authenticate/", {"code": f"00000{n}"}).content.decode() for n in range(6)]
-    assert "Too many failed login attempts" not in pages[0]
-    assert "Too many failed login attempts" in pages[-1]
+    responses = [client.post("/accounts/2fa/authenticate/", {"code": f"00000{n}"}) for n in range(6)]
+    assert responses[0].status_code == 200 and "Too many failed sign-in attempts" not in responses[0].content.decode()
+    # Refused with 429 Too Many Requests, saying why and how long to wait, beside the code.
+    refused = responses[-1]
+    assert refused.status_code == 429 and refused["Retry-After"] == "300"
+    assert "Too many failed sign-in attempts" in refused.content.decode()
+    assert "wait 5 minutes, then try again" in refused.content.decode()
     # While the limit holds, even the right code is refused.
-    assert client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)}).status_code == 200
+    assert client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)}).status_code == 429
     assert not signed_in(client)
 
 

@@ -89,3 +89,50 @@ def test_production_requires_a_second_factor_of_privileged_staff():
     result = manage("check", env=production_env(MFA_REQUIRED_FOR_PRIVILEGED="false"))
     assert result.returncode != 0
     assert "MFA_REQUIRED_FOR_PRIVILEGED cannot be turned off in production" in result.stderr
+
+
+def test_production_refuses_to_start_with_debug_on():
+    """Tracebacks show settings and code to whoever meets an error: asked for in production,
+    the portal does not start, rather than quietly ignoring DJANGO_DEBUG."""
+    result = manage("check", env=production_env(DJANGO_DEBUG="true"))
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG cannot be on in production" in result.stderr
+    assert manage("check", env=production_env(DJANGO_DEBUG="false")).returncode == 0
+
+
+@pytest.mark.parametrize("environment", ["production", "development"])
+def test_a_malformed_escrow_key_ring_refuses_to_start_with_the_reason(environment):
+    """R-III-E: ``ESCROW_KEYS`` is read as the settings load, so a bad ring stops the start
+    with its reason instead of failing at the first reveal."""
+    key = new_key_line("k2").partition(":")[2]
+    env = production_env(ESCROW_KEYS=f"k2:{key},k2:{key}")
+    if environment == "development":
+        env = {**{k: v for k, v in env.items() if k not in {"DATABASE_URL", "REDIS_URL"}}, "DJANGO_ENV": environment}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "ESCROW_KEYS: the key id 'k2' appears twice." in result.stderr
+    assert key not in result.stderr
+
+
+def proxy_count(env):
+    result = subprocess.run(
+        [sys.executable, "-c",
+         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='mps_social.settings'; django.setup();"
+         "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT)"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    return result.stdout.strip() or result.stderr
+
+
+def test_one_trusted_proxy_count_serves_the_audit_trail_and_allauth():
+    """TRUSTED_PROXY_COUNT sets allauth's ALLAUTH_TRUSTED_PROXY_COUNT, the one rule the audit
+    trail's address reads too (mps_social.request_context): no proxy in development, one
+    in production; a value that is not a count, or the old TRUST_X_FORWARDED_FOR (which
+    believed the left-most entry, the client's own), refuses to start."""
+    development = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ENV"}}
+    assert proxy_count(development) == "0"
+    assert proxy_count(production_env()) == "1"
+    assert proxy_count(production_env(TRUSTED_PROXY_COUNT="2")) == "2"
+    assert "TRUSTED_PROXY_COUNT must be a whole number" in proxy_count(production_env(TRUSTED_PROXY_COUNT="yes"))
+    assert "TRUST_X_FORWARDED_FOR is replaced by TRUSTED_PROXY_COUNT" in proxy_count(
+        production_env(TRUST_X_FORWARDED_FOR="true"))

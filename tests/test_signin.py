@@ -78,13 +78,51 @@ def test_password_reset_for_an_unknown_address_sends_nothing(db):
     assert not OutboxMessage.objects.exists()
 
 
-def test_failed_sign_ins_are_rate_limited(district):
+PAUSED = "Too many failed sign-in attempts from this connection or for this email address."
+
+
+def test_failed_sign_ins_are_rate_limited_and_refused_with_429(district):
+    """Five wrong passwords for one email pause it: the refusal answers 429 Too Many
+    Requests with a Retry-After, and the page says why and how long to wait, beside the
+    form with the email as typed."""
     client = Client()
-    pages = [sign_in(client, "teacher@example.org", f"wrong-{n}").content.decode() for n in range(6)]
-    assert "Too many failed login attempts" not in pages[0]
-    assert "Too many failed login attempts" in pages[-1]
+    responses = [sign_in(client, "teacher@example.org", f"wrong-{n}") for n in range(6)]
+    assert responses[0].status_code == 200 and PAUSED not in responses[0].content.decode()
+    refused = responses[-1]
+    assert refused.status_code == 429 and refused["Retry-After"] == "300"
+    html = refused.content.decode()
+    assert PAUSED in html and "wait 5 minutes, then try again" in html
+    assert 'value="teacher@example.org"' in html and "<form" in html
     # Even the right password is refused while the limit holds.
-    assert sign_in(client, "teacher@example.org").status_code == 200
+    assert sign_in(client, "teacher@example.org").status_code == 429
+
+
+def test_too_many_sign_in_requests_get_the_portals_429_page(district):
+    """allauth's limit on sign-in requests of any outcome (30 a minute from one address)
+    answers 429 with the portal's page: in words, and what to do."""
+    client = Client()
+    for _ in range(30):
+        client.post("/accounts/login/", {"login": "", "password": ""})
+    refused = client.post("/accounts/login/", {"login": "", "password": ""})
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert "Too many attempts in a short time" in html and "Wait a few minutes, then try again" in html
+    assert 'class="skip-link"' in html  # the portal's layout, not a bare page
+
+
+def test_failures_from_one_client_behind_the_proxy_do_not_lock_out_another(district, settings):
+    """Behind one trusted proxy, allauth's per-address limit counts each client by the
+    entry the proxy appended: eleven failures from one client (more than the 10 a minute
+    its limit allows) lock that client, while a correct sign-in from another goes through."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    guesser = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    for number in range(11):
+        sign_in(guesser, f"nobody-{number}@example.org", "not-the-password")
+    assert sign_in(guesser, "principal@example.org").status_code == 429
+    # Another client, through the same proxy, forging the guesser's address on the left.
+    teacher = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.20")
+    response = sign_in(teacher, "teacher@example.org")
+    assert response.status_code == 302 and response["Location"] == "/"
 
 
 def test_google_is_absent_when_not_configured(db):
