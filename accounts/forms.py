@@ -28,7 +28,8 @@ class StatusForm(PortalForm):
 
 class HandOverForm(PortalForm):
     new_site_manager = StaffEmailField(label="New site manager's email",
-                                       help_text="An active district employee (Policy 4038 §III.E).")
+                                       help_text="An active district employee whose site manager training is current "
+                                       "(Policy 4038 §III.E, §V.C).")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -67,7 +68,8 @@ class EstablishForm(PortalForm):
                              help_text="E.g. @mps_news or https://www.instagram.com/mps_news/.")
     display_name = forms.CharField(max_length=150, validators=[refuse_hidden_characters])
     site_manager = StaffEmailField(label="Site manager's email",
-                                   help_text="An active district employee (Policy 4038 §III.E).")
+                                   help_text="An active district employee whose site manager training is current "
+                                   "(Policy 4038 §III.E, §V.C).")
     backup = StaffEmailField(label="Backup's email", required=False, help_text="Optional.")
     audience_min_age = forms.IntegerField(
         label="Age of the youngest in its audience", required=False, min_value=0, max_value=99,

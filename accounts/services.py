@@ -16,7 +16,7 @@ from mps_social.errors import ServiceError
 from mps_social.permissions import has_perm
 from notifications.services import notify
 from people.models import OrgUnit, User
-from training.services import acknowledgment_problem
+from training.services import acknowledgment_problem, site_manager_training_problem
 
 from .models import AnnualReview, Designation, OfficialAccount, Platform
 from .rules import audience_age_problem, hidden_character_errors, name_conflicts, read_handle
@@ -54,14 +54,29 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(day)
 
 
-def check_site_manager(person: User, field: str = "site_manager") -> None:
-    """Policy 4038 §III.E: a site manager is an active district employee."""
+def check_employee(person: User, field: str | None = "site_manager") -> None:
+    """Policy 4038 §III.E (R-III-E): an active district employee. Asked of a backup, and
+    of the site manager an application proposes (the proposed person may complete the
+    training while the application is reviewed); ``check_site_manager`` asks it first."""
     if person is None or not person.is_active:
         raise RegistryError("The site manager must be an active member of staff.", field=field)
     if not person.is_employee:
         raise RegistryError(
             "A contractor cannot be a site manager: Policy 4038 §III.E asks for a district employee.", field=field
         )
+
+
+def check_site_manager(person: User, field: str | None = "site_manager", *, actor: User | None = None) -> None:
+    """Who may be named site manager of an account, or act as one by escrowing its
+    credentials: an active district employee (R-III-E, ``check_employee``) whose required
+    site manager training is current (R-V-C, Policy 4038 §V.C). Establishing an account,
+    directly or on an approved application, handing one over and escrowing its
+    credentials all ask it, so none names or lets act someone the nightly audit would
+    flag. Raises ``RegistryError`` beside ``field``; the training refusal names each
+    course to complete and links to it, addressed to ``actor``."""
+    check_employee(person, field)
+    if problem := site_manager_training_problem(person, actor=actor):
+        raise RegistryError(problem, field=field)
 
 
 def current(account: OfficialAccount, role: str = Role.SITE_MANAGER) -> Designation | None:
@@ -100,7 +115,7 @@ def establish_account(
     saying why; the approvals flow calls it with ``origin=APPLICATION`` after its decision.
     Either way the rules of §III hold here too: the platform's age limit (R-III-H), a
     protected name of another unit only with a reason (R-III-A), one live handle per
-    platform, an employee as site manager (R-III-E)."""
+    platform, an employee with current training as site manager (R-III-E, R-V-C)."""
     direct = origin == OfficialAccount.Origin.DIRECT
     if direct and not has_perm(actor, "accounts.establish_directly", org_unit):
         raise RegistryError("You cannot establish accounts for this unit.", field="org_unit")
@@ -119,9 +134,9 @@ def establish_account(
     if conflicts and not name_override_reason.strip():
         raise RegistryError("; ".join(match.describe() for match in conflicts)
                             + ". Say why this unit may use it (Policy 4038 §III.A).", field="name_override_reason")
-    check_site_manager(site_manager)
+    check_site_manager(site_manager, actor=actor)
     if backup is not None:
-        check_site_manager(backup, field="backup")
+        check_employee(backup, field="backup")
         if backup == site_manager:
             raise RegistryError("The backup must be someone other than the site manager.", field="backup")
     now = timezone.now()
@@ -212,12 +227,14 @@ def change_status(*, actor: User, account: OfficialAccount, status: str, reason:
 @transaction.atomic
 def hand_over(*, actor: User, account: OfficialAccount, new_site_manager: User, reason: str) -> Designation:
     """Designate a new site manager. The superintendent's office or the outgoing site
-    manager's supervisor may; the credentials must then be rotated (Policy 4038 §III.E)."""
+    manager's supervisor may; the credentials must then be rotated (Policy 4038 §III.E).
+    The new site manager is eligible (``check_site_manager``: an employee whose training
+    is current, R-III-E, R-V-C)."""
     if not has_perm(actor, "accounts.hand_over", account):
         raise RegistryError("Only the superintendent's office or the site manager's supervisor can hand over.")
     if not reason.strip():
         raise RegistryError("Say why the account changes hands.", field="reason")
-    check_site_manager(new_site_manager, field="new_site_manager")
+    check_site_manager(new_site_manager, field="new_site_manager", actor=actor)
     account = _lock(account)
     if account.status == Status.RETIRED:
         raise RegistryError("A retired account has no site manager.")
@@ -261,7 +278,7 @@ def set_backup(*, actor: User, account: OfficialAccount, backup: User | None, re
     account = _lock(account)
     manager = current(account)
     if backup is not None:
-        check_site_manager(backup, field="backup")
+        check_employee(backup, field="backup")
         if manager is not None and backup == manager.person:
             raise RegistryError("The backup must be someone other than the site manager.", field="backup")
     now = timezone.now()

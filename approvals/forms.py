@@ -102,7 +102,8 @@ class ApplicationForm(PortalForm):
     )
     site_manager = StaffEmailField(
         label="Proposed site manager's email",
-        help_text="An active district employee; a contractor cannot be one (§III.E). It may be you.",
+        help_text="An active district employee; a contractor cannot be one (§III.E). It may be you. Their site "
+                  "manager training must be current before the account is approved (§V.C).",
     )
     attests_network_use = forms.BooleanField(
         label="The account will follow the Internet and Educational Network Use policy (6415).",

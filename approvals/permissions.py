@@ -20,6 +20,9 @@ from people.models import Power
 
 
 def _involved(user, application) -> bool:
+    """Separation of duties (R-V-B): the applicant and the proposed site manager neither
+    endorse nor decide (``endorse_application``, ``decide_application``, which the
+    services ask before every endorsement, return and decision)."""
     return user.pk in (application.applicant_id, application.site_manager_id)
 
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from accounts.models import OfficialAccount
 from accounts.rules import audience_age_problem, hidden_character_errors, name_conflicts, read_handle
-from accounts.services import RegistryError, check_site_manager, establish_account
+from accounts.services import RegistryError, check_employee, establish_account
 from audits.services import record
 from mps_social.errors import ServiceError
 from mps_social.permissions import has_perm
@@ -166,7 +166,7 @@ def problems(application: Application) -> dict[str | None, list[str]]:
         )
     if application.site_manager_id:
         try:
-            check_site_manager(application.site_manager)
+            check_employee(application.site_manager)
         except RegistryError as error:
             errors["site_manager"].append(error.message)
     for field, message in ATTESTATIONS.items():
@@ -341,7 +341,10 @@ def approve(
 ) -> Application:
     """Approve, and establish the account in the registry, pending setup until its site
     manager escrows the credentials (R-V-B, R-III-E). The rules are checked again: a
-    handle may have been taken, or the site manager may have left, since it was sent."""
+    handle may have been taken, or the site manager may have left, since it was sent.
+    Naming the site manager needs their training current (R-V-C: ``establish_account``
+    asks ``accounts.services.check_site_manager``); the refusal says which course to
+    complete, and the application waits, endorsed, until they have."""
     conditions = _text(conditions, "reason")
     name_override_reason = _text(name_override_reason, "name_override_reason")
     application = _lock(application)

@@ -59,7 +59,8 @@ class AssignForm(PortalForm):
     assignee = forms.ModelChoiceField(
         label="Who handles it",
         queryset=None,
-        help_text="You, or a colleague who triages concerns for this part of the district.",
+        help_text="You, or a colleague who triages concerns for this part of the district. The reported "
+        "account's site manager and backup are not listed: they do not handle reports about it.",
         error_messages={
             "required": "Choose who handles this report.",
             "invalid_choice": "Choose someone who triages concerns for this part of the district.",
@@ -69,7 +70,7 @@ class AssignForm(PortalForm):
     def __init__(self, *args, report: ConcernReport, user, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
-        field.queryset = selectors.triagers_for(report.org_unit)
+        field.queryset = selectors.triagers_for(report.org_unit, report.account_id)
         field.label_from_instance = lambda person: (
             f"{person.full_name} (you)" if person.pk == user.pk else f"{person.full_name} ({person.email})"
         )

@@ -4,11 +4,24 @@ Anyone may report, signed in or not. Triage belongs to the superintendent and to
 designees holding the "triage concerns" power; a report is theirs when its org unit lies
 inside one of their delegations' scopes (``roles.powers_over``). A report with no org
 unit (the district has none yet) is the superintendent's alone.
+
+Conflict of interest: nobody triages a report about an account they keep today, as its
+site manager or its backup (``selectors.keepers``), the superintendent included; the
+other triagers in scope handle it. A report is about a person only through the account it
+names: the model has no person field, and who a free-text description is about is not
+something the portal can read.
 """
 
 from mps_social.permissions import register
 from people import roles
 from people.models import Power
+
+from .selectors import keepers
+
+
+def keeps_reported_account(user, report) -> bool:
+    """``user`` is the current site manager or backup of the account ``report`` is about."""
+    return report.account_id is not None and keepers(report.account_id).filter(person=user.pk).exists()
 
 
 @register("concerns.report", "Report a concern about social media", public=True)
@@ -23,8 +36,11 @@ def triage(user, obj=None):
 
 @register("concerns.triage_report", "See and act on one concern report")
 def triage_report(user, report):
+    """R-IV-B: in scope, and not about an account the user keeps."""
     if report is None:
         return False
     if report.org_unit_id is None:
-        return roles.is_superintendent(user)
-    return Power.TRIAGE_CONCERNS in roles.powers_over(user, report.org_unit)
+        in_scope = roles.is_superintendent(user)
+    else:
+        in_scope = Power.TRIAGE_CONCERNS in roles.powers_over(user, report.org_unit)
+    return in_scope and not keeps_reported_account(user, report)

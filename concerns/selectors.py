@@ -1,7 +1,8 @@
 """Reads of concern reports, already narrowed to what the asking user may triage."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from accounts.models import Designation
 from audits.models import AuditEvent
 from audits.selectors import events_for
 from people import roles
@@ -11,13 +12,23 @@ from people.selectors import power_holders
 from .models import ConcernNote, ConcernReport
 
 
+def keepers(account) -> QuerySet[Designation]:
+    """The current designations (site manager and backup) of ``account``, an account or
+    an ``OuterRef`` to one: the people who keep it. Nobody triages a report about an
+    account they keep (R-IV-B): ``concerns.triage_report``, ``reports_for`` and
+    ``triagers_for`` all read the conflict from here."""
+    return Designation.objects.current().filter(account=account)
+
+
 def reports_for(user) -> QuerySet[ConcernReport]:
     """Every report for the superintendent; for a designee, the reports whose org unit
     lies inside a delegation in force that carries the triage power (R-IV-B); none for
-    anybody else. Related rows come along, so a list costs the same at any length."""
+    anybody else. Either way, not the reports about an account the user keeps today
+    (its site manager or backup, ``keepers``): those are for the other triagers in scope.
+    Related rows come along, so a list costs the same at any length."""
     queryset = ConcernReport.objects.select_related(
         "account__platform", "matched_name", "org_unit", "assignee", "reporter", "resolved_by"
-    )
+    ).exclude(Exists(keepers(OuterRef("account")).filter(person=user.pk)))
     if roles.is_superintendent(user):
         return queryset
     scope = Q()
@@ -38,9 +49,14 @@ def status_counts(queryset: QuerySet[ConcernReport]) -> dict[str, int]:
     return counts
 
 
-def triagers_for(org_unit: OrgUnit | None) -> QuerySet[User]:
-    """Who may triage a report routed to ``org_unit``: they are told when it arrives."""
-    return power_holders(org_unit, Power.TRIAGE_CONCERNS)
+def triagers_for(org_unit: OrgUnit | None, account=None) -> QuerySet[User]:
+    """Who may triage a report routed to ``org_unit`` about ``account`` (None: no official
+    account): whoever holds the triage power over the unit but keeps none of the account
+    (R-IV-B). They are told when it arrives and may be assigned it."""
+    holders = power_holders(org_unit, Power.TRIAGE_CONCERNS)
+    if account is None:
+        return holders
+    return holders.exclude(pk__in=keepers(account).values("person"))
 
 
 def notes_for(report: ConcernReport) -> QuerySet[ConcernNote]:

@@ -3,6 +3,8 @@
 Each function is one transaction that checks who may act, guards the status change
 against ``TRANSITIONS``, changes the rows, writes one audit event and queues its mail, or
 changes nothing and raises ``ConcernError`` with a message fit to show beside the form.
+Who may act is ``concerns.triage_report``: in scope, and not keeping the reported account
+(R-IV-B), so a service called directly refuses what the pages hide.
 
 Mail never carries what the reporter wrote: a report about disclosed private data must
 not copy that data into inboxes. Triagers get the reference, the kind and a link to the
@@ -30,6 +32,7 @@ from people.models import OrgUnit, User
 
 from . import selectors
 from .models import ConcernNote, ConcernReport, new_reference
+from .permissions import keeps_reported_account
 
 Status = ConcernReport.Status
 
@@ -174,7 +177,7 @@ def submit_report(
         },
         org_unit=match.org_unit,
     )
-    triagers = selectors.triagers_for(match.org_unit)
+    triagers = selectors.triagers_for(match.org_unit, match.account)
     if reporter is not None:
         triagers = triagers.exclude(pk=reporter.pk)
     for person in triagers:
@@ -188,19 +191,29 @@ def _lock(report: ConcernReport) -> ConcernReport:
 
 
 def _check_triager(actor: User, report: ConcernReport) -> None:
-    if not has_perm(actor, "concerns.triage_report", report):
-        raise ConcernError("Only the superintendent or a designee who triages concerns here can do that.")
+    """``concerns.triage_report`` (R-IV-B), saying so when the refusal is a conflict of
+    interest: the actor keeps the reported account."""
+    if has_perm(actor, "concerns.triage_report", report):
+        return
+    if keeps_reported_account(actor, report):
+        raise ConcernError("This report is about an account you keep, as its site manager or backup: another "
+                           "triager in scope handles it.")
+    raise ConcernError("Only the superintendent or a designee who triages concerns here can do that.")
 
 
 @transaction.atomic
 def assign(*, actor: User, report: ConcernReport, assignee: User | None) -> ConcernReport:
-    """Give a report to someone who may triage it (oneself or a colleague in scope); a
-    new report goes into review. The assignee is told, unless they assigned themselves."""
+    """Give a report to someone who may triage it (oneself or a colleague in scope who
+    does not keep the reported account, R-IV-B); a new report goes into review. The
+    assignee is told, unless they assigned themselves."""
     _check_triager(actor, report)
     report = _lock(report)
     if assignee is None:
         raise ConcernError("Choose who handles this report.", field="assignee")
     if not has_perm(assignee, "concerns.triage_report", report):
+        if keeps_reported_account(assignee, report):
+            raise ConcernError(f"{assignee} keeps the account this report is about, as its site manager or backup: "
+                               "choose someone else.", field="assignee")
         raise ConcernError(f"{assignee} cannot triage concerns for {report.org_unit or 'the district'}.",
                            field="assignee")
     if report.status == Status.IN_REVIEW and report.assignee_id == assignee.pk:

@@ -4,12 +4,19 @@ has revealed one, so its site manager has a notification and a rotation due. Roo
 Robotics stays pending setup: sign in as its site manager (teacher@example.org) and
 escrow its credentials to watch it become active.
 
+Only a site manager whose required training is current escrows (R-V-C), and the demo's
+training (seeded before this) has two who are not: Jordan Reyes, whose training expired
+three days ago, has not escrowed Southwest Lakers Soccer's credentials and may once he
+renews it by passing the quiz; Keisha Walker never took it, so Washburn Millers has none.
+The compliance audit flags both accounts.
+
 Idempotent: an account that already has credentials is left alone.
 """
 
 from accounts.models import OfficialAccount
 from accounts.services import current
 from people.models import User
+from training.services import site_manager_training_problem
 
 from . import services
 from .models import Secrets
@@ -24,7 +31,7 @@ def seed(stdout):
     ).select_related("platform", "org_unit")
     for account in accounts:
         manager = current(account)
-        if manager is None:
+        if manager is None or site_manager_training_problem(manager.person):
             continue
         slug = account.handle.lower().replace(".", "-")
         services.escrow(actor=manager.person, account=account, secrets=Secrets(

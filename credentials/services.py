@@ -56,11 +56,18 @@ def current_version(account: OfficialAccount) -> CredentialVersion | None:
 def escrow(*, actor: User, account: OfficialAccount, secrets: Secrets, reason: str = "") -> CredentialVersion:
     """The site manager enters the account's credentials, or new ones after a rotation.
     The previous version is kept, sealed, marked replaced; a pending account becomes
-    active (``accounts.services.credentials_escrowed``); "rotation due" is cleared."""
+    active (``accounts.services.credentials_escrowed``); "rotation due" is cleared.
+    Only an eligible site manager escrows (``accounts.services.check_site_manager``: an
+    employee whose required training is current, R-III-E, R-V-C) who has acknowledged
+    the required documents (R-IV-C)."""
     if not has_perm(actor, "credentials.escrow", account):
         raise EscrowError("Only the account's site manager escrows its credentials.")
     if problem := acknowledgment_problem(actor):  # Policy 4038 §IV.C (R-IV-C)
         raise EscrowError(problem)
+    try:
+        registry.check_site_manager(actor, field=None, actor=actor)
+    except registry.RegistryError as error:
+        raise EscrowError(error.message) from None
     if not secrets.login.strip():
         raise EscrowError("Give the log-in name or email used at the platform.", field="login")
     if not secrets.password:

@@ -10,6 +10,7 @@ from accounts.models import OfficialAccount, Platform, ProtectedName
 from approvals import selectors, services
 from approvals.models import Application
 from audits.models import AuditEvent
+from mps_social.permissions import has_perm
 from notifications.models import OutboxMessage
 from people.models import OrgUnit, User
 
@@ -337,6 +338,45 @@ class TestDeciding:
         other = services.endorse(actor=district.principal, application=other)
         refusal(services.approve, actor=district.designee, application=other)
         assert services.approve(actor=district.superintendent, application=other).status == Status.APPROVED
+
+    @pytest.mark.parametrize("role", ["applicant", "site_manager"])
+    @pytest.mark.parametrize("action", ["approve", "reject", "request_changes"])
+    def test_r_v_b_no_decision_by_the_applicant_or_the_proposed_site_manager(self, district, role, action):
+        """The designee may decide for the whole district, but not an application they
+        wrote or that names them site manager: the permission says no, and so does the
+        service called directly; the superintendent decides it instead."""
+        if role == "applicant":
+            application = sent(district, applicant=district.designee, org_unit=district.district,
+                               handle="district_social", site_manager=district.teacher)
+        else:
+            application = services.endorse(actor=district.principal,
+                                           application=sent(district, site_manager=district.designee))
+        assert application.status == Status.ENDORSED
+        assert not has_perm(district.designee, "approvals.decide_application", application)
+        assert has_perm(district.superintendent, "approvals.decide_application", application)
+        everything = AuditEvent.objects.count()
+        refusal(ACTIONS[action], user=district.designee, a=application)
+        application.refresh_from_db()
+        assert application.status == Status.ENDORSED and AuditEvent.objects.count() == everything
+        assert not OfficialAccount.objects.exists()
+        assert ACTIONS[action](district.superintendent, application).status == ALLOWED[Status.ENDORSED][action][1]
+
+    @pytest.mark.parametrize("role", ["applicant", "site_manager"])
+    @pytest.mark.parametrize("action", ["endorse", "request_changes"])
+    def test_r_v_b_no_endorsement_by_the_applicant_or_the_proposed_site_manager(self, district, role, action):
+        """``endorser_for`` never names an involved person; should the named endorser
+        become one (a roster change, a correction in the database), the permission and
+        the service still refuse them."""
+        application = sent(district)
+        Application.objects.filter(pk=application.pk).update(
+            **{"applicant" if role == "applicant" else "site_manager": district.principal})
+        application.refresh_from_db()
+        assert application.status == Status.SUBMITTED and application.endorser == district.principal
+        assert not has_perm(district.principal, "approvals.endorse_application", application)
+        everything = AuditEvent.objects.count()
+        refusal(ACTIONS[action], user=district.principal, a=application)
+        application.refresh_from_db()
+        assert application.status == Status.SUBMITTED and AuditEvent.objects.count() == everything
 
     def test_a_designee_decides_only_inside_their_delegation_today(self, district):
         south_designee = UserFactory(org_unit=district.south)

@@ -10,12 +10,15 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.models import OfficialAccount, Platform
+from accounts.models import Designation, OfficialAccount, Platform
 from audits.models import AuditEvent
 from concerns import services
+from concerns.forms import AssignForm
 from concerns.models import CROCKFORD, ConcernNote, ConcernReport, clean_reference, new_reference
 from concerns.services import TRANSITIONS, ConcernError
+from mps_social.permissions import has_perm
 from notifications.models import OutboxMessage
 from people.models import User
 
@@ -440,8 +443,6 @@ def test_a_designee_without_the_triage_power_has_no_queue(district):
 
 
 def test_a_revoked_delegation_ends_triage(district, north_triager):
-    from django.utils import timezone
-
     report = report_in(district.north)
     north_triager.delegations.update(revoked_at=timezone.now())
     assert _client(north_triager).get(report.get_absolute_url()).status_code == 403
@@ -451,6 +452,108 @@ def test_a_report_without_a_unit_is_the_superintendents(district):
     report = report_in(None)
     assert _client(district.superintendent).get(report.get_absolute_url()).status_code == 200
     assert _client(district.designee).get(report.get_absolute_url()).status_code == 404
+
+
+# --- conflicts of interest: nobody triages a report about an account they keep (R-IV-B) ----
+
+
+@pytest.fixture
+def athletics_triager(district):
+    """A designee whose delegation covers Athletics only, with the triage power only."""
+    person = UserFactory(email="ath.triage@example.org", full_name="Abe Athletics", org_unit=district.athletics)
+    DelegationFactory(grantee=person, granted_by=district.superintendent, scope=district.athletics,
+                      decide_applications=False, triage_concerns=True)
+    return person
+
+
+def athletics_account(district, handle, **keepers):
+    """An active Athletics account on X, with ``site_manager`` and ``backup`` as given."""
+    account = OfficialAccount.objects.create(
+        platform=Platform.objects.get(slug="x"), org_unit=district.athletics, display_name=handle,
+        handle=handle, handle_key=handle.lower(), status=OfficialAccount.Status.ACTIVE,
+        origin=OfficialAccount.Origin.DIRECT, established_by=district.superintendent,
+    )
+    for role, person in keepers.items():
+        Designation.objects.create(account=account, person=person, role=role, started_at=timezone.now(),
+                                   designated_by=district.superintendent)
+    return account
+
+
+@pytest.mark.parametrize("role", ["site_manager", "backup"])
+def test_r_iv_b_a_triager_cannot_see_or_triage_a_report_about_an_account_he_keeps(
+        district, athletics_triager, role):
+    """The athletics designee keeps @MPSAthletics (site manager, or backup): a report about
+    it is out of his reach like one outside his scope (404, and the services refuse), while
+    another Athletics report stays his to handle."""
+    kept = athletics_account(district, "MPSAthletics", **{role: athletics_triager})
+    report = services.submit_report(kind=Kind.PRIVATE_DATA, description="Medical forms visible in a photo.",
+                                    link="https://x.com/MPSAthletics/status/1")
+    other = report_in(district.athletics)
+    assert report.account == kept and report.org_unit == district.athletics
+    assert not has_perm(athletics_triager, "concerns.triage_report", report)
+    assert has_perm(athletics_triager, "concerns.triage_report", other)
+    client = _client(athletics_triager)
+    queue = client.get(QUEUE_URL + "?status=all")
+    assert [r.pk for r in queue.context["page"].object_list] == [other.pk]
+    assert queue.context["counts"]["new"] == 1
+    assert client.get(report.get_absolute_url()).status_code == 404
+    for name, data in [("assign", {"assignee": athletics_triager.pk}), ("note", {"body": "x"}),
+                       ("resolve", {"outcome": Outcome.NO_ACTION, "resolution": "No action needed."})]:
+        assert client.post(reverse(f"concerns:{name}", args=[report.reference]), data).status_code == 404
+    for action in (
+        lambda: services.assign(actor=athletics_triager, report=report, assignee=athletics_triager),
+        lambda: services.add_note(actor=athletics_triager, report=report, body="x"),
+        lambda: services.resolve(actor=athletics_triager, report=report, outcome=Outcome.NO_ACTION,
+                                 resolution="No action needed."),
+    ):
+        with pytest.raises(ConcernError, match="about an account you keep"):
+            action()
+    report.refresh_from_db()
+    assert report.status == Status.NEW and not report.notes.exists()
+    assert list(events(report).values_list("verb", flat=True)) == ["concern.submitted"]
+    # The other triagers in scope are told and may handle it; he is not told of it.
+    told = set(outbox("concern_submitted").filter(subject__contains=report.reference).values_list("to", flat=True))
+    assert told == {district.superintendent.email, district.designee.email}
+    services.resolve(actor=district.designee, report=report, outcome=Outcome.TAKEDOWN_REQUESTED,
+                     resolution="Asked for the post to be taken down.")
+
+
+def test_r_iv_b_a_report_cannot_be_assigned_to_a_keeper_of_the_account(district, athletics_triager):
+    """Neither listed as an assignee nor accepted by the service."""
+    report = report_in(district.athletics, account=athletics_account(district, "MPSAthletics",
+                                                                      backup=athletics_triager))
+    assign_form = AssignForm(report=report, user=district.designee)
+    assert athletics_triager not in assign_form.fields["assignee"].queryset
+    assert athletics_triager in AssignForm(report=report_in(district.athletics),
+                                           user=district.designee).fields["assignee"].queryset
+    with pytest.raises(ConcernError, match="keeps the account") as error:
+        services.assign(actor=district.designee, report=report, assignee=athletics_triager)
+    assert error.value.field == "assignee"
+    report.refresh_from_db()
+    assert report.status == Status.NEW and report.assignee is None
+
+
+def test_r_iv_b_the_superintendent_does_not_triage_a_report_about_her_own_account(district):
+    """It stays with the other triagers in scope (here the district-wide designee)."""
+    report = report_in(district.athletics, account=athletics_account(
+        district, "SuperAthletics", site_manager=district.superintendent))
+    superintendent = _client(district.superintendent)
+    assert report.pk not in [r.pk for r in superintendent.get(QUEUE_URL).context["page"].object_list]
+    assert superintendent.get(report.get_absolute_url()).status_code == 404
+    with pytest.raises(ConcernError, match="about an account you keep"):
+        services.resolve(actor=district.superintendent, report=report, outcome=Outcome.NO_ACTION, resolution="x")
+    assert _client(district.designee).get(report.get_absolute_url()).status_code == 200
+    services.assign(actor=district.designee, report=report, assignee=district.designee)
+
+
+def test_r_iv_b_a_former_keeper_may_triage_again(district, athletics_triager):
+    """The conflict is today's designations: once handed over, the report is his to handle."""
+    account = athletics_account(district, "MPSAthletics", site_manager=athletics_triager)
+    report = report_in(district.athletics, account=account)
+    assert not has_perm(athletics_triager, "concerns.triage_report", report)
+    account.designations.update(ended_at=timezone.now())
+    assert has_perm(athletics_triager, "concerns.triage_report", report)
+    assert _client(athletics_triager).get(report.get_absolute_url()).status_code == 200
 
 
 def test_navigation_shows_concerns_to_triagers_only(district, client_for):

@@ -214,19 +214,19 @@ def _site_managers_with_training_due(district, count: int, *, expired: int = 0) 
     ``expired`` of them two days ago instead (the reminder copies their supervisor). The
     completions are written in one insert, as facts the jobs find."""
     instagram = Platform.objects.get(slug="instagram")
-    course = Course.objects.create(slug="sm-training", title="Site manager training", material="Read this.",
-                                   validity_months=12, for_site_managers=True)
-    today = timezone.localdate()
-    people, completions = [], []
-    for n in range(count):
-        person = UserFactory(org_unit=district.north, supervisor=district.principal)
+    people = [UserFactory(org_unit=district.north, supervisor=district.principal) for _ in range(count)]
+    for n, person in enumerate(people):  # named before the course existed (R-V-C would refuse it after)
         registry.establish_account(
             actor=district.superintendent, platform=instagram, org_unit=district.north, display_name=f"North {n}",
             handle=f"north_{n}", site_manager=person, origin=OfficialAccount.Origin.DIRECT, reason="For the test.")
+    course = Course.objects.create(slug="sm-training", title="Site manager training", material="Read this.",
+                                   validity_months=12, for_site_managers=True)
+    today = timezone.localdate()
+    completions = []
+    for n, person in enumerate(people):
         expires_on = today - timedelta(days=2) if n < expired else today + timedelta(days=10 + n)
         completions.append(Completion(user=person, course=course, completed_on=registry.add_months(expires_on, -12),
                                       expires_on=expires_on, method=Completion.Method.ADMIN))
-        people.append(person)
     Completion.objects.bulk_create(completions)
     return people
 

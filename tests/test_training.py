@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from zeal import zeal_ignore
 
 from accounts import services as registry
@@ -438,6 +439,170 @@ class TestTheGate:
         assert "First acknowledge Document policy-4038 (version 1)" in html
 
 
+# --- a site manager's training: who may be named, and who may escrow (R-V-C) -------------
+
+STATES = ["expired", "never"]
+COURSE_LINK = '<a href="/training/courses/sm-training/">Site manager training</a>'
+
+
+def lapse(district, person, course, state) -> None:
+    """``person``'s training in ``course`` on the real clock, which the services ask:
+    "expired" three days ago, or "never" taken."""
+    if state == "expired":
+        complete(district, person, course, registry.add_months(timezone.localdate(), -12) - timedelta(days=3))
+
+
+def renew(district, person, course) -> None:
+    complete(district, person, course, timezone.localdate())
+
+
+def assert_names_the_course(message: str, state: str) -> None:
+    assert COURSE_LINK in message and "§V.C" in message
+    if state == "never":
+        assert "Site manager training</a> was never completed" in message
+    else:
+        expired_on = timezone.localdate() - timedelta(days=3)
+        assert f"Site manager training</a> expired on {expired_on:%b} {expired_on.day}, {expired_on.year}" in message
+
+
+class TestSiteManagerEligibility:
+    """R-V-C, R-III-E: nobody whose required site manager training is not current is named
+    site manager (approving an application, establishing directly, handing over) or
+    escrows an account's credentials. Each refusal names the course and links to its page;
+    the same step goes through once the training is current."""
+
+    @pytest.mark.parametrize("state", STATES)
+    def test_r_v_c_approving_does_not_name_a_site_manager_without_current_training(self, district, state):
+        from approvals import services as approvals
+        from approvals.models import Application
+
+        from .test_approvals import sent
+
+        application = approvals.endorse(actor=district.principal, application=sent(district))  # the teacher's
+        course = make_course(title="Site manager training")
+        lapse(district, district.teacher, course, state)
+        with pytest.raises(approvals.ApplicationError) as error:
+            approvals.approve(actor=district.designee, application=application)
+        assert_names_the_course(error.value.message, state)
+        assert error.value.message.startswith("Tess Teacher's required site manager training is not current")
+        application.refresh_from_db()
+        assert application.status == Application.Status.ENDORSED and not OfficialAccount.objects.exists()
+        renew(district, district.teacher, course)
+        approved = approvals.approve(actor=district.designee, application=application)
+        assert approved.account.designations.current().get().person == district.teacher
+
+    @pytest.mark.parametrize("state", STATES)
+    def test_r_v_c_establishing_directly_does_not_name_a_site_manager_without_current_training(self, district,
+                                                                                              state):
+        course = make_course(title="Site manager training")
+        lapse(district, district.teacher, course, state)
+        with pytest.raises(registry.RegistryError) as error:
+            manage(district)
+        assert error.value.field == "site_manager"
+        assert_names_the_course(error.value.message, state)
+        assert not OfficialAccount.objects.exists() and not AuditEvent.objects.filter(verb="account.established")
+        renew(district, district.teacher, course)
+        assert manage(district).designations.current().get().person == district.teacher
+
+    @pytest.mark.parametrize("state", STATES)
+    def test_r_v_c_handing_over_does_not_name_a_site_manager_without_current_training(self, district, state):
+        account = manage(district, district.coach)  # named before the course existed
+        course = make_course(title="Site manager training")
+        lapse(district, district.teacher, course, state)
+        with pytest.raises(registry.RegistryError) as error:
+            registry.hand_over(actor=district.superintendent, account=account, new_site_manager=district.teacher,
+                               reason="The coach moves to South High.")
+        assert error.value.field == "new_site_manager"
+        assert_names_the_course(error.value.message, state)
+        assert registry.current(account).person == district.coach
+        assert not AuditEvent.objects.filter(verb="account.handed_over").exists()
+        renew(district, district.teacher, course)
+        registry.hand_over(actor=district.superintendent, account=account, new_site_manager=district.teacher,
+                           reason="The coach moves to South High.")
+        assert registry.current(account).person == district.teacher
+
+    @pytest.mark.parametrize("state", STATES)
+    def test_r_v_c_r_iii_e_a_site_manager_without_current_training_does_not_escrow(self, district, state):
+        from credentials import services as escrow
+        from credentials.models import CredentialVersion, Secrets
+
+        account = manage(district)  # named before the course existed; the training lapsed since
+        course = make_course(title="Site manager training")
+        lapse(district, district.teacher, course, state)
+        secrets = Secrets(login="north@example.org", password="a-password")
+        with pytest.raises(escrow.EscrowError) as error:
+            escrow.escrow(actor=district.teacher, account=account, secrets=secrets)
+        assert_names_the_course(error.value.message, state)
+        assert error.value.message.startswith("Your required site manager training is not current")
+        assert error.value.field is None and not CredentialVersion.objects.exists()
+        renew(district, district.teacher, course)
+        # A second try, as a second request would be; zeal counts the calls of a whole test.
+        with zeal_ignore([{"model": "accounts.OfficialAccount", "field": "designations"}]):
+            escrow.escrow(actor=district.teacher, account=account, secrets=secrets)
+        account.refresh_from_db()
+        assert account.status == OfficialAccount.Status.ACTIVE
+
+    def test_r_v_c_the_refusal_names_each_course_lacking_and_only_those(self, district):
+        current = make_course("current", title="Current course", for_account_staff=True, for_site_managers=False)
+        make_course("all-staff", title="Everyone on an account", for_site_managers=False, for_account_staff=True)
+        make_course(title="Site manager training")
+        make_course("applicants", title="Applicant checklist", for_site_managers=False, for_applicants=True)
+        make_course("retired-course", title="Retired course", is_active=False)
+        renew(district, district.teacher, current)
+        with CaptureQueriesContext(connection) as queries:
+            problem = services.site_manager_training_problem(district.teacher, actor=district.superintendent)
+        assert len(queries) == 1
+        assert COURSE_LINK in problem and '<a href="/training/courses/all-staff/">Everyone on an account</a>' in problem
+        for title in ("Current course", "Applicant checklist", "Retired course"):
+            assert title not in problem
+        assert problem.endswith("Tess Teacher can be named once they complete them under Training.")
+        renew(district, district.teacher, Course.objects.get(slug="all-staff"))
+        renew(district, district.teacher, Course.objects.get(slug="sm-training"))
+        assert services.site_manager_training_problem(district.teacher) == ""
+
+    def test_r_v_c_nothing_is_required_while_no_course_is(self, district):
+        make_course("applicants", for_site_managers=False, for_applicants=True)
+        assert services.site_manager_training_problem(district.teacher) == ""
+        assert manage(district).pk
+
+    def test_r_v_c_the_refusal_shows_beside_the_field_with_its_link(self, district, client_for):
+        """On the hand-over page the course is a link; the person's name is escaped."""
+        account = manage(district, district.coach)
+        make_course(title="Site manager training")
+        type(district.teacher).objects.filter(pk=district.teacher.pk).update(full_name="Tess <b>Teacher</b>")
+        response = client_for("superintendent").post(
+            reverse("accounts:hand_over", args=[account.pk]),
+            {"new_site_manager": district.teacher.email, "reason": "The coach moves."})
+        assert response.status_code == 200
+        html = response.content.decode()
+        errors = html.split('id="id_new_site_manager_error"')[1].split("</ul>")[0]
+        assert COURSE_LINK in errors and "<li>Tess &lt;b&gt;Teacher&lt;/b&gt;'s required" in errors
+        assert ">\nThe coach moves.</textarea>" in html  # what was typed is kept
+
+    def test_r_v_c_the_decision_page_says_why_on_top(self, district, client_for):
+        from approvals import services as approvals
+
+        from .test_approvals import sent
+
+        application = approvals.endorse(actor=district.principal, application=sent(district))
+        make_course(title="Site manager training")
+        response = client_for("designee").post(reverse("approvals:review", args=[application.pk]),
+                                               {"decision": "approve", "reason": "Fine."})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Tess Teacher's required site manager training is not current: " + COURSE_LINK in html
+        assert ">\nFine.</textarea>" in html  # what was typed is kept
+
+    def test_r_v_c_the_escrow_page_says_why_on_top(self, district, client_for):
+        account = manage(district)
+        make_course(title="Site manager training")
+        response = client_for("teacher").post(reverse("credentials:escrow", args=[account.pk]),
+                                              {"login": "north@example.org", "password": "a-password"})
+        assert response.status_code == 200
+        alert = response.content.decode().split('role="alert"')[1].split("</div>")[0]
+        assert "Your required site manager training is not current: " + COURSE_LINK in alert
+
+
 # --- reminders -----------------------------------------------------------------------
 
 
@@ -511,11 +676,14 @@ class TestReminders:
         assert Reminder.objects.count() == 1
         assert OutboxMessage.objects.filter(template="training_reminder").count() == 2  # the person and supervisor
 
-    def test_r_v_c_two_schedulers_at_once_send_each_reminder_once(self, district, expiring):
+    def test_r_v_c_two_schedulers_at_once_send_each_reminder_once(self, district):
         """Two beat processes read the owed reminders before either sends: the second's
         inserts hit the unique key and send nothing."""
+        manage(district)
+        manage(district, district.coach, handle="north_training_2")  # named before the course existed
+        expiring = make_course()
+        complete(district, district.teacher, expiring, date(2025, 3, 10))
         complete(district, district.coach, expiring, date(2025, 3, 12))
-        manage(district, district.coach, handle="north_training_2")
         first, second = selectors.due_reminders(TODAY), selectors.due_reminders(TODAY)
         assert len(first) == len(second) == 2
         assert [services.send_reminder(due, today=TODAY) for due in first] == [True, True]
@@ -525,7 +693,6 @@ class TestReminders:
         assert len(keys) == len(set(keys)) == 3  # teacher (expired) + supervisor copy, coach (7 days)
 
     def test_r_v_c_the_tasks_run_from_beat_on_the_real_clock(self, district):
-        from django.utils import timezone
         from django_celery_beat.models import PeriodicTask
 
         from training import tasks
@@ -579,8 +746,6 @@ class TestDigest:
     """On the real calendar: the office is whoever holds a delegation in force that day."""
 
     def test_the_superintendents_office_gets_it_once_a_week(self, district):
-        from django.utils import timezone
-
         today = timezone.localdate()
         manage(district)
         complete(district, district.teacher, make_course(), registry.add_months(today, -13))
@@ -608,14 +773,14 @@ class TestDigest:
 
 class TestSiteManagersLackingTraining:
     def test_r_v_c_site_managers_without_current_required_training(self, district):
-        course = make_course()
-        make_course("for-applicants", for_site_managers=False, for_applicants=True)  # not asked of site managers
-        make_course("inactive", is_active=False)
         current, expired, never, backup_only, retired, gone = (
             UserFactory(org_unit=district.north) for _ in range(6))
         for number, person in enumerate([current, expired, never, retired, gone]):
-            manage(district, person, handle=f"north_sm_{number}")
+            manage(district, person, handle=f"north_sm_{number}")  # named before the courses existed
         manage(district, district.teacher, handle="north_sm_backup", backup=backup_only)
+        course = make_course()
+        make_course("for-applicants", for_site_managers=False, for_applicants=True)  # not asked of site managers
+        make_course("inactive", is_active=False)
         complete(district, district.teacher, course, date(2026, 1, 1))
         complete(district, current, course, date(2025, 6, 1))
         complete(district, expired, course, date(2025, 3, 10))  # expires on TODAY: no longer current
@@ -627,15 +792,15 @@ class TestSiteManagersLackingTraining:
         assert lacking == {expired, never} and len(queries) == 1
 
     def test_r_v_c_a_course_for_everyone_on_an_account_counts_too(self, district):
-        make_course("all-staff", for_site_managers=False, for_account_staff=True)
         manage(district)
+        make_course("all-staff", for_site_managers=False, for_account_staff=True)
         assert list(selectors.site_managers_lacking_training()) == [district.teacher]
 
     def test_r_v_c_an_ended_designation_is_not_a_site_manager(self, district):
-        make_course()
         account = manage(district)
         registry.hand_over(actor=district.superintendent, account=account, new_site_manager=district.coach,
                            reason="Moved.")
+        make_course()
         assert list(selectors.site_managers_lacking_training()) == [district.coach]
         assert not Designation.objects.filter(person=district.teacher, ended_at__isnull=True,
                                               role="site_manager").exists()
@@ -788,6 +953,38 @@ def test_r_v_c_the_demo_shows_reminders_a_lapsed_site_manager_and_the_gate(db):
     assert services.acknowledgment_problem(User.objects.get(email="teacher@example.org")) == ""
 
 
+def test_r_v_c_the_demos_lapsed_coach_neither_escrows_nor_is_named_until_he_renews(db):
+    """seed_demo: Jordan Reyes's training expired three days before it was loaded, so the
+    demo escrowed no credentials for his account (nor for Keisha Walker's, who never took
+    it) and the designee cannot approve the application naming him; once he passes the
+    quiz he escrows, and the application is approved."""
+    from approvals import services as approvals
+    from approvals.models import Application
+    from credentials import services as escrow
+    from credentials.models import Secrets
+    from people.models import User
+
+    call_command("seed_demo", stdout=io.StringIO())
+    soccer = OfficialAccount.objects.get(handle="swlakerssoccer")
+    millers = OfficialAccount.objects.get(handle="WashburnMillers")
+    assert not soccer.credential_versions.exists() and not millers.credential_versions.exists()
+    assert OfficialAccount.objects.filter(handle="MPSAthletics", credential_versions__isnull=False).exists()
+    coach, designee = User.objects.get(email="coach@example.org"), User.objects.get(email="designee@example.org")
+    secrets = Secrets(login="soccer@example.org", password="a-password")
+    with pytest.raises(escrow.EscrowError, match="Your required site manager training is not current"):
+        escrow.escrow(actor=coach, account=soccer, secrets=secrets)
+    application = Application.objects.get(display_name="Southwest Lakers Girls Soccer")
+    with pytest.raises(approvals.ApplicationError, match="Jordan Reyes's required site manager training"):
+        approvals.approve(actor=designee, application=application, public_use_authorized=True)
+
+    course = Course.objects.get(slug="site-manager-training")
+    assert services.take_quiz(actor=coach, course=course, answers=answers(course)).passed
+    with zeal_ignore([{"model": "accounts.OfficialAccount", "field": "designations"}]):
+        assert escrow.escrow(actor=coach, account=soccer, secrets=secrets).number == 1
+    approved = approvals.approve(actor=designee, application=application, public_use_authorized=True)
+    assert approved.status == Application.Status.APPROVED
+
+
 def test_the_admin_shows_completions_reminders_and_acknowledgments_read_only(district, client_for, expiring):
     services.send_reminders(today=TODAY)
     document = make_document()
@@ -816,7 +1013,6 @@ def test_r_v_c_the_reminder_task_runs_through_a_real_worker(district):
     import time
 
     from celery.contrib.testing.worker import start_worker
-    from django.utils import timezone
 
     from mps_social.celery import app as celery_app
     from training import tasks

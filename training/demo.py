@@ -6,6 +6,10 @@
   Brooks's expires within the month and Jordan Reyes's expired three days ago, so the
   daily job (run here once) has reminded both and copied Jordan's supervisor, David
   Lindqvist. Keisha Walker never took it: the compliance audit flags her accounts.
+  Neither may escrow credentials or be named site manager again until their training is
+  current (R-V-C): the demo's escrow (``credentials.demo``, seeded after this) leaves
+  their accounts without, and the soccer team's application naming Jordan waits for him
+  to renew it before the designee can approve it.
 - Policy 4038 and Regulation 6415, both required. Everyone has acknowledged the versions
   in effect except Priya Raman, who acknowledged Regulation 6415 before its 2025 version:
   as site manager of Washburn Theatre (pending setup) she is refused escrowing its

@@ -11,7 +11,9 @@ courses, documents, people or completions:
   acknowledged (one query; the gate of ``training.services.acknowledgment_problem``);
 - ``due_reminders(today)``: the reminders the daily job owes (two queries);
 - ``site_managers_lacking_training()`` and ``lacks_site_manager_training(person)``: for
-  the training page's figures and the compliance audit (one query).
+  the training page's figures and the compliance audit (one query);
+- ``site_manager_courses_lacking(person)``: the same test for one person, naming the
+  courses, for the gate on naming a site manager (``training.services``, one query).
 """
 
 from dataclasses import dataclass, field
@@ -304,17 +306,31 @@ def acknowledgments_of(user) -> QuerySet[Acknowledgment]:
     return Acknowledgment.objects.filter(user=user).select_related("version__document")
 
 
-# --- for the compliance audit ----------------------------------------------------------
+# --- a site manager's training: the gate and the compliance audit -------------------------
+
+# The courses a site manager must hold current (R-V-C, §V.C): those required of site
+# managers, and those required of all staff with a role on an account.
+SITE_MANAGER_COURSES = Q(for_site_managers=True) | Q(for_account_staff=True)
 
 
 def lacks_site_manager_training(person: str, *, on: date) -> Exists:
     """A condition on rows whose field ``person`` is a user: that user lacks a current
-    completion of at least one active course required of them as site manager (a course
-    required of site managers, or of all staff with a role on an account). "Current"
-    means not expired on ``on``: ``expires_on`` later than that day (R-V-C, §V.C)."""
+    completion of at least one active course required of them as site manager
+    (``SITE_MANAGER_COURSES``). "Current" means not expired on ``on``: ``expires_on``
+    later than that day (R-V-C, §V.C)."""
     current = Completion.objects.filter(user=OuterRef(OuterRef(person)), course=OuterRef("pk"), expires_on__gt=on)
-    return Exists(Course.objects.filter(Q(for_site_managers=True) | Q(for_account_staff=True), is_active=True)
-                  .exclude(Exists(current)))
+    return Exists(Course.objects.filter(SITE_MANAGER_COURSES, is_active=True).exclude(Exists(current)))
+
+
+def site_manager_courses_lacking(person, *, on: date) -> list[CourseState]:
+    """The active courses of ``SITE_MANAGER_COURSES`` that ``person`` holds no current
+    completion of on ``on``, each with its state ("never" or "expired") and the latest
+    completion's dates: ``lacks_site_manager_training`` for one person, with the courses
+    named (R-V-C). One query."""
+    as_site_manager = Roles(site_manager=True, account_staff=True)
+    states = [course_state(course, as_site_manager, on)
+              for course in courses_with_latest(person).filter(SITE_MANAGER_COURSES).order_by("title", "pk")]
+    return [state for state in states if state.state in ("never", "expired")]
 
 
 def site_managers_lacking_training(*, on: date | None = None) -> QuerySet[User]:

@@ -17,6 +17,9 @@ show beside the form.
 account (``approvals.services.submit``) or acts as its site manager
 (``credentials.services.escrow``, ``accounts.services.record_review``): it names the
 required documents whose current version they have not acknowledged (Policy 4038 §IV.C).
+``site_manager_training_problem`` is the other half of a site manager's eligibility
+(``accounts.services.check_site_manager``): it names, and links to, the required courses
+they hold no current completion of (Policy 4038 §V.C).
 
 Reminders (``send_reminders``, daily from beat): 30 and 7 days before a required
 completion expires, on expiry (copying the person's supervisor), then weekly while it
@@ -32,6 +35,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audits.services import record
@@ -88,6 +92,23 @@ def acknowledgment_problem(person: User, *, today: date | None = None) -> str:
     return (f"First acknowledge {names}, under Training. Policy 4038 §IV.C holds staff responsible for what "
             "district accounts disclose: applying for an account and acting as its site manager need a current "
             "acknowledgment.")
+
+
+def site_manager_training_problem(person: User, *, actor: User | None = None, today: date | None = None) -> str:
+    """Empty when ``person`` holds a current completion of every active course required
+    of a site manager; otherwise why they may not be named site manager or act as one
+    (R-V-C, Policy 4038 §V.C): each course to complete, linked to its page, and whether it
+    expired or was never taken. Addressed to ``actor``, who reads it ("your training" when
+    it is their own). Callers raise their own error with it. One query.
+
+    The message is HTML, from ``training/_site_manager_training_needed.html`` (its values
+    escaped there), so the course's link shows beside the form field it is raised on."""
+    lacking = selectors.site_manager_courses_lacking(person, on=today or timezone.localdate())
+    if not lacking:
+        return ""
+    yours = actor is not None and actor.pk == person.pk
+    return render_to_string("training/_site_manager_training_needed.html",
+                            {"person": person, "yours": yours, "courses": lacking})
 
 
 # --- completions ---------------------------------------------------------------------
