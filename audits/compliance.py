@@ -207,8 +207,8 @@ def results_in(paths: tuple[str, ...], counts: dict[str, int]) -> dict[str, Chec
     the runs' own figures are the whole district's (``audits.run_audit``). Unsaved rows,
     shown as a run's are."""
     total = OfficialAccount.objects.active().filter(roles.within("unit_path", paths)).count()
-    return {check.slug: CheckResult(check_slug=check.slug, accounts=total, failing=min(counts.get(check.slug, 0), total))
-            for check in CHECKS}
+    return {check.slug: CheckResult(check_slug=check.slug, accounts=total,
+                                    failing=min(counts.get(check.slug, 0), total)) for check in CHECKS}
 
 
 def check_of(finding: Finding):

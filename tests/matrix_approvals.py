@@ -12,10 +12,13 @@ sent back to the page with a message (302); an empty withdrawal is a valid withd
 (reason optional) for the applicant (302) and a refusal shown on the page for others (200).
 """
 
-from .matrix import Row, only, staff
+from people.models import Power
+
+from .matrix import NORTH, Row, only, staff
 
 NOT_INVOLVED = {"coach": 404, "contractor": 404, "outsider": 404, "admin": 404}
 CAN_SEE = {"teacher": 200, "principal": 200, "superintendent": 200, "designee": 200}
+DECIDE = frozenset({Power.DECIDE_APPLICATIONS})
 
 
 def sent_application(district):
@@ -39,13 +42,17 @@ APPROVAL_ROWS = {
     "approvals:mine": Row(staff()),
     "approvals:new": Row(staff()),
     "approvals:endorsements": Row(only({"superintendent": 200, "principal": 200})),
-    "approvals:decisions": Row(only({"superintendent": 200, "designee": 200})),
-    "approvals:detail": Row(only({**CAN_SEE, **NOT_INVOLVED}), kwargs=sent_application),
+    "approvals:decisions": Row(only({"superintendent": 200, "designee": 200}), powers=DECIDE),
+    "approvals:detail": Row(only({**CAN_SEE, **NOT_INVOLVED}), kwargs=sent_application, powers=DECIDE, reach=NORTH),
     # Sent, so nobody may edit it: those who may see it are sent back to its page.
-    "approvals:edit": Row(only({**{p: 302 for p in CAN_SEE}, **NOT_INVOLVED}), kwargs=sent_application),
+    "approvals:edit": Row(only({**{p: 302 for p in CAN_SEE}, **NOT_INVOLVED}), kwargs=sent_application,
+                          powers=DECIDE, reach=NORTH),
     "approvals:review": Row(only({"principal": 200, "teacher": 302, "superintendent": 302, "designee": 302,
-                                  **NOT_INVOLVED}), method="post", kwargs=sent_application),
+                                  **NOT_INVOLVED}), method="post", kwargs=sent_application,
+                            powers=DECIDE, reach=NORTH),
     "approvals:withdraw": Row(only({"teacher": 302, "principal": 200, "superintendent": 200, "designee": 200,
-                                    **NOT_INVOLVED}), method="post", kwargs=sent_application),
-    "approvals:comment": Row(only({**CAN_SEE, **NOT_INVOLVED}), method="post", kwargs=sent_application),
+                                    **NOT_INVOLVED}), method="post", kwargs=sent_application,
+                                powers=DECIDE, reach=NORTH),
+    "approvals:comment": Row(only({**CAN_SEE, **NOT_INVOLVED}), method="post", kwargs=sent_application,
+                             powers=DECIDE, reach=NORTH),
 }

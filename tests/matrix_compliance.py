@@ -6,11 +6,14 @@ the matrix's North High account is seen by its site manager (the teacher), their
 supervisor (the principal) and the office, and is 404 to everybody else.
 """
 
-from .matrix import Row, only, staff
+from people.models import Power
+
+from .matrix import DISTRICT, NORTH, Row, only, staff
 from .matrix_registry import registry_account
 
 OFFICE = {"superintendent": 200, "designee": 200}
 OUTSIDE = {"coach": 404, "contractor": 404, "outsider": 404, "admin": 404}
+OVERSEE = frozenset({Power.OVERSEE_COMPLIANCE})
 
 
 def a_run(district):
@@ -34,13 +37,14 @@ def a_finding(district):
 
 
 COMPLIANCE_ROWS = {
-    "audits:dashboard": Row(only(OFFICE)),
-    "audits:start": Row(only({"superintendent": 302, "designee": 302}), method="post"),
-    "audits:run": Row(only(OFFICE), kwargs=a_run),
-    "audits:progress": Row(only(OFFICE), kwargs=a_run),
+    "audits:dashboard": Row(only(OFFICE), powers=OVERSEE),
+    "audits:start": Row(only({"superintendent": 302, "designee": 302}), method="post", powers=OVERSEE, reach=DISTRICT),
+    "audits:run": Row(only(OFFICE), kwargs=a_run, powers=OVERSEE, reach=DISTRICT),
+    "audits:progress": Row(only(OFFICE), kwargs=a_run, powers=OVERSEE, reach=DISTRICT),
     "audits:findings": Row(staff()),
-    "audits:finding": Row(only({**OFFICE, "teacher": 200, "principal": 200, **OUTSIDE}), kwargs=a_finding),
+    "audits:finding": Row(only({**OFFICE, "teacher": 200, "principal": 200, **OUTSIDE}), kwargs=a_finding,
+                          powers=OVERSEE, reach=NORTH),
     "audits:coverage": Row(staff()),
     # The audit trail: the office's; a designee reads their scope's events (tests/test_audit_chain.py).
-    "audits:trail": Row(only(OFFICE)),
+    "audits:trail": Row(only(OFFICE), powers=OVERSEE),
 }

@@ -13,9 +13,12 @@ error beside the field (200), nothing changes.
 
 from concerns.models import ConcernReport
 
-from .matrix import Row, only, public
+from people.models import Power
+
+from .matrix import NORTH, Row, only, public
 
 TRIAGERS = {"superintendent": 200, "designee": 200}
+TRIAGE = frozenset({Power.TRIAGE_CONCERNS})
 
 
 def district_report(district):
@@ -31,9 +34,9 @@ def district_report(district):
 CONCERN_ROWS = {
     "concerns:report": Row(public()),
     "concerns:report_sent": Row(public()),
-    "concerns:queue": Row(only(TRIAGERS)),
-    "concerns:detail": Row(only(TRIAGERS), kwargs=district_report),
-    "concerns:assign": Row(only(TRIAGERS), method="post", kwargs=district_report),
-    "concerns:note": Row(only(TRIAGERS), method="post", kwargs=district_report),
-    "concerns:resolve": Row(only(TRIAGERS), method="post", kwargs=district_report),
+    "concerns:queue": Row(only(TRIAGERS), powers=TRIAGE),
+    "concerns:detail": Row(only(TRIAGERS), kwargs=district_report, powers=TRIAGE, reach=NORTH),
+    "concerns:assign": Row(only(TRIAGERS), method="post", kwargs=district_report, powers=TRIAGE, reach=NORTH),
+    "concerns:note": Row(only(TRIAGERS), method="post", kwargs=district_report, powers=TRIAGE, reach=NORTH),
+    "concerns:resolve": Row(only(TRIAGERS), method="post", kwargs=district_report, powers=TRIAGE, reach=NORTH),
 }

@@ -1,6 +1,10 @@
 """Authorization rows of the registry's pages: the directory, verify, the registry itself."""
 
-from .matrix import Row, only, public, staff  # noqa: F401
+from people.models import REGISTRY_POWERS, Power
+
+from .matrix import NORTH, Row, only, public, staff  # noqa: F401
+
+ESTABLISH = frozenset({Power.ESTABLISH_ACCOUNTS})
 
 def registry_account(district):
     """An active account at North High whose site manager is the teacher (the principal's report)."""
@@ -28,19 +32,21 @@ REGISTRY_ROWS = {
     "directory_embed": Row(public()),
     "verify": Row(public()),
     # Staff pages of the registry (accounts/urls_registry.py)
-    "accounts:registry": Row(only(OFFICE)),
-    "accounts:export": Row(only(OFFICE)),
+    "accounts:registry": Row(only(OFFICE), powers=REGISTRY_POWERS),
+    "accounts:export": Row(only(OFFICE), powers=REGISTRY_POWERS),
     "accounts:mine": Row(staff()),
-    "accounts:establish": Row(only(OFFICE)),
+    "accounts:establish": Row(only(OFFICE), powers=ESTABLISH),
     "accounts:account": Row(only({**OFFICE, "principal": 200, "teacher": 200, **OUT_OF_SCOPE}),
-                            kwargs=registry_account),
+                            kwargs=registry_account, powers=REGISTRY_POWERS, reach=NORTH),
     "accounts:timeline": Row(only({**OFFICE, "principal": 200, "teacher": 200, **OUT_OF_SCOPE}),
-                             kwargs=registry_account),
-    "accounts:change_status": Row(only({**OFFICE, **OUT_OF_SCOPE}), kwargs=registry_account),
-    "accounts:hand_over": Row(only({**OFFICE, "principal": 200, **OUT_OF_SCOPE}), kwargs=registry_account),
+                             kwargs=registry_account, powers=REGISTRY_POWERS, reach=NORTH),
+    "accounts:change_status": Row(only({**OFFICE, **OUT_OF_SCOPE}), kwargs=registry_account,
+                                  powers=ESTABLISH, reach=NORTH, seen_by=REGISTRY_POWERS),
+    "accounts:hand_over": Row(only({**OFFICE, "principal": 200, **OUT_OF_SCOPE}), kwargs=registry_account,
+                              powers=ESTABLISH, reach=NORTH, seen_by=REGISTRY_POWERS),
     # An empty POST clears a backup that is not there: back to the account page.
     "accounts:set_backup": Row(only({"superintendent": 302, "designee": 302, "principal": 302, "teacher": 302,
                                      **OUT_OF_SCOPE}), method="post",
-                               kwargs=registry_account),
-    "accounts:review": Row(only({"teacher": 200, **OUT_OF_SCOPE}), kwargs=registry_account),
+                               kwargs=registry_account, powers=ESTABLISH, reach=NORTH, seen_by=REGISTRY_POWERS),
+    "accounts:review": Row(only({"teacher": 200, **OUT_OF_SCOPE}), kwargs=registry_account, seen_by=REGISTRY_POWERS),
 }

@@ -13,16 +13,19 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from people.models import Delegation
+from people.models import Delegation, Power
 
 from .conftest import PERSONAS
-from .matrix import SIGNED_IN, Row, only, public, signed_out_only, staff
+from .matrix import DISTRICT, SIGNED_IN, Row, only, public, signed_out_only, staff
 from .matrix_approvals import APPROVAL_ROWS
 from .matrix_concerns import CONCERN_ROWS
 from .matrix_compliance import COMPLIANCE_ROWS
 from .matrix_credentials import CREDENTIAL_ROWS
 from .matrix_registry import REGISTRY_ROWS
 from .matrix_training import TRAINING_ROWS
+
+ROSTER = frozenset({Power.IMPORT_ROSTER})
+
 
 def own_delegation(district):
     return {"pk": Delegation.objects.get(grantee=district.designee).pk}
@@ -46,11 +49,14 @@ CORE_ROWS = {
     # An empty POST changes nothing: the superintendent is sent back with a message.
     "people:revoke_delegation": Row(only({"superintendent": 302}), method="post", kwargs=own_delegation),
     # The HR roster: the superintendent's office (tests/test_roster.py).
-    "people:roster": Row(only({"superintendent": 200, "designee": 200})),
-    "people:roster_preview": Row(only({"superintendent": 200, "designee": 200}), kwargs=a_roster),
+    "people:roster": Row(only({"superintendent": 200, "designee": 200}), powers=ROSTER, reach=DISTRICT),
+    "people:roster_preview": Row(only({"superintendent": 200, "designee": 200}), kwargs=a_roster,
+                                 powers=ROSTER, reach=DISTRICT),
     # Applying a previewed roster queues it and returns to its page.
-    "people:roster_apply": Row(only({"superintendent": 302, "designee": 302}), method="post", kwargs=a_roster),
-    "people:roster_progress": Row(only({"superintendent": 200, "designee": 200}), kwargs=a_roster),
+    "people:roster_apply": Row(only({"superintendent": 302, "designee": 302}), method="post", kwargs=a_roster,
+                               powers=ROSTER, reach=DISTRICT),
+    "people:roster_progress": Row(only({"superintendent": 200, "designee": 200}), kwargs=a_roster,
+                                  powers=ROSTER, reach=DISTRICT),
     # Declining is the superintendent's alone; an empty POST shows the form's error again.
     "people:roster_decline": Row(only({"superintendent": 200}), method="post", kwargs=a_roster),
     # Sign-in pages (allauth)

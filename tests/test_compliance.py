@@ -23,6 +23,7 @@ from notifications.models import OutboxMessage
 from people.models import User
 
 from .a11y import assert_accessible
+from .factories import DelegationFactory
 
 
 def compliant(district, handle="north_ok", unit=None, site_manager=None) -> OfficialAccount:
@@ -435,3 +436,58 @@ def test_r_v_d_the_checks_are_compiled_once_and_each_run_binds_its_own_day(distr
     assert findings_at(366) == {"review": "The annual review is overdue.",
                                 "escrow_age": "The escrowed credentials are older than 365 days."}
     assert len(compiled) == 2
+
+
+def test_r_v_d_a_designee_overseeing_one_school_sees_that_school_alone(district, client):
+    """Overseeing compliance over North High: its accounts' shares and findings, no other
+    school's, and none of the runs, which check the whole district (R-V-D)."""
+    north = compliant(district)
+    compliant(district, handle="north_two")
+    south = compliant(district, handle="south_one", unit=district.south, site_manager=district.outsider)
+    OfficialAccount.objects.filter(pk__in=[north.pk, south.pk]).update(rotation_due=True,
+                                                                      rotation_due_reason="Revealed.")
+    audit()
+    overseer = DelegationFactory(grantee=district.coach, scope=district.north, decide_applications=False,
+                                 oversee_compliance=True).grantee
+    client.force_login(overseer, backend="django.contrib.auth.backends.ModelBackend")
+    html = client.get(reverse("audits:dashboard")).content.decode()
+    assert_accessible(html, "dashboard of one school")
+    # Two North High accounts, one due for rotation: 50%, where the district's is 1 in 3.
+    assert 'value="0.5"' in html and "of 2 comply" in html and "33%" not in html
+    assert "Run the audit now" not in html and "Recent runs" not in html
+    assert client.post(reverse("audits:start")).status_code == 403
+    run = AuditRun.objects.get()
+    assert client.get(reverse("audits:run", args=[run.pk])).status_code == 403
+    listed = client.get(reverse("audits:findings")).content.decode()
+    assert "North Compliant" in listed and "south_one" not in listed
+    [south_finding] = Finding.objects.filter(account=south)
+    assert client.get(reverse("audits:finding", args=[south_finding.pk])).status_code == 404
+
+
+def test_r_v_d_a_designee_without_oversight_has_no_compliance_pages(district, client):
+    decider = DelegationFactory(grantee=district.coach, scope=district.district).grantee
+    client.force_login(decider, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(reverse("audits:dashboard")).status_code == 403
+    assert client.get(reverse("audits:trail")).status_code == 403
+
+
+def test_r_v_d_the_scoped_dashboard_costs_the_same_at_any_size(district, client):
+    from .queries import assert_constant_queries
+
+    platform = Platform.objects.get(slug="instagram")
+    made = [0]
+
+    def grow(count):
+        OfficialAccount.objects.bulk_create([
+            OfficialAccount(platform=platform, org_unit=district.north, display_name=f"Grow {made[0] + n}",
+                            handle=f"grow_{made[0] + n}", handle_key=f"grow_{made[0] + n}",
+                            origin=OfficialAccount.Origin.DIRECT, established_by=district.superintendent,
+                            status=OfficialAccount.Status.ACTIVE, rotation_due=True)
+            for n in range(count)])
+        made[0] += count
+        audit()
+
+    overseer = DelegationFactory(grantee=district.coach, scope=district.north, decide_applications=False,
+                                 oversee_compliance=True).grantee
+    client.force_login(overseer, backend="django.contrib.auth.backends.ModelBackend")
+    assert_constant_queries(client, reverse("audits:dashboard"), grow, small=10, large=200)
