@@ -108,7 +108,7 @@ def reveal(times: int = 50) -> dict:
         start = time.perf_counter()
         with transaction.atomic():
             revealed = services.reveal(actor=designation.person, account=designation.account,
-                                       reason_kind="post", reason="Benchmark", has_second_factor=False)
+                                       reason_kind="post", reason="Benchmark", second_factor_used=False)
         timings.append((time.perf_counter() - start) * 1000)
         if revealed.secrets is None:
             raise RuntimeError(revealed.problem)

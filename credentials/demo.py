@@ -46,5 +46,5 @@ def seed(stdout):
         if account.handle == REVEALED_BY_DESIGNEE:
             services.reveal(actor=User.objects.get(email="designee@example.org"), account=account,
                             reason_kind="post", reason="Posting the snow-day closure while the webmaster is out.",
-                            has_second_factor=True)
+                            second_factor_used=True)
     stdout.write(f"  credentials escrowed for {made} accounts.")

@@ -56,7 +56,16 @@ def unseal(value, ring: KeyRing | None = None) -> str:
 
 
 class EscrowMFAAdapter(DefaultMFAAdapter):
-    """allauth's MFA adapter with its secrets sealed by the escrow's key ring."""
+    """allauth's MFA adapter with its secrets sealed by the escrow's key ring, and its
+    refusal to enrol in the portal's words: the only unverified address in the portal is
+    one the HR roster changed, waiting for its link (``people.addresses``)."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "unverified_email": "HR changed your email address: you can turn on two-factor sign-in once you have "
+                            "opened the link we sent to the new address. For a new link, open “Your email address” "
+                            "below.",
+    }
 
     def encrypt(self, text: str) -> str:
         return seal(text)

@@ -109,20 +109,22 @@ class Revealed:
 
 
 def needs_second_factor(actor: User, account: OfficialAccount) -> bool:
-    """§III.E: everyone but the site manager reveals only with an enrolled second factor
-    (unless the demo relaxes it, which its pages say)."""
+    """§III.E: everyone but the site manager reveals only in a session that used its second
+    factor (unless the demo relaxes it, which its pages say)."""
     return settings.ESCROW_REQUIRE_MFA and site_manager_id(account) != actor.pk
 
 
 @transaction.atomic
 def reveal(*, actor: User, account: OfficialAccount, reason_kind: str, reason: str,
-           has_second_factor: bool, version_number: int | None = None) -> Revealed:
+           second_factor_used: bool, version_number: int | None = None) -> Revealed:
     """Decrypt the current credentials for ``actor``, who says why. The reveal event is
     written in this transaction before anything is returned: if it cannot be written,
     nothing is revealed.
     Anyone but the site manager makes the credentials due for rotation, and the site
-    manager is told. Reauthentication is the view's (allauth), the second factor's
-    presence is given by the view and required here."""
+    manager is told. Reauthentication is the view's (allauth). ``second_factor_used`` is
+    whether the actor's session signed in with its second factor or confirmed it since
+    (the view reads allauth's record of the session, ``mps_social.security``); having an
+    authenticator is not enough, and without it the reveal is refused (R-III-E)."""
     if not has_perm(actor, "credentials.reveal", account):
         raise EscrowError("You cannot reveal these credentials.")
     if reason_kind not in dict(REASONS):
@@ -132,9 +134,9 @@ def reveal(*, actor: User, account: OfficialAccount, reason_kind: str, reason: s
         raise EscrowError("Say in a few words why you need them.", field="reason")
     if len(reason) > MAX_TEXT:
         raise EscrowError(f"Keep it under {MAX_TEXT} characters.", field="reason")
-    if needs_second_factor(actor, account) and not has_second_factor:
-        raise EscrowError("Revealing another person's credentials needs two-factor sign-in: turn it on under "
-                          "Security first.")
+    if needs_second_factor(actor, account) and not second_factor_used:
+        raise EscrowError("Revealing another person's credentials needs two-factor sign-in in this session: "
+                          "enter the code from your authenticator app (or turn it on under Security first).")
     account = _lock(account)
     version = current_version(account)
     if version_number is not None and (version is None or version.number != version_number):

@@ -2,14 +2,17 @@
 
 A reveal is a POST with a reason, after a fresh reauthentication (allauth's, at most
 ``ACCOUNT_REAUTHENTICATION_TIMEOUT`` seconds old: allauth suspends the POST, asks for the
-password and replays it) and, for everyone but the site manager, with an enrolled second
-factor. The page that shows the secrets is never cached (``Cache-Control: no-store``).
+password and replays it) and, for everyone but the site manager, in a session that used
+its second factor: one that signed in with a password alone is first asked for the code
+(allauth's reauthentication with it) and comes back to the page. The page that shows the
+secrets is never cached (``Cache-Control: no-store``).
 An account outside the user's reach is 404, as everywhere.
 """
 
 from html import escape
 
 from allauth.account.decorators import reauthentication_required
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -25,18 +28,13 @@ from mps_social.access import get_for_user_or_404, permission_required
 from mps_social.dates import moments
 from mps_social.exports import csv_response
 from mps_social.permissions import has_perm
+from mps_social.security import ask_for_the_code, second_factor_used
 from people.models import User
 
 from . import selectors, services
 from .forms import EscrowForm, GrantForm, HistoryFilterForm, RevealForm
 
 PAGE_SIZE = 25
-
-
-def _has_second_factor(user) -> bool:
-    from allauth.mfa.utils import is_mfa_enabled
-
-    return is_mfa_enabled(user)
 
 
 def _context(**extra):
@@ -108,19 +106,24 @@ def escrow(request, pk):
 @reauthentication_required(allow_get=True)
 def reveal(request, pk):
     account = get_for_user_or_404(request.user, "credentials.reveal", selectors.revealable_for(request.user), pk=pk)
+    used = second_factor_used(request)
+    missing = services.needs_second_factor(request.user, account) and not used
+    enrolled = missing and is_mfa_enabled(request.user)
+    if enrolled and request.method == "GET":
+        return ask_for_the_code(request, "Revealing credentials you do not manage needs two-factor sign-in in this "
+                                         "session: enter the code from your authenticator app.")
     form = RevealForm(request.POST or None)
     number = _version_number(request)
     revealed = None
     if form.is_bound and form.is_valid():
         try:
-            revealed = services.reveal(actor=request.user, account=account, has_second_factor=_has_second_factor(
-                request.user), version_number=number, **form.cleaned_data)
+            revealed = services.reveal(actor=request.user, account=account, second_factor_used=used,
+                                       version_number=number, **form.cleaned_data)
         except services.EscrowError as error:
             form.add_refusal(error)
     response = render(request, "credentials/reveal.html", _context(
-        account=account, form=form, revealed=revealed, version_number=number,
-        needs_second_factor=services.needs_second_factor(request.user, account)
-        and not _has_second_factor(request.user),
+        account=account, form=form, revealed=revealed, version_number=number, needs_second_factor=missing,
+        enrolled=enrolled,
     ))
     patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
     return response

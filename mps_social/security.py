@@ -7,6 +7,7 @@ allauth's own middleware.
 
 import time
 
+from allauth.account.authentication import get_authentication_records
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -14,6 +15,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 # No inline script or style anywhere: the portal's pages are built to pass this policy
 # (tests/a11y.py checks every page for inline script, style attributes and handlers).
@@ -95,10 +97,26 @@ def needs_second_factor(user) -> bool:
                                       person__in=reports_of(user)).exists()
 
 
+def second_factor_used(request) -> bool:
+    """Whether this session used its second factor: signed in with the code, or confirmed
+    it since (allauth's reauthentication with the code). Read from allauth's record of how
+    the session authenticated, not from whether the person has an authenticator: a session
+    opened with a password alone has not shown it (R-III-E)."""
+    return any(entry.get("method") == "mfa" for entry in get_authentication_records(request, request.user))
+
+
+def ask_for_the_code(request, why: str):
+    """Send the person to enter their code (allauth's reauthentication with the second
+    factor), then back to the page they asked for."""
+    messages.info(request, why)
+    return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
+
+
 class PrivilegedSecondFactorMiddleware:
     """Send a privileged person without an enrolled second factor to enrol one before
-    anything else. ``MFA_REQUIRED_FOR_PRIVILEGED`` is on unless the demo turns it off
-    (production refuses to start without it)."""
+    anything else, and one whose session has not used it to enter their code.
+    ``MFA_REQUIRED_FOR_PRIVILEGED`` is on unless the demo turns it off (production refuses
+    to start without it)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -109,7 +127,11 @@ class PrivilegedSecondFactorMiddleware:
                 and not request.path.startswith(MFA_OPEN_PREFIXES)):
             from allauth.mfa.utils import is_mfa_enabled
 
-            if needs_second_factor(user) and not is_mfa_enabled(user):
+            if not second_factor_used(request) and needs_second_factor(user):
+                if is_mfa_enabled(user):
+                    return ask_for_the_code(request, "Your role gives access to other people's credentials or to "
+                                                     "the administration: enter the code from your authenticator "
+                                                     "app to continue.")
                 messages.warning(request, "Your role gives access to other people's credentials or to the "
                                           "administration: turn on two-factor sign-in to continue.")
                 return redirect("mfa_activate_totp")

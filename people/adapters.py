@@ -1,5 +1,9 @@
 """How allauth fits the district: no self sign-up, Google only for the district's domain,
-and allauth's own mail (password resets) sent through the portal's outbox."""
+allauth's own mail (password resets, address confirmations) sent through the portal's
+outbox, and a confirmed address recorded (``people.addresses``)."""
+
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -8,10 +12,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from notifications.services import enqueue
 
+from . import addresses
 from .models import User
+
+
+def portal_site() -> SimpleNamespace:
+    """What allauth's mail templates call ``current_site`` ("Hello from {{ current_site.name }}!"):
+    the portal's name and the host of ``PORTAL_BASE_URL``. The portal runs without
+    ``django.contrib.sites``, and mail is also sent where there is no request (a roster
+    import runs in the worker)."""
+    return SimpleNamespace(name=settings.PORTAL_NAME, domain=urlsplit(settings.PORTAL_BASE_URL).netloc)
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -30,7 +44,7 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         return False
 
     def send_mail(self, template_prefix, email, context):
-        message = self.render_mail(template_prefix, email, context)
+        message = self.render_mail(template_prefix, email, {"current_site": portal_site(), **context})
         html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
         with transaction.atomic():
             enqueue(
@@ -43,6 +57,21 @@ class PortalAccountAdapter(DefaultAccountAdapter):
                 # A reset link is a credential: its body is wiped once it has been sent.
                 sensitive=True,
             )
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        """The link in an address confirmation, on ``PORTAL_BASE_URL``: the roster import
+        that asks for it runs in the worker, without a request to take the host from."""
+        path = reverse("account_confirm_email", args=[emailconfirmation.key])
+        return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+    @transaction.atomic
+    def confirm_email(self, request, email_address):
+        """allauth marks the address verified; its audit event is written in the same
+        transaction."""
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            addresses.confirmed(email_address)
+        return confirmed
 
 
 class DistrictGoogleAdapter(DefaultSocialAccountAdapter):

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from audits.admin import AuditedModelAdmin, ReadOnlyAdmin
 from credentials import services as credentials_services
 
-from . import services
+from . import addresses, services
 from .models import Delegation, OrgUnit, User
 
 # Sign-in providers are configured from the environment; their secrets and users' OAuth
@@ -35,7 +35,8 @@ class UserAdminForm(forms.ModelForm):
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin):
     """People are kept here until the roster import keeps them. Passwords are never set
-    here: a person signs in with Google or sets their own through "Forgot password"."""
+    here: a person signs in with Google or sets their own through "Forgot password". An
+    address typed here is verified by HR, as the roster's are (``people.addresses``)."""
 
     form = UserAdminForm
     list_display = ["full_name", "email", "kind", "org_unit", "supervisor", "is_superintendent", "is_active"]
@@ -55,6 +56,8 @@ class UserAdmin(AuditedModelAdmin):
         if not change:
             obj.set_unusable_password()
         super().save_model(request, obj, form, change)
+        if not change or "email" in form.changed_data:
+            addresses.mark_verified([obj], actor=request.user, source="admin")
         if change and "supervisor" in form.changed_data:
             # Policy 4038 §III.E: the old supervisor could reveal this person's accounts.
             credentials_services.supervisor_changed(actor=request.user, person=obj)

@@ -23,6 +23,7 @@ from django.db import transaction
 from audits.services import record_many
 from mps_social import csvfiles
 
+from . import addresses
 from .models import OrgUnit, User
 
 REQUIRED = ["employee_id", "email", "full_name", "kind", "org_unit", "supervisor_id", "active"]
@@ -265,7 +266,8 @@ def making_supervisor_of_others(plan: Plan, user: User) -> list[str]:
 def apply(plan: Plan, *, actor: User | None, progress=None) -> dict[str, int]:
     """Make the plan true, all of it or none; its effects on accounts and escrow are the
     caller's (``services.apply_plan``). ``progress(done, total)`` is called as people are
-    written, for long files."""
+    written, for long files. The addresses of the people listed become verified ones, but a
+    changed address waits for the person to confirm it by mail (``people.addresses``)."""
     total = len(plan.new) + len(plan.changed) + len(plan.supervisor_changes)
     done = 0
     units = dict(OrgUnit.objects.values_list("code", "pk"))
@@ -295,6 +297,11 @@ def apply(plan: Plan, *, actor: User | None, progress=None) -> dict[str, int]:
     done += len(supervised)
     _tick(progress, done, total)
     new_by_id = {user.employee_id: user for user in User.objects.filter(employee_id__in=[r.employee_id for r in plan.new])}
+    # Addresses HR gives are verified ("verified by HR"); one HR changes is confirmed by mail.
+    moved_address = [user for user, _row, diff in plan.changed if "email" in diff]
+    listed = set(plan.row_of) - {user.pk for user in moved_address}
+    addresses.mark_verified([*new_by_id.values(), *addresses.not_yet_verified(listed)], actor=actor, source="roster")
+    addresses.confirm_by_mail([user for user in moved_address if user.is_active], actor=actor)
     record_many(actor=actor, verb="person.added_from_roster",
                 items=[(new_by_id[row.employee_id], None, {"employee_id": row.employee_id, "org_unit": row.org_unit})
                        for row in plan.new])

@@ -2,6 +2,7 @@
 email pages that stand in for allauth's own."""
 
 from allauth.account import views as allauth_views
+from allauth.core import ratelimit
 from allauth.mfa.base import views as mfa_views
 from django.conf import settings
 from django.contrib import messages
@@ -14,8 +15,8 @@ from django.views.decorators.http import require_POST
 from mps_social.access import get_for_user_or_404, permission_required
 from mps_social.permissions import has_perm
 
+from . import addresses, selectors, services
 from . import roster as roster_module
-from . import selectors, services
 from .forms import DelegationForm, RevokeForm, RosterConfirmForm, RosterDeclineForm, RosterUploadForm
 from .models import RosterImport
 
@@ -98,8 +99,18 @@ second_factor = SecondFactorView.as_view()
 @permission_required("people.view_portal")
 def email_from_roster(request):
     """Stands in for allauth's email management: a person's address is their identity in
-    the HR roster, so it is changed there, never by the person in the portal."""
-    return render(request, "account/email_from_roster.html")
+    the HR roster, so it is changed there, never by the person in the portal. An address
+    the roster changed waits for its confirmation link, which a POST here sends again
+    (allauth's rate limit for confirmation mail applies)."""
+    if request.method == "POST":
+        if not ratelimit.consume(request, action="confirm_email", key=request.user.email.lower()):
+            messages.error(request, "A link was sent to this address a moment ago. Please wait a few minutes "
+                                    "before asking for another.")
+        elif addresses.send_link_again(request.user):
+            messages.success(request, f"A new link is on its way to {request.user.email}.")
+        return redirect("account_email")
+    return render(request, "account/email_from_roster.html",
+                  {"waiting": addresses.waiting_for_confirmation(request.user) is not None})
 
 
 # --- the HR roster ----------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import Platform, ProtectedName
@@ -41,6 +42,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         user.set_password(extracted or TEST_PASSWORD)
         if create:
             user.save(update_fields=["password"])
+
+    @factory.post_generation
+    def verified_email(user, create, extracted, **kwargs):
+        """As the roster and the admin leave a person: their address verified by HR
+        (``people.addresses``), without the audit event, which no test of others wants."""
+        if create:
+            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
 
 
 class DelegationFactory(factory.django.DjangoModelFactory):

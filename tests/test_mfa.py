@@ -19,6 +19,7 @@ from credentials.keyring import CannotDecrypt, new_key_line, parse
 
 from .a11y import assert_accessible
 from .factories import TEST_PASSWORD
+from .test_escrow import CANARY, escrowed, reauthenticated, reveals
 
 
 @pytest.fixture(autouse=True)
@@ -315,3 +316,65 @@ def test_a_tampered_stored_secret_fails_closed(district):
     response = client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
     assert response.status_code == 500
     assert not signed_in(client)
+
+
+class TestTheSecondFactorOfThisSession:
+    """R-III-E: what counts is that this session used its second factor (signed in with the
+    code, or confirmed it since), not that the person has an authenticator. allauth records
+    how each session authenticated; a session opened with a password alone is asked for the
+    code and comes back to the page it asked for."""
+
+    def enrolled(self, email) -> str:
+        client = Client()
+        sign_in(client, email)
+        return enroll(client)
+
+    def test_r_iii_e_a_password_only_session_is_refused_a_reveal_and_asked_for_the_code(self, district, settings):
+        settings.ESCROW_REQUIRE_MFA = True
+        account = escrowed(district)  # the teacher manages it; the principal supervises her
+        secret = self.enrolled("principal@example.org")
+        client = Client()
+        client.force_login(district.principal)  # the password alone, as far as allauth knows
+        reauthenticated(client, district.principal)
+        url = f"/credentials/{account.pk}/reveal/"
+
+        refused = client.post(url, {"reason_kind": "recover", "reason": "She is away."})
+        html = refused.content.decode()
+        assert "needs two-factor sign-in in this session" in html and "She is away." in html  # nothing lost
+        assert CANARY not in html and reveals(account) == 0
+        assert_accessible(html, "reveal refused without the code")
+        asked = client.get(url)
+        assert asked.status_code == 302 and asked["Location"] == "/accounts/2fa/reauthenticate/?next=" + url.replace(
+            "/", "%2F")
+        page = client.get(asked["Location"]).content.decode()
+        assert "enter the code from your authenticator app" in page
+        assert_accessible(page, "asked for the code")
+
+        back = client.post(asked["Location"], {"code": current_code(secret)})
+        assert back.status_code == 302 and back["Location"] == url
+        assert client.get(url).status_code == 200
+        shown = client.post(url, {"reason_kind": "recover", "reason": "She is away."}).content.decode()
+        assert CANARY in shown and reveals(account) == 1
+
+    def test_a_session_signed_in_with_the_code_reveals(self, district, settings):
+        settings.ESCROW_REQUIRE_MFA = True
+        account = escrowed(district)
+        secret = self.enrolled("principal@example.org")
+        client = Client()
+        sign_in(client, "principal@example.org")
+        client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
+        url = f"/credentials/{account.pk}/reveal/"
+        assert client.get(url).status_code == 200
+        client.post("/accounts/reauthenticate/", {"password": TEST_PASSWORD})  # fresh, as a reveal wants
+        assert CANARY in client.post(url, {"reason_kind": "recover", "reason": "She is away."}).content.decode()
+
+    def test_r_iii_e_a_privileged_password_only_session_enters_the_code_before_any_page(self, district, settings):
+        secret = self.enrolled("super@example.org")
+        settings.MFA_REQUIRED_FOR_PRIVILEGED = True
+        client = Client()
+        client.force_login(district.superintendent)
+        asked = client.get("/people/delegations/")
+        assert asked["Location"] == "/accounts/2fa/reauthenticate/?next=%2Fpeople%2Fdelegations%2F"
+        back = client.post(asked["Location"], {"code": current_code(secret)})
+        assert back["Location"] == "/people/delegations/"
+        assert client.get("/people/delegations/").status_code == 200

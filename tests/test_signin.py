@@ -72,6 +72,18 @@ def test_password_reset_mail_goes_through_the_outbox_and_is_wiped_after(district
     assert "/accounts/password/reset/key/" not in message.body_text
 
 
+def test_the_reset_mail_names_the_portal(district, settings):
+    """allauth's mail templates greet with the site's name; the portal runs without
+    django.contrib.sites, and the mail read "Hello from !" until it was given one."""
+    settings.PORTAL_BASE_URL = "https://social.example.org"
+    Client().post("/accounts/password/reset/", {"email": "teacher@example.org"})
+    message = OutboxMessage.objects.get(to="teacher@example.org")
+    assert message.subject == "[MPS Social] Password Reset Email"
+    assert message.body_text.startswith("Hello from MPS Social!")
+    assert "Thank you for using MPS Social!\nsocial.example.org" in message.body_text
+    assert " !" not in message.body_text
+
+
 def test_password_reset_for_an_unknown_address_sends_nothing(db):
     response = Client().post("/accounts/password/reset/", {"email": "stranger@example.com"})
     assert response.status_code == 302  # same answer as for a known address
