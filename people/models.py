@@ -206,7 +206,7 @@ class Power(models.TextChoices):
     REVEAL_CREDENTIALS = "reveal_credentials", "Reveal escrowed credentials"
     TRIAGE_CONCERNS = "triage_concerns", "Triage concern reports"
     OVERSEE_COMPLIANCE = "oversee_compliance", "Oversee compliance: the audit, its findings and the audit trail"
-    IMPORT_ROSTER = "import_roster", "Import the staff roster from HR (whole district only)"
+    IMPORT_ROSTER = "import_roster", "Import the staff roster (whole district only)"
 
 
 # Powers whose work is about the accounts of their scope: each lets its holder read those

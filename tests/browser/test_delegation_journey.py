@@ -3,8 +3,9 @@
 The superintendent names Tom Berg, the Director of Athletics, her designee for concern
 reports about the Athletics Department, for one season. She forgets to tick a power
 first, and the form says so beside the field; then the delegation is in force. Tom signs
-in: "Concerns" is in his navigation, with the open report about the athletics
-department's X account waiting for someone to take it.
+in: "Concerns" is in his navigation, but the open report about the athletics department's
+X account is not in his queue: he keeps that account, so it is for the other triagers
+(R-IV-B). The one power opens nothing else: no roster, no compliance, no registry actions.
 """
 
 from datetime import timedelta
@@ -31,7 +32,7 @@ def test_the_superintendent_names_a_designee_who_sees_the_reports(demo_district,
     expect(office.get_by_role("heading", level=1)).to_have_text("Name a designee")
     check_accessibility(office)
     office.get_by_label("Designee's email").fill("athletics@example.org")
-    office.get_by_label("Over").select_option(label="Athletics Department")
+    office.get_by_label("Over", exact=True).select_option(label="Athletics Department")
     expect(office.get_by_label("From")).to_have_value(today.isoformat())
     office.get_by_label("Until").fill(until.isoformat())
     office.get_by_label("Reason").fill("The spring season: Tom answers reports about team accounts.")
@@ -55,10 +56,14 @@ def test_the_superintendent_names_a_designee_who_sees_the_reports(demo_district,
 
     tom = new_page(browser)
     sign_in(tom, live_server.url, "athletics@example.org")
-    tom.get_by_role("navigation", name="Main").get_by_role("link", name="Concerns").click()
+    navigation = tom.get_by_role("navigation", name="Main")
+    expect(navigation.get_by_role("link", name="Compliance")).to_have_count(0)
+    navigation.get_by_role("link", name="Concerns").click()
     expect(tom.get_by_role("heading", level=1)).to_have_text("Concern reports")
-    row = tom.get_by_role("row").filter(has_text="@MPSAthletics")
-    expect(row).to_contain_text("Athletics Department")
-    expect(row).to_contain_text("Nobody yet")
+    expect(tom.get_by_role("main")).to_contain_text("No open reports")
+    expect(tom.get_by_role("main")).not_to_contain_text("@MPSAthletics")
+    check_accessibility(tom)
     snap(tom, "delegation-03-designee-queue")
+    assert tom.goto(f"{live_server.url}/people/roster/").status == 403
+    check_accessibility(tom)
     tom.context.close()

@@ -2,8 +2,9 @@
 
 The superintendent uploads HR's roster, in which Chris Olson, the web and social media
 specialist who manages the district's main accounts, has left. The preview says so
-before anything changes; applying it shows the progress and the counts, and the
-findings page lists each of his accounts as having lost its site manager.
+before anything changes, and lists his leaving among the changes of authority, which
+apply only once she has ticked to confirm them; applying it shows the progress and the
+counts, and the findings page lists each of his accounts as having lost its site manager.
 """
 
 import pytest
@@ -37,9 +38,18 @@ def test_the_office_previews_and_applies_a_roster(demo_district, live_server, br
         files=[{"name": "hr-roster.csv", "mimeType": "text/csv", "buffer": data}])
     office.get_by_role("button", name="Check the roster").click()
     expect(office.get_by_role("heading", name="Leaving (deactivated)")).to_be_visible()
-    expect(office.get_by_text("Chris Olson (E10010)")).to_be_visible()
+    expect(office.get_by_text("Chris Olson (E10010)", exact=True)).to_be_visible()
+    authority = office.get_by_role("region", name="Changes of authority: the superintendent confirms them")
+    expect(authority).to_contain_text("Line 11, Chris Olson")
+    expect(authority).to_contain_text("deactivated")
+    check_accessibility(office)
     snap(office, "roster-01-preview", "roster-preview.png")
-    office.get_by_role("button", name="Apply the roster").click()
+    office.get_by_role("button", name="Confirm and apply the roster").click()
+    expect(office.get_by_role("alert")).to_contain_text("The roster was not applied")
+    expect(office.get_by_text("Tick the box to confirm")).to_be_visible()
+    check_accessibility(office)
+    office.get_by_label("I have read every change of authority above and confirm them").check()
+    office.get_by_role("button", name="Confirm and apply the roster").click()
     expect(office.get_by_role("status")).to_contain_text("Applied", timeout=20_000)
     expect(office.locator("dl.facts")).to_contain_text("Deactivations")
     snap(office, "roster-02-applied")
