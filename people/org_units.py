@@ -30,6 +30,7 @@ from django.utils.text import slugify
 from accounts.models import OfficialAccount
 from audits.services import record_many
 from mps_social import csvfiles
+from mps_social.versioned_cache import changed_in_bulk
 
 from .models import OrgUnit
 
@@ -219,7 +220,8 @@ def apply(plan: Plan, *, actor) -> dict[str, int]:
     """Make the plan true, all of it or none, in a fixed number of statements whatever the
     number of units: add the new units, set every name, kind, website and parent, work
     out every path again (``OrgUnit.path``) and carry a moved unit's new path to its
-    accounts' copy (``OfficialAccount.unit_path``), as ``OrgUnit.save`` does for one unit.
+    accounts' copy (``OfficialAccount.unit_path``), as ``OrgUnit.save`` does for one unit;
+    the caches built from units (the public directory) change as a save would change them.
     One audit event per unit added or changed; ``actor`` None is the server."""
     taken = set(OrgUnit.objects.values_list("slug", flat=True))
     OrgUnit.objects.bulk_create([OrgUnit(code=row.code, name=row.name, kind=row.kind, website=row.website,
@@ -242,6 +244,7 @@ def apply(plan: Plan, *, actor) -> dict[str, int]:
     if moved:
         OfficialAccount.objects.filter(org_unit__in=moved).update(
             unit_path=Subquery(OrgUnit.objects.filter(pk=OuterRef("org_unit")).values("path")[:1]))
+    changed_in_bulk(OrgUnit, *([OfficialAccount] if moved else []))
     record_many(actor=actor, verb="orgunit.added_from_import",
                 items=[(units[row.code], None, {"code": row.code, "name": row.name, "kind": row.kind,
                                                 "parent": row.parent_code or None, "website": row.website})

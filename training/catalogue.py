@@ -6,7 +6,8 @@ eligibility look for (a course ``for_site_managers``, ``training.selectors``).
 them, with the demo's own additions, into the demo district: both through ``add_courses``
 and ``add_documents``. Each adds only what is missing (a course or document by its slug,
 a version by its number), so running them again adds nothing and never overwrites what an
-administrator has since edited in the admin; each addition is audited.
+administrator has since edited in the admin; each addition is audited, and the catalogue's
+cache (``training.selectors.catalogue``) changes at once, as a save would change it.
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 
 from audits.services import record_many
+from mps_social.versioned_cache import changed_in_bulk
 
 from .models import Choice, Course, PolicyDocument, PolicyVersion, Question
 
@@ -107,6 +109,8 @@ def add_courses(definitions: list[CourseDefinition], *, actor) -> list[Course]:
     Choice.objects.bulk_create([Choice(question=question, text=text, is_correct=correct, order=number)
                                 for question in questions
                                 for number, (text, correct) in enumerate(next(choices), start=1)])
+    if courses:
+        changed_in_bulk(Course)
     record_many(actor=actor, verb="course.added_from_catalogue",
                 items=[(course, None, {"slug": course.slug, "title": course.title, "audiences": course.audiences,
                                        "questions": len(definition.quiz)})
@@ -128,6 +132,8 @@ def add_documents(definitions: list[DocumentDefinition], *, actor) -> list[Polic
     versions = PolicyVersion.objects.bulk_create([
         PolicyVersion(document=documents[d.slug], number=number, effective_on=effective_on, text=text)
         for d in definitions for number, effective_on, text in d.versions if (d.slug, number) not in have])
+    if added or versions:
+        changed_in_bulk(PolicyDocument, PolicyVersion)
     record_many(actor=actor, verb="policydocument.added_from_catalogue",
                 items=[(document, None, {"slug": document.slug, "title": document.title,
                                          "required": document.required}) for document in added])
