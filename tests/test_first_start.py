@@ -5,6 +5,8 @@ catalogue: Policy 4038 to acknowledge (R-V-A), the site-manager training the aud
 for (R-V-C), the units' names protected (R-III-A)."""
 
 import io
+import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ from credentials.models import Secrets
 from notifications.models import OutboxMessage
 from people import org_units
 from people.models import OrgUnit, User
-from training import catalogue, services as training
+from training import catalogue, selectors, services as training
 from training.models import Choice, Course, PolicyDocument, PolicyVersion
 
 DOCS = Path(settings.BASE_DIR) / "docs"
@@ -142,6 +144,14 @@ class TestImportOrgUnits:
         assert event.after == {"name": "North High", "website": "https://north.example.org/", "parent": "ATH"}
         assert org_units.compare(org_units.read(data.encode())).is_empty
 
+    def test_the_public_directory_offers_the_new_units_at_once(self, district, tmp_path, client):
+        def offered() -> list[str]:
+            return re.findall(r'<option value="([^"]+)"', client.get("/directory/").content.decode())
+
+        assert "west-high-school" not in offered()  # the filter's options, now cached
+        run("import_org_units", write(tmp_path, f"{HEADER}\nWEST,West High School,school,DIST,\n"))
+        assert "west-high-school" in offered()
+
     def test_an_empty_website_keeps_the_portals_and_a_taken_address_gets_the_code(self, district, tmp_path):
         OrgUnit.objects.filter(pk=district.north.pk).update(website="https://north.example.org/")
         run("import_org_units", write(tmp_path, f"{HEADER}\nNORTH,North High School,school,DIST,\n"
@@ -213,6 +223,12 @@ class TestLoadCatalogue:
         assert counts == (PolicyDocument.objects.count(), PolicyVersion.objects.count(), Course.objects.count(),
                           ProtectedName.objects.count(), AuditEvent.objects.count())
         assert Course.objects.get(slug="site-manager-training").title == "Our own title"
+
+    def test_staff_see_the_new_course_and_policy_at_once(self, district):
+        assert selectors.active_courses() == [] and selectors.versions_in_effect(date.today()) == []  # cached
+        run("load_catalogue")
+        assert [course.slug for course in selectors.active_courses()] == ["site-manager-training"]
+        assert [version.number for version in selectors.versions_in_effect(date.today())] == ["2014"]
 
     def test_units_added_later_get_their_names_on_the_next_run(self, district):
         run("load_catalogue")
