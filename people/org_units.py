@@ -156,9 +156,6 @@ def _cross_check(rows: list[Row]) -> list[str]:
 
 # --- compare ----------------------------------------------------------------------------
 
-LABELS = {"name": "name", "kind": "kind", "website": "website", "parent": "parent"}
-
-
 @dataclass
 class Plan:
     """What applying the file would change."""
@@ -185,7 +182,7 @@ class Plan:
                                 f"“{row.name}”" + (f" in {row.parent_code}." if row.parent_code else "."))
                      for row in self.new]
         for _unit, row, diff in self.changed:
-            changes = "; ".join(f"{LABELS[name]} {old or '—'} → {new or '—'}" for name, (old, new) in diff.items())
+            changes = "; ".join(f"{name} {old or '—'} → {new or '—'}" for name, (old, new) in diff.items())
             described.append((row.line, f"Line {row.line}: {row.code}: {changes}."))
         return [text for _line, text in sorted(described)]
 
