@@ -156,6 +156,7 @@ def _cross_check(rows: list[Row]) -> list[str]:
 
 # --- compare ----------------------------------------------------------------------------
 
+
 @dataclass
 class Plan:
     """What applying the file would change."""
