@@ -7,6 +7,7 @@ from django.utils import timezone
 from audits.services import record
 from people.models import OrgUnit
 
+from .catalogue import add_protected_names
 from .models import ProtectedName
 
 # name, kind, owner's code
@@ -30,8 +31,8 @@ NAMES = [
 
 def seed(stdout):
     units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in={code for _, _, code in NAMES})}
-    for name, kind, code in NAMES:
-        ProtectedName.objects.get_or_create(name=name, owner=units[code], defaults={"kind": kind})
+    add_protected_names([ProtectedName(name=name, kind=kind, owner=units[code]) for name, kind, code in NAMES],
+                        actor=None)
     stdout.write(f"  {len(NAMES)} protected names.")
     seed_accounts(stdout)
 

@@ -22,6 +22,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 
+_watching: dict[type, set["VersionedCache"]] = {}  # model → the caches that watch it
+
+
 class VersionedCache:
     HELD = 32  # at most this many values held in a process (``held``)
 
@@ -76,8 +79,19 @@ class VersionedCache:
         transaction.on_commit(self._new_version)
 
     def watch(self, *models) -> None:
-        """Call ``changed`` whenever a row of ``models`` is saved or deleted."""
+        """Call ``changed`` whenever a row of ``models`` is saved or deleted (and when
+        ``changed_in_bulk`` names one of them)."""
         for model in models:
+            _watching.setdefault(model, set()).add(self)
             for signal, verb in ((post_save, "save"), (post_delete, "delete")):
                 signal.connect(self.changed, sender=model, weak=False,
                                dispatch_uid=f"{self.name}-cache-{verb}-{model.__name__}")
+
+
+def changed_in_bulk(*models) -> None:
+    """Rows of ``models`` were written in bulk (``bulk_create``, ``bulk_update``,
+    ``update()``), which sends no signal: every cache watching one of them changes now, as
+    a save would have made it (an import of org units must show in the directory at once,
+    not when its entries expire)."""
+    for watcher in set().union(*(_watching.get(model, set()) for model in models)):
+        watcher.changed()

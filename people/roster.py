@@ -57,38 +57,13 @@ class Row:
 
 def read(data: bytes) -> list[Row]:
     """Parse and check the whole file. Raises ``RosterInvalid`` with every problem."""
-    if len(data) > MAX_BYTES:
-        raise RosterInvalid([f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."])
-    if b"\x00" in data[:4096]:
-        raise RosterInvalid(["This is not a CSV file (it holds binary data): export the roster as CSV UTF-8."])
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise RosterInvalid([f"Line {line}: the file is not UTF-8 text. Save it as “CSV UTF-8”."]) from None
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise RosterInvalid(["The file is empty: it needs a header row and one row per person."])
-    _, first = next(csvfiles.records(lines[0], lambda line, problem: None), (1, []))  # unreadable: lacks all
-    header = [name.strip().lower() for name in first]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        for delimiter, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
-            if all(name in lines[0].lower().split(delimiter) for name in REQUIRED[:3]):
-                raise RosterInvalid([f"Line 1: the columns are separated by {label}; the roster must be "
-                                     "comma-separated (CSV)."])
-        raise RosterInvalid([f"Line 1: the header lacks {', '.join(missing)}. Expected columns: "
-                             f"{', '.join(REQUIRED + OPTIONAL)}."])
+        table = csvfiles.table(data, required=REQUIRED, optional=OPTIONAL, what="the roster", each="person",
+                               max_bytes=MAX_BYTES)
+    except csvfiles.Refused as refused:
+        raise RosterInvalid([str(refused)]) from None
     rows, errors = [], []
-    found = csvfiles.records(text, lambda line, problem: errors.append(f"Line {line}: {problem}"))
-    next(found, None)  # the header, read above
-    for line, record in found:
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) != len(header):
-            errors.append(f"Line {line}: {len(record)} columns where the header has {len(header)}.")
-            continue
-        values = {name: cell.strip() for name, cell in zip(header, record)}
+    for line, values in table.rows(lambda line, problem: errors.append(f"Line {line}: {problem}")):
         row, problems = _row(line, values)
         errors += problems
         if row is not None:
