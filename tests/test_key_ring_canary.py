@@ -15,10 +15,11 @@ import re
 import subprocess
 import sys
 from html import escape
+from io import StringIO
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.core.management import ManagementUtility, call_command
+from django.core.management import CommandError, call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
 from django.urls import reverse
@@ -63,16 +64,16 @@ def sealed_state() -> tuple:
             [(row.key_id, bytes(row.sealed)) for row in KeyRingCanary.objects.all()])
 
 
-def manage_py(*args, capsys) -> tuple[int, str]:
-    """A command through manage.py's own entry point: (exit status, everything it wrote)."""
-    capsys.readouterr()
+def rotate(*args) -> tuple[bool, str]:
+    """``rotate_escrow_keys``: (whether it failed, everything it wrote). Failing is a
+    ``CommandError``, which manage.py turns into exit status 1 (shown in a process of its
+    own in test_r_iii_e_check_works_before_migrate_and_a_wrong_ring_stops_migrate)."""
+    out, err = StringIO(), StringIO()
     try:
-        ManagementUtility(["manage.py", *args]).execute()
-        code = 0
-    except SystemExit as exit_info:
-        code = exit_info.code
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+        call_command("rotate_escrow_keys", *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return True, out.getvalue() + err.getvalue() + str(error)
+    return False, out.getvalue() + err.getvalue()
 
 
 def assert_no_key_material(text: str):
@@ -91,14 +92,14 @@ def test_r_iii_e_the_migrations_sealed_the_canary_with_the_ring_in_force(db):
     assert canary.why_not(ring, row) is None
 
 
-def test_r_iii_e_with_the_right_ring_everything_is_green(world, capsys):
+def test_r_iii_e_with_the_right_ring_everything_is_green(world):
     call_command("check")
     call_command("check", deploy=True)
     health = Client().get("/healthz")
     assert health.status_code == 200 and health.json()["escrow"] == {"ok": True}
     before = sealed_state()
-    code, output = manage_py("rotate_escrow_keys", "--verify", capsys=capsys)
-    assert code == 0, output
+    failed, output = rotate("--verify")
+    assert not failed, output
     assert "Verifying only: nothing is changed." in output
     assert "Credential versions: 1 open, 0 re-sealed, 0 do not open." in output
     assert "Two-factor secrets: 2 open, 0 re-sealed; 0 authenticator(s)" in output
@@ -106,7 +107,7 @@ def test_r_iii_e_with_the_right_ring_everything_is_green(world, capsys):
     assert sealed_state() == before
 
 
-def test_r_iii_e_a_new_key_under_the_old_id_fails_check_healthz_and_verify(world, district, settings, capsys):
+def test_r_iii_e_a_new_key_under_the_old_id_fails_check_healthz_and_verify(world, district, settings):
     account, _ = world
     before = sealed_state()
     settings.ESCROW_KEYS = SAME_ID
@@ -128,9 +129,9 @@ def test_r_iii_e_a_new_key_under_the_old_id_fails_check_healthz_and_verify(world
     authenticators = list(Authenticator.objects.filter(user=district.teacher).order_by("pk")
                           .values_list("pk", flat=True))
     assert len(authenticators) == 2  # the app's secret, the recovery codes' seed
-    for command in (["rotate_escrow_keys", "--verify"], ["rotate_escrow_keys"]):
-        code, output = manage_py(*command, capsys=capsys)
-        assert code not in (0, None)
+    for options in (["--verify"], []):
+        failed, output = rotate(*options)
+        assert failed
         named = re.search(r"(\d) value\(s\) do not open with the key ring[^:]*: (.*)\.", output)
         assert named and named.group(1) == "4", output
         assert named.group(2).split(", ") == [f"credential version {version.pk}",
@@ -187,23 +188,23 @@ def test_r_iii_e_after_a_wrong_ring_no_page_answers_500(world, district, setting
     assert teacher.get("/").status_code == 200
 
 
-def test_r_iii_e_a_missing_canary_fails_until_rotation_seals_it_again(world, settings, capsys):
+def test_r_iii_e_a_missing_canary_fails_until_rotation_seals_it_again(world, settings):
     KeyRingCanary.objects.all().delete()
     with pytest.raises(SystemCheckError, match=r"credentials\.E002.*The database has no key ring canary"):
         call_command("check")
     assert Client().get("/healthz").status_code == 503
-    code, output = manage_py("rotate_escrow_keys", "--verify", capsys=capsys)
-    assert code not in (0, None) and "1 value(s) do not open with the key ring: the key ring canary." in output
+    failed, output = rotate("--verify")
+    assert failed and "1 value(s) do not open with the key ring: the key ring canary." in output
     assert not KeyRingCanary.objects.exists()
 
     # A wrong ring never gets a new canary: what is sealed does not open with it.
     settings.ESCROW_KEYS = SAME_ID
-    code, output = manage_py("rotate_escrow_keys", capsys=capsys)
-    assert code not in (0, None) and not KeyRingCanary.objects.exists()
+    failed, output = rotate()
+    assert failed and not KeyRingCanary.objects.exists()
 
     settings.ESCROW_KEYS = RING
-    code, output = manage_py("rotate_escrow_keys", capsys=capsys)
-    assert code == 0 and "Key ring canary: missing, sealed again by key k1." in output
+    failed, output = rotate()
+    assert not failed and "Key ring canary: missing, sealed again by key k1." in output
     call_command("check")
     assert Client().get("/healthz").status_code == 200
 
@@ -235,6 +236,9 @@ def test_r_iii_e_check_works_before_migrate_and_a_wrong_ring_stops_migrate(tmp_p
         assert result.returncode != 0
         assert "credentials.E002" in result.stderr and "another key under the same id" in result.stderr
         assert_no_key_material(result.stdout + result.stderr)
+    verified = run("rotate_escrow_keys", "--verify", env=wrong)
+    assert verified.returncode == 1 and "1 value(s) do not open with the key ring: the key ring canary." in verified.stderr
+    assert run("rotate_escrow_keys", "--verify", env=env).returncode == 0
     printed = run("escrow_key", env=wrong)
     assert printed.returncode == 0 and len(parse(printed.stdout).keys) == 1
 
