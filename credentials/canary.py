@@ -15,7 +15,8 @@ first use), and the canary is opened again by:
   ``--verify``, which only opens.
 
 The text is public and the same in every deployment: the canary protects nothing, and
-what it tells is the id of the key that sealed it, never a key.
+what it tells is the id of the key that sealed it, never a key. ``PLAINTEXT`` and ``AAD``
+never change: every canary already sealed must keep opening.
 """
 
 from django.apps import apps

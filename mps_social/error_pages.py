@@ -5,12 +5,12 @@ a connection lost mid-request), the fault is the portal's and passes: the answer
 with ``Retry-After`` and a plain message in the portal's layout, so browsers, proxies and
 monitors know to come back. When a sealed value does not open (``CannotDecrypt``: the key
 ring in force is not the one that sealed it, which ``manage.py check`` and ``/healthz``
-also report), the page is a 503 too, saying that the portal cannot unlock what it keeps
-locked, with no time to come back (the ring has to be set right first); the reveal and
-two-factor sign-in say so in their own pages already. Anything else is the 500 page. Both are rendered without the
-request, as Django's own handler does: no context processor runs, so neither page needs
-the database or the session, and neither shows the error, a trace or a setting. The
-trace goes to the log (``django.request``), not to the person.
+report too), the answer is a 503 saying the portal cannot unlock what it keeps locked,
+with no time to come back (the ring has to be set right first); the reveal and the
+two-factor sign-in say so on their own pages. Anything else is the 500 page. All are
+rendered without the request, as Django's own handler does: no context processor runs,
+so no page needs the database or the session, and none shows the error, a trace or a
+setting. The trace goes to the log (``django.request``), not to the person.
 """
 
 import sys

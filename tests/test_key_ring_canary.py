@@ -237,7 +237,8 @@ def test_r_iii_e_check_works_before_migrate_and_a_wrong_ring_stops_migrate(tmp_p
         assert "credentials.E002" in result.stderr and "another key under the same id" in result.stderr
         assert_no_key_material(result.stdout + result.stderr)
     verified = run("rotate_escrow_keys", "--verify", env=wrong)
-    assert verified.returncode == 1 and "1 value(s) do not open with the key ring: the key ring canary." in verified.stderr
+    assert verified.returncode == 1
+    assert "1 value(s) do not open with the key ring: the key ring canary." in verified.stderr
     assert run("rotate_escrow_keys", "--verify", env=env).returncode == 0
     printed = run("escrow_key", env=wrong)
     assert printed.returncode == 0 and len(parse(printed.stdout).keys) == 1
