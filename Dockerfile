@@ -29,8 +29,9 @@ COPY . .
 # variables (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, ESCROW_KEYS, ...), so this
 # one step gets throwaway values: they exist only for this RUN (not ENV), collectstatic
 # opens no database or broker connection and never the key ring (the ESCROW_KEYS
-# placeholder is not even a valid key, so nothing could ever be sealed with it), and
-# REDIS_URL keeps celery.py from creating the filesystem-broker folders under var/.
+# placeholder is well formed, as the settings require, but its key is 32 zero bytes and
+# exists only in this step), and REDIS_URL keeps celery.py from creating the
+# filesystem-broker folders under var/.
 RUN DJANGO_ENV=production \
     SECRET_KEY=build-time-placeholder-only-never-used-at-run-time-0123456789abcdef \
     ALLOWED_HOSTS=build.invalid \
@@ -38,7 +39,7 @@ RUN DJANGO_ENV=production \
     REDIS_URL=redis://build.invalid:6379/0 \
     PORTAL_BASE_URL=https://build.invalid \
     DEFAULT_FROM_EMAIL=build@build.invalid \
-    ESCROW_KEYS=build-time-placeholder-not-a-key \
+    ESCROW_KEYS=build-placeholder:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/var \
     && chown app:app /app/var

@@ -117,6 +117,12 @@ def _development_ring() -> KeyRing:
     return parse(path.read_text(), source=str(path))
 
 
+def ring_source() -> str:
+    """Where the ring in force is written, for messages: "ESCROW_KEYS" or the development
+    ring's file."""
+    return "ESCROW_KEYS" if settings.ESCROW_KEYS else str(settings.ESCROW_KEY_FILE)
+
+
 @lru_cache(maxsize=1)
 def keyring() -> KeyRing:
     """The ring from the settings (cached; a settings change in tests clears it)."""

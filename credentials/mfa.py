@@ -14,14 +14,24 @@ bound to ``MFA_AAD``. ``decrypt`` accepts nothing else: a value without the pref
 key the ring lacks, or altered raises ``CannotDecrypt`` and never passes through as
 plaintext. (The portal never ran allauth.mfa with the default adapter, so no plaintext
 rows exist to be read.)
+
+A secret that does not open (the ring in force is not the one that sealed it, or the row
+was altered) makes allauth's code check raise ``CannotDecrypt``. The sign-in and
+confirmation forms (``MFA_FORMS``) turn that into a plain message beside the code, in
+place of a server error: signing in fails closed, and says it is not the person's fault.
 """
 
 import base64
 import binascii
+import logging
 
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from django import forms
 
 from .keyring import CannotDecrypt, KeyRing, keyring
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "escrow1"
 MFA_AAD = b"mfa-secret"
@@ -72,3 +82,28 @@ class EscrowMFAAdapter(DefaultMFAAdapter):
 
     def decrypt(self, encrypted_text: str) -> str:
         return unseal(encrypted_text)
+
+
+UNREADABLE = ("Your two-factor sign-in cannot be checked just now: the portal cannot unlock what it keeps for it. "
+              "Your code may well be right. Please tell the district's technology team.")
+
+
+class UnreadableSecretMessage:
+    """Mixed into allauth's code forms: a stored secret that does not open is said in
+    plain words beside the code, and logged by the person's id only."""
+
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()
+        except CannotDecrypt:
+            logger.error("A two-factor secret of user %s does not open with the key ring: run "
+                         "`manage.py rotate_escrow_keys --verify`.", self.user.pk)
+            raise forms.ValidationError(UNREADABLE, code="unreadable") from None
+
+
+class EscrowAuthenticateForm(UnreadableSecretMessage, AuthenticateForm):
+    """The code asked for after the password (``MFA_FORMS["authenticate"]``)."""
+
+
+class EscrowReauthenticateForm(UnreadableSecretMessage, ReauthenticateForm):
+    """The code that confirms a signed-in person again (``MFA_FORMS["reauthenticate"]``)."""

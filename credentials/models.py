@@ -107,3 +107,23 @@ class AccessGrant(models.Model):
 
     def __str__(self):
         return f"{self.grantee} may reveal {self.account} until {self.ends_at:%Y-%m-%d}"
+
+
+class KeyRingCanary(models.Model):
+    """A known, public text sealed by the key ring the database was written with
+    (``credentials.canary``). It is no secret: it only proves that the ring in force opens
+    what the portal sealed. One row, written by the migration that made the table, moved
+    to the newest key by ``rotate_escrow_keys``."""
+
+    ONLY = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ONLY, editable=False)
+    key_id = models.CharField(max_length=32, help_text="The key of the ring that sealed it.")
+    sealed = models.BinaryField(editable=False)
+    sealed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="key_ring_canary_one_row")]
+
+    def __str__(self):
+        return f"Key ring canary (key {self.key_id})"

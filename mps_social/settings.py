@@ -253,6 +253,11 @@ ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
 # escrowed credentials needs it (ESCROW_REQUIRE_MFA). The TOTP seeds and the recovery
 # codes' seed are sealed by the escrow's key ring (credentials.mfa), never stored in clear.
 MFA_ADAPTER = "credentials.mfa.EscrowMFAAdapter"
+# A secret the key ring cannot open fails the code check with a plain message, not a 500.
+MFA_FORMS = {
+    "authenticate": "credentials.mfa.EscrowAuthenticateForm",
+    "reauthenticate": "credentials.mfa.EscrowReauthenticateForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # MFA_TOTP_ISSUER (the name authenticator apps show) is PORTAL_NAME, set below.
 

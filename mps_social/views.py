@@ -11,6 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from audits.selectors import findings_to_fix
+from credentials import canary
+from credentials.keyring import keyring, ring_source
 from people import roles
 from people.models import User
 from training.selectors import overview as training_overview
@@ -67,15 +69,31 @@ def _broker_ok() -> bool:
         return False
 
 
+def _escrow_ok() -> bool:
+    """Whether the key ring in force opens the key ring canary (R-III-E): a wrong ring
+    leaves every escrowed credential and two-factor secret unreadable. The reason, which
+    names key ids only, goes to the log; the answer says only yes or no."""
+    try:
+        reason = canary.why_not(keyring(), canary.stored(), ring_source())
+    except Exception:
+        log.exception("Health check: the key ring canary cannot be read.")
+        return False
+    if reason:
+        log.error("Health check: %s", reason)
+    return reason is None
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """JSON status of the database and the broker: 200 when both answer, 503 when not."""
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    """JSON status of the database, the broker and the escrow's key ring: 200 when all three
+    answer, 503 when not."""
+    checks = {"database": _database_ok(), "broker": _broker_ok(), "escrow": _escrow_ok()}
     healthy = all(checks.values())
     body = {
         "status": "ok" if healthy else "unavailable",
         "database": {"ok": checks["database"], "vendor": connection.vendor},
         "broker": {"ok": checks["broker"], "transport": celery_app.conf.broker_url.split(":", 1)[0]},
+        "escrow": {"ok": checks["escrow"]},
     }
     return JsonResponse(body, status=200 if healthy else 503)

@@ -1,7 +1,9 @@
 """The escrow's key ring and its keys (Policy 4038 §III.E, R-III-E): AES-256-GCM that
 refuses altered or misplaced values, ``ESCROW_KEYS`` parsing, a new key from
-``escrow_key``, and ``rotate_escrow_keys`` moving every sealed value (credentials and
-two-factor secrets) onto the newest key without ever printing one."""
+``escrow_key``, and ``rotate_escrow_keys`` moving every sealed value (credentials,
+two-factor secrets and the key ring canary) onto the newest key without ever printing
+one. What a wrong ring does to the check, /healthz and the pages is in
+tests/test_key_ring_canary.py."""
 
 import base64
 import re
@@ -18,9 +20,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import OfficialAccount
-from credentials import mfa
+from credentials import canary, mfa
 from credentials.keyring import CannotDecrypt, keyring, new_key_line, parse
-from credentials.models import CredentialVersion, Secrets
+from credentials.models import CredentialVersion, KeyRingCanary, Secrets
 
 from .matrix_registry import registry_account
 
@@ -95,14 +97,25 @@ def test_the_ring_follows_the_settings(settings):
     assert keyring().ids() == ["new", "old"]
 
 
-def test_manage_check_fails_on_a_malformed_ring_in_use(settings, tmp_path):
+def seal_canary(ring_text: str) -> None:
+    """The key ring canary as the migrations would have sealed it under ``ring_text``."""
+    with override_settings(ESCROW_KEYS=ring_text):
+        key_id, sealed = canary.seal(keyring())
+    KeyRingCanary.objects.update_or_create(pk=KeyRingCanary.ONLY, defaults={"key_id": key_id, "sealed": sealed})
+
+
+def test_manage_check_fails_on_a_malformed_ring_in_use(db, settings, tmp_path):
     """R-III-E: ``manage.py check`` reads the ring the escrow will use (credentials/checks.py):
     one set by the settings, or the development ring's file, and names what is wrong."""
+    seal_canary(OLD)
     settings.ESCROW_KEYS = "k1:c2hvcnQ="
     with pytest.raises(SystemCheckError, match=r"credentials\.E001.*ESCROW_KEYS: the key 'k1' is 5 bytes long"):
         call_command("check")
     settings.ESCROW_KEYS, settings.ESCROW_KEY_FILE = "", tmp_path / "escrow-keys"
-    call_command("check")  # no development ring yet: it is made on first use, not by the check
+    # No development ring: the check does not make one, and says the canary cannot open.
+    with pytest.raises(SystemCheckError, match=r"credentials\.E002.*escrow-keys is missing: it cannot open the "
+                                               r"canary sealed in this database by the key 'old'"):
+        call_command("check")
     assert not settings.ESCROW_KEY_FILE.exists()
     settings.ESCROW_KEY_FILE.write_text(f"{OLD}\n{OLD}\n")
     with pytest.raises(SystemCheckError, match=r"escrow-keys: the key id 'old' appears twice"):
@@ -169,6 +182,7 @@ def rotated_world(district, settings):
     """Five versions on three rings, two people with two-factor secrets on old keys; the
     ring is now NEW first."""
     settings.ESCROW_KEYS = f"{NEW},{MID},{OLD}"
+    seal_canary(OLD)
     versions = make_versions(district, [OLD, OLD, f"{MID},{OLD}", f"{MID},{OLD}", NEW])
     teacher_mfa = make_mfa(district.teacher, OLD)
     principal_mfa = make_mfa(district.principal, MID)
@@ -194,8 +208,12 @@ def test_rotation_moves_every_value_to_the_newest_key(rotated_world):
             assert mfa.unseal(authenticator.data["secret"]) == TOTP_SECRET
         else:
             assert RecoveryCodes(authenticator).generate_codes() == codes[authenticator.user_id]
-    assert "Credential versions: 4 re-sealed." in out
-    assert "Two-factor secrets: 4 re-sealed." in out
+    assert canary.why_not(ring, KeyRingCanary.objects.get()) is None
+    assert KeyRingCanary.objects.get().key_id == "new"
+    assert "Credential versions: 5 open, 4 re-sealed, 0 do not open." in out
+    assert "Two-factor secrets: 4 open, 4 re-sealed; 0 authenticator(s) with a secret that does not open." in out
+    assert "Key ring canary: opens, re-sealed by key new." in out
+    assert "Every sealed value opens with the key ring." in out
     assert "Credential versions by key: new: 5; 0 left on other keys." in out
     assert "Two-factor secrets by key: new: 4; 0 left on other keys." in out
     assert "so far" in out  # progress, batch by batch
@@ -216,7 +234,8 @@ def test_rotating_again_changes_nothing(rotated_world):
     assert err == ""
     assert {row.pk: (row.key_id, bytes(row.sealed)) for row in CredentialVersion.objects.all()} == before
     assert {a.pk: a.data for a in Authenticator.objects.all()} == mfa_before
-    assert "Credential versions: 0 re-sealed." in out and "Two-factor secrets: 0 re-sealed." in out
+    assert "Credential versions: 5 open, 0 re-sealed" in out and "Two-factor secrets: 4 open, 0 re-sealed" in out
+    assert "Key ring canary: opens (key new)." in out
 
 
 def test_a_value_that_does_not_open_is_reported_left_alone_and_fails_the_run(rotated_world, capsys):
@@ -234,8 +253,10 @@ def test_a_value_that_does_not_open_is_reported_left_alone_and_fails_the_run(rot
     with pytest.raises(CommandError) as failure:
         rotate()
     message = str(failure.value)
+    assert message.startswith("3 value(s) do not open with the key ring and were left as they are: ")
     assert f"credential version {tampered.pk}" in message and f"credential version {lost_key.pk}" in message
     assert f"two-factor authenticator {plain.pk}" in message
+    assert "canary" not in message  # it opens, and moved with the rest
 
     tampered.refresh_from_db()
     assert tampered.key_id == "old" and bytes(tampered.sealed) == bytes(sealed)
@@ -265,5 +286,7 @@ def test_a_value_that_does_not_open_is_reported_left_alone_and_fails_the_run(rot
 
 def test_rotation_with_nothing_to_do(db, settings):
     settings.ESCROW_KEYS = NEW
+    seal_canary(NEW)
     out, err = rotate()
     assert "Credential versions by key: new: 0; 0 left on other keys." in out and err == ""
+    assert "Every sealed value opens with the key ring." in out

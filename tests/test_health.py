@@ -1,4 +1,5 @@
-"""/healthz: JSON about the database and the broker, 200 when both answer, 503 when not."""
+"""/healthz: JSON about the database, the broker and the escrow's key ring, 200 when all
+answer, 503 when not (a wrong key ring: tests/test_key_ring_canary.py)."""
 
 import time
 from unittest import mock
@@ -10,7 +11,7 @@ def test_healthy(db):
     response = Client().get("/healthz")
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "ok" and body["database"]["ok"] and body["broker"]["ok"]
+    assert body["status"] == "ok" and body["database"]["ok"] and body["broker"]["ok"] and body["escrow"]["ok"]
     assert response["Cache-Control"].startswith("max-age=0")
 
 

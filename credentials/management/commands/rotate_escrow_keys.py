@@ -1,18 +1,29 @@
-"""Re-seal everything the escrow's key ring protects under its newest key.
+"""Re-seal everything the escrow's key ring protects under its newest key, opening every
+value on the way; with ``--verify``, only open them.
 
 After a new key is put first in ``ESCROW_KEYS`` (``escrow_key`` prints one), this opens
-every value sealed by an older key and seals it again by the newest:
+every value the ring protects, whatever key sealed it, the newest included, and seals
+again by the newest key each one an older key sealed:
 
 - every ``CredentialVersion`` (bound to its row, ``CredentialVersion.aad``);
 - every two-factor secret of allauth.mfa (``credentials.mfa``): the TOTP seed
   (``data["secret"]``), the recovery codes' seed (``data["seed"]``) and any codes allauth
-  migrated in (``data["migrated_codes"]``).
+  migrated in (``data["migrated_codes"]``);
+- the key ring canary (``credentials.canary``); a missing one is sealed again, but only
+  once every other value has opened, so that it never vouches for a ring that does not
+  open the data.
 
-Rows go in batches ordered by id, each batch in its own transaction with its rows locked,
-so the command can be stopped and run again at any point: a value already on the newest
-key is left alone. A value that does not open (altered, or its key gone from the ring) is
-named by its row id only, left as it is, and makes the command exit non-zero. It ends with
-how many values each key seals. Nothing here prints or logs a secret.
+So a run that ends without an error has proved that the ring opens everything (R-III-E):
+after a restore, ``--verify`` is that proof without writing anything. A value that does
+not open (altered, its key gone from the ring, or another key under its key's id) is
+named by its kind and row id only, left as it is, and makes the command exit non-zero.
+
+Rows go in batches ordered by id, each batch in its own transaction (its rows locked when
+re-sealing), so the command can be stopped and run again at any point. It ends with how
+many values each key seals. Nothing here prints or logs a secret.
+
+It runs without the system checks: it is the tool that says what a ring opens, also when
+the ring does not open the canary (``credentials.E002``, which would stop it otherwise).
 """
 
 from collections import Counter
@@ -22,11 +33,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count
 
-from credentials import mfa
-from credentials.keyring import CannotDecrypt, keyring
-from credentials.models import CredentialVersion
+from credentials import canary, mfa
+from credentials.keyring import CannotDecrypt, keyring, ring_source
+from credentials.models import CredentialVersion, KeyRingCanary
 
 NOT_SEALED = "(not sealed)"
+MFA_KINDS = [Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
 
 
 def _mfa_values(data: dict):
@@ -46,31 +58,37 @@ def _mfa_key_id(value) -> str:
 
 
 class Command(BaseCommand):
-    help = "Re-seal escrowed credentials and two-factor secrets under the newest key of ESCROW_KEYS."
+    help = ("Re-seal escrowed credentials, two-factor secrets and the key ring canary under the newest key of "
+            "ESCROW_KEYS, opening every one; --verify only opens them. Exits non-zero naming any that do not open.")
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=500, help="Rows per transaction (default 500).")
+        parser.add_argument("--verify", action="store_true",
+                            help="Only open every sealed value and name those that do not open; change nothing.")
 
-    def handle(self, *args, batch_size=500, **options):
+    def handle(self, *args, batch_size=500, verify=False, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
-        ring = keyring()
-        self.stdout.write(f"Newest key: {ring.newest_id}. Keys in the ring: {', '.join(ring.ids())}.")
-        failed = self.rotate_credentials(ring, batch_size) + self.rotate_mfa(ring, batch_size)
+        ring, reseal = keyring(), not verify
+        self.stdout.write(f"Newest key: {ring.newest_id}. Keys in the ring: {', '.join(ring.ids())}."
+                          + ("" if reseal else " Verifying only: nothing is changed."))
+        failed = self.credentials(ring, batch_size, reseal) + self.mfa(ring, batch_size, reseal)
+        failed += self.canary(ring, reseal, others_open=not failed)
         self.report(ring)
         if failed:
-            raise CommandError(f"{len(failed)} value(s) did not open and were left as they are: {', '.join(failed)}.")
+            left = " and were left as they are" if reseal else ""
+            raise CommandError(f"{len(failed)} value(s) do not open with the key ring{left}: {', '.join(failed)}.")
+        self.stdout.write("Every sealed value opens with the key ring.")
 
     # --- Escrowed credentials --------------------------------------------------------------
-    def rotate_credentials(self, ring, batch_size) -> list[str]:
-        failed, resealed, last_pk = [], 0, 0
+    def credentials(self, ring, batch_size, reseal) -> list[str]:
+        failed, opened, resealed, last_pk = [], 0, 0, 0
         while True:
             with transaction.atomic():
-                batch = list(
-                    CredentialVersion.objects.select_for_update()
-                    .filter(pk__gt=last_pk).exclude(key_id=ring.newest_id)
-                    .order_by("pk").only("pk", "account_id", "number", "key_id", "sealed")[:batch_size]
-                )
+                rows = CredentialVersion.objects.filter(pk__gt=last_pk).order_by("pk")
+                rows = rows.select_for_update() if reseal else rows
+                batch = list(rows.only("pk", "account_id", "number", "key_id", "sealed")[:batch_size])
                 if not batch:
                     break
                 for row in batch:
@@ -78,62 +96,85 @@ class Command(BaseCommand):
                         plaintext = ring.open(row.key_id, bytes(row.sealed), aad=row.aad)
                     except CannotDecrypt:
                         failed.append(f"credential version {row.pk}")
-                        self.stderr.write(f"Credential version {row.pk} (key {row.key_id}) does not open: left as it is.")
+                        self.stderr.write(f"Credential version {row.pk} (key {row.key_id}) does not open.")
                         continue
-                    row.key_id, row.sealed = ring.seal(plaintext, aad=row.aad)
-                    row.save(update_fields=["key_id", "sealed"])
-                    resealed += 1
+                    opened += 1
+                    if reseal and row.key_id != ring.newest_id:
+                        row.key_id, row.sealed = ring.seal(plaintext, aad=row.aad)
+                        row.save(update_fields=["key_id", "sealed"])
+                        resealed += 1
                 last_pk = batch[-1].pk
-            self.stdout.write(f"Credential versions: {resealed} re-sealed so far (up to id {last_pk}).")
-        self.stdout.write(f"Credential versions: {resealed} re-sealed.")
+            self.stdout.write(f"Credential versions: {opened} open, {resealed} re-sealed so far (up to id {last_pk}).")
+        self.stdout.write(f"Credential versions: {opened} open, {resealed} re-sealed, {len(failed)} do not open.")
         return failed
 
     # --- Two-factor secrets (allauth.mfa) ----------------------------------------------------
-    def rotate_mfa(self, ring, batch_size) -> list[str]:
-        failed, resealed, last_pk = [], 0, 0
-        kinds = [Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+    def mfa(self, ring, batch_size, reseal) -> list[str]:
+        failed, opened, resealed, last_pk = [], 0, 0, 0
         while True:
             with transaction.atomic():
-                batch = list(
-                    Authenticator.objects.select_for_update()
-                    .filter(pk__gt=last_pk, type__in=kinds).order_by("pk")[:batch_size]
-                )
+                rows = Authenticator.objects.filter(pk__gt=last_pk, type__in=MFA_KINDS).order_by("pk")
+                batch = list((rows.select_for_update() if reseal else rows)[:batch_size])
                 if not batch:
                     break
                 for authenticator in batch:
                     data, changed, broken = authenticator.data, 0, False
                     for where, value in list(_mfa_values(data)):
-                        if _mfa_key_id(value) == ring.newest_id:
-                            continue
                         try:
-                            resealed_value = mfa.seal(mfa.unseal(value, ring), ring)
+                            plaintext = mfa.unseal(value, ring)
                         except CannotDecrypt:
                             broken = True
                             continue
+                        opened += 1
+                        if not reseal or mfa.key_id_of(value) == ring.newest_id:
+                            continue
                         if isinstance(where, tuple):
-                            data[where[0]][where[1]] = resealed_value
+                            data[where[0]][where[1]] = mfa.seal(plaintext, ring)
                         else:
-                            data[where] = resealed_value
+                            data[where] = mfa.seal(plaintext, ring)
                         changed += 1
                     if broken:
                         failed.append(f"two-factor authenticator {authenticator.pk}")
                         self.stderr.write(f"Two-factor authenticator {authenticator.pk} ({authenticator.type}) has "
-                                          "a secret that does not open: left as it is.")
+                                          "a secret that does not open.")
                     elif changed:
                         authenticator.save(update_fields=["data"])
                         resealed += changed
                 last_pk = batch[-1].pk
-            self.stdout.write(f"Two-factor secrets: {resealed} re-sealed so far (up to authenticator {last_pk}).")
-        self.stdout.write(f"Two-factor secrets: {resealed} re-sealed.")
+            self.stdout.write(f"Two-factor secrets: {opened} open, {resealed} re-sealed so far "
+                              f"(up to authenticator {last_pk}).")
+        self.stdout.write(f"Two-factor secrets: {opened} open, {resealed} re-sealed; {len(failed)} authenticator(s) "
+                          "with a secret that does not open.")
         return failed
+
+    # --- The key ring canary -----------------------------------------------------------------
+    def canary(self, ring, reseal, *, others_open) -> list[str]:
+        with transaction.atomic():
+            row = KeyRingCanary.objects.select_for_update().filter(pk=KeyRingCanary.ONLY).first()
+            if row is None and reseal and others_open:
+                row = KeyRingCanary(pk=KeyRingCanary.ONLY)
+                row.key_id, row.sealed = canary.seal(ring)
+                row.save()
+                self.stdout.write(f"Key ring canary: missing, sealed again by key {row.key_id}.")
+                return []
+            reason = canary.why_not(ring, row, ring_source())
+            if reason:
+                self.stderr.write(reason)
+                return ["the key ring canary"]
+            if reseal and row.key_id != ring.newest_id:
+                row.key_id, row.sealed = canary.seal(ring)
+                row.save(update_fields=["key_id", "sealed"])
+                self.stdout.write(f"Key ring canary: opens, re-sealed by key {row.key_id}.")
+            else:
+                self.stdout.write(f"Key ring canary: opens (key {row.key_id}).")
+        return []
 
     # --- The closing report ----------------------------------------------------------------
     def report(self, ring):
         credentials = Counter({row["key_id"]: row["n"] for row in
                                CredentialVersion.objects.order_by().values("key_id").annotate(n=Count("pk"))})
         secrets = Counter()
-        for data in Authenticator.objects.filter(
-                type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]).values_list("data", flat=True):
+        for data in Authenticator.objects.filter(type__in=MFA_KINDS).values_list("data", flat=True):
             secrets.update(_mfa_key_id(value) for _, value in _mfa_values(data))
         for label, counts in (("Credential versions", credentials), ("Two-factor secrets", secrets)):
             order = ring.ids() + sorted(set(counts) - set(ring.ids()))
