@@ -29,7 +29,9 @@ SECTIONS = [
      "§III.H: every account follows its platform's age limits; under COPPA most admit nobody under 13.",
      ["audience", "grade_band", "youngest_age"]),
     ("How it will be run",
-     "§III.H: the platform's civil-discourse rules apply to the account and to what it allows in comments.",
+     "§III.H: the platform's civil-discourse rules apply to the account and to what it allows in comments. "
+     "Copyright: post only what the district made or has permission to use, and credit its authors. CIPA: the "
+     "district filters what students reach on its network, so link students only to what that filter admits.",
      ["content_plan", "moderation_plan", "public_justification"]),
     ("Its site manager",
      "§III.E: every account has one site manager, a district employee, who escrows its log-in credentials.",

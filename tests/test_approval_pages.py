@@ -50,6 +50,15 @@ class TestTheForm:
         assert "Instagram: public, ages 13 and over" in html
         assert "MPS Moodle: district-approved, password-protected" in html
 
+    def test_r_legal_the_form_guides_on_coppa_cipa_and_copyright(self, district, client_for):
+        """R-LEGAL: the laws the policy names are guidance on the form; COPPA is also enforced
+        (R-III-H: an audience below the platform's age is refused)."""
+        html = client_for("teacher").get(reverse("approvals:new")).content.decode()
+        for law in ("COPPA", "CIPA", "Copyright"):
+            assert law in html
+        assert "under COPPA most admit nobody under 13" in html
+        assert "credit its authors" in html and "filters what students reach" in html
+
     def test_r_iii_h_bad_input_keeps_what_was_typed_and_says_why_beside_the_field(self, district, client_for):
         data = post_form(district, audience=Application.Audience.STUDENTS, grade_band=Application.GradeBand.MIDDLE,
                          content_plan="Robotics <b>build</b> logs & results")
