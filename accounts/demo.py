@@ -5,10 +5,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from audits.services import record
-from people.models import OrgUnit
+from people.models import OrgUnit, User
 
+from . import services
 from .catalogue import add_protected_names
-from .models import ProtectedName
+from .models import OfficialAccount, Platform, ProtectedName
 
 # name, kind, owner's code
 NAMES = [
@@ -57,11 +58,6 @@ ACCOUNTS = [
 def seed_accounts(stdout):
     """Official accounts in every state. They predate the escrow in this demo: their
     activation is recorded as demo data, not as escrowed credentials."""
-    from people.models import User
-
-    from . import services
-    from .models import OfficialAccount, Platform
-
     superintendent = User.objects.get(email="superintendent@example.org")
     units = {unit.code: unit for unit in OrgUnit.objects.all()}
     platforms = {platform.slug: platform for platform in Platform.objects.all()}

@@ -10,13 +10,6 @@ from .models import OfficialAccount, Platform
 from .rules import refuse_hidden_characters
 
 
-class RegistryFilterForm(PortalForm):
-    q = forms.CharField(label="Search", required=False, help_text="Name, handle or unit.")
-    status = forms.ChoiceField(choices=[("", "Any status"), *OfficialAccount.Status.choices], required=False)
-    platform = forms.ModelChoiceField(Platform.objects.all(), required=False, empty_label="Any platform",
-                                      to_field_name="slug")
-
-
 class StatusForm(PortalForm):
     status = forms.ChoiceField(
         label="New status",

@@ -217,6 +217,15 @@ class OfficialAccount(models.Model):
     def get_absolute_url(self):
         return reverse("accounts:account", args=[self.pk])
 
+    @property
+    def profile_url(self) -> str:
+        """The account's address on its platform: as registered, else built from the
+        platform's ``profile_url_template``; empty when neither gives one."""
+        if self.url:
+            return self.url
+        template = self.platform.profile_url_template or ""
+        return template.replace("{handle}", self.handle) if "{handle}" in template else ""
+
 
 class DesignationQuerySet(models.QuerySet):
     def current(self):

@@ -4,9 +4,8 @@ counted once per change of the registry.
 The superintendent's office pages through the registry all day, and at the largest
 district's scale its count cost more than its page of rows: a designee's part of the
 registry is an OR of unit subtrees, kept accounts and supervised ones, which no index
-answers, so counting its 20,000 accounts took 4.4 ms on SQLite (0.13 ms for the
-superintendent's plain count) and 5.7 ms on PostgreSQL, the page growing 1.5x from a
-city's district while its rows did not (issue [performance]).
+answers, so the count grew with the registry while the page's rows did not
+(bench/RESULTS.md).
 
 A count is split along the parts of ``selectors.reach``: the accounts under the
 delegations' unit paths depend on the registry alone, so they are kept in the shared
@@ -23,6 +22,7 @@ from django.db.models import QuerySet
 
 from mps_social.versioned_cache import VersionedCache
 from people import roles
+from people.models import OrgUnit
 
 from . import selectors
 from .models import OfficialAccount
@@ -33,8 +33,6 @@ registry = VersionedCache("registry")
 
 
 def connect() -> None:
-    from people.models import OrgUnit
-
     registry.watch(OfficialAccount, OrgUnit)
 
 

@@ -39,9 +39,9 @@ def annotate_page(rows, queryset: QuerySet) -> list:
     page's order.
 
     A database computes a list's per-row subqueries (the keepers, the escrow dates) for
-    every row in scope before it sorts and cuts the page: at 20,000 accounts the registry
-    and the credentials list cost a third of a second that way (bench.district). Cutting
-    the page from plain rows, then annotating those, costs the same at any size."""
+    every row in scope before it sorts and cuts the page, so a list annotated whole grows
+    with the registry. Cutting the page from plain rows, then annotating those, costs the
+    same at any size."""
     order = {row.pk: index for index, row in enumerate(rows)}
     return sorted(queryset.filter(pk__in=order), key=lambda row: order[row.pk])
 
@@ -86,7 +86,7 @@ def history(account: OfficialAccount) -> list[Designation]:
 
     The account page shows the whole history, so it holds the current keepers already:
     read from it, they cost nothing, where the three annotations' subqueries took Django
-    2 ms to compile, for a query SQLite runs in 0.1 ms (issue [performance]). Those who
+    longer to compile than the database took to run them. Those who
     see the account only as the site manager's supervisor (Policy 4038 §III.E) cost one
     small query more: ``accounts.permissions`` looks the site manager up before this runs."""
     designations = list(account.designations.select_related("person"))

@@ -8,12 +8,12 @@ is "embed" must not hide the embed page.
 
 from django.urls import path
 
-from . import views_directory as views
+from . import views_directory, views_feed, views_verify
 
 urlpatterns = [
-    path("directory/", views.directory, name="directory"),
-    path("directory/feed.json", views.directory_feed, name="directory_feed"),
-    path("directory/embed/", views.directory_embed, name="directory_embed"),
-    path("directory/<slug:slug>/", views.directory_unit, name="directory_unit"),
-    path("verify/", views.verify, name="verify"),
+    path("directory/", views_directory.directory, name="directory"),
+    path("directory/feed.json", views_feed.directory_feed, name="directory_feed"),
+    path("directory/embed/", views_feed.directory_embed, name="directory_embed"),
+    path("directory/<slug:slug>/", views_directory.directory_unit, name="directory_unit"),
+    path("verify/", views_verify.verify, name="verify"),
 ]

@@ -15,8 +15,8 @@ from django.utils.safestring import mark_safe
 from mps_social.forms import PortalForm
 from mps_social.renderers import WRITERS, PortalFormRenderer
 
-FORM_MODULES = ["accounts.forms", "accounts.views_directory", "approvals.forms", "audits.forms", "concerns.forms",
-                "credentials.forms", "people.forms", "training.forms"]
+FORM_MODULES = ["accounts.forms", "accounts.views_feed", "accounts.views_verify", "approvals.forms", "audits.forms",
+                "concerns.forms", "credentials.forms", "people.forms", "training.forms"]
 NASTY = 'Arts & "Books" <Academy> O\'Keefe'
 
 
