@@ -10,4 +10,9 @@ class CredentialsConfig(AppConfig):
     verbose_name = "Credential escrow"
 
     def ready(self):
+        from people.signals import supervisor_changed
+
+        from .receivers import rotate_after_supervisor_change
+
         checks.register(escrow_key_ring, checks.Tags.security)
+        supervisor_changed.connect(rotate_after_supervisor_change, dispatch_uid="credentials.supervisor_changed")

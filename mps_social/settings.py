@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "approvals",
     "credentials",
     "training",
+    "roster",
 ]
 
 MIDDLEWARE = [
