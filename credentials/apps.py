@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.core import checks
 
+from people.signals import supervisor_changed
+
 from .checks import escrow_key_ring
 
 
@@ -10,8 +12,6 @@ class CredentialsConfig(AppConfig):
     verbose_name = "Credential escrow"
 
     def ready(self):
-        from people.signals import supervisor_changed
-
         from .receivers import rotate_after_supervisor_change
 
         checks.register(escrow_key_ring, checks.Tags.security)
