@@ -6,13 +6,12 @@ the transition against ``TRANSITIONS``, writes the audit event and queues the ma
 changes nothing and raises ``RegistryError`` with a message fit to show beside the form.
 """
 
-from datetime import date
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audits.services import record
 from mps_social.errors import ServiceError
+from mps_social.months import add_months
 from mps_social.permissions import has_perm
 from notifications.services import notify
 from people.models import OrgUnit, User
@@ -40,18 +39,6 @@ TRANSITIONS = {
     (Status.ACTIVE, Status.RETIRED): "account.retired",
     (Status.SUSPENDED, Status.RETIRED): "account.retired",
 }
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole months, clamped to the month's end (Feb 29 → Feb 28)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def check_employee(person: User, field: str | None = "site_manager") -> None:

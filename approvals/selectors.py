@@ -160,3 +160,13 @@ def people_to_tell(application: Application, *, except_for: User) -> set[User]:
     elif application.status == Status.ENDORSED:
         people |= set(power_holders(application.org_unit, Power.DECIDE_APPLICATIONS))
     return {person for person in people if person.pk != except_for.pk and person.is_active}
+
+
+def applicant_ids(person: int | None = None) -> QuerySet:
+    """The ids of people with an open application (a draft counts: they are applying), or
+    ``person``'s alone when they have one: training's "applicants" audience
+    (``training.audiences``, registered in ``ApprovalsConfig.ready``)."""
+    applying = Application.objects.filter(status__in=Application.OPEN_STATUSES)
+    if person is not None:
+        applying = applying.filter(applicant=person)
+    return applying.values("applicant_id")

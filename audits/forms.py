@@ -13,7 +13,8 @@ from mps_social.forms import PortalForm
 from mps_social.widgets import LongSelect
 
 # The apps whose objects the trail names (``target_type`` is a model's ``app.model`` label).
-PORTAL_APPS = ["accounts", "approvals", "audits", "concerns", "credentials", "notifications", "people", "training"]
+PORTAL_APPS = ["accounts", "approvals", "audits", "concerns", "credentials", "notifications", "people", "roster",
+               "training"]
 
 
 @cache  # the portal's models do not change while it runs

@@ -7,6 +7,7 @@ event is written, and never put in an audit event, a message or a log line.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -14,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts import services as registry
-from accounts.models import OfficialAccount
+from accounts.models import Designation, OfficialAccount
 from audits.services import record
 from mps_social.errors import ServiceError
 from mps_social.permissions import has_perm
@@ -227,10 +228,8 @@ def mark_rotation_due(accounts, *, actor, reason: str) -> int:
 @transaction.atomic
 def supervisor_changed(*, actor: User | None, person: User) -> int:
     """R-III-E: a new supervisor for a site manager means new credentials, since the old
-    supervisor could reveal them. Called wherever a supervisor changes (the admin, the
-    roster sync)."""
-    from accounts.models import Designation
-
+    supervisor could reveal them. Called wherever a supervisor changes: the admin (through
+    ``people.signals.supervisor_changed``), the HR roster (``roster.effects``)."""
     managed = Designation.objects.filter(person=person, role=Designation.Role.SITE_MANAGER, ended_at__isnull=True)
     accounts = OfficialAccount.objects.live().filter(pk__in=managed.values("account_id"))
     return mark_rotation_due(accounts, actor=actor, reason="The site manager's supervisor changed.")
@@ -240,8 +239,6 @@ def supervisor_changed(*, actor: User | None, person: User) -> int:
 def mark_stale(now=None) -> int:
     """R-III-E: credentials older than ``ESCROW_MAX_AGE_DAYS`` fall due for rotation. One
     query finds them, whatever the size of the registry; safe to run twice."""
-    from datetime import timedelta
-
     limit = (now or timezone.now()) - timedelta(days=settings.ESCROW_MAX_AGE_DAYS)
     stale = CredentialVersion.objects.current().filter(created_at__lt=limit)
     accounts = OfficialAccount.objects.live().filter(pk__in=stale.values("account_id"))

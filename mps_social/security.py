@@ -8,6 +8,7 @@ allauth's own middleware.
 import time
 
 from allauth.account.authentication import get_authentication_records
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -16,6 +17,10 @@ from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+
+from accounts.models import Designation
+from people import roles
+from people.selectors import reports_of
 
 # No inline script or style anywhere: the portal's pages are built to pass this policy
 # (tests/a11y.py checks every page for inline script, style attributes and handlers).
@@ -87,10 +92,6 @@ MFA_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz")
 def needs_second_factor(user) -> bool:
     """Policy 4038 §III.E and the hardening issue: the superintendent, designees,
     supervisors of a site manager (they can reveal credentials) and admin staff."""
-    from accounts.models import Designation
-    from people import roles
-    from people.selectors import reports_of
-
     if user.is_staff or roles.is_superintendent(user) or roles.is_designee(user):
         return True
     return Designation.objects.filter(role=Designation.Role.SITE_MANAGER, ended_at__isnull=True,
@@ -125,8 +126,6 @@ class PrivilegedSecondFactorMiddleware:
         user = getattr(request, "user", None)
         if (settings.MFA_REQUIRED_FOR_PRIVILEGED and user is not None and user.is_authenticated
                 and not request.path.startswith(MFA_OPEN_PREFIXES)):
-            from allauth.mfa.utils import is_mfa_enabled
-
             if not second_factor_used(request) and needs_second_factor(user):
                 if is_mfa_enabled(user):
                     return ask_for_the_code(request, "Your role gives access to other people's credentials or to "

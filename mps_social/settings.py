@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "approvals",
     "credentials",
     "training",
+    "roster",
 ]
 
 MIDDLEWARE = [

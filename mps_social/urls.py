@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/2fa/authenticate/", people_views.second_factor, name="mfa_authenticate"),
     path("accounts/email/", people_views.email_from_roster, name="account_email"),
     path("accounts/", include("allauth.urls")),
+    path("people/roster/", include("roster.urls")),
     path("people/", include("people.urls")),
     path("applications/", include("approvals.urls")),
     path("registry/", include("accounts.urls_registry")),

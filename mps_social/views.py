@@ -34,7 +34,7 @@ def home(request):
             is_superintendent=roles.is_superintendent(user),
             reports=_report_items(roles.reports(user)),
             grants=roles.delegations(user),
-            imports_roster=not roles.is_superintendent(user) and has_perm(user, "people.import_roster"),
+            imports_roster=not roles.is_superintendent(user) and has_perm(user, "roster.import"),
             my_findings=findings_to_fix(user),
             training=training_overview(user),  # R-V-C, R-IV-C: templates/training/_home.html
         )

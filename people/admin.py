@@ -3,9 +3,8 @@ from django import forms
 from django.contrib import admin, messages
 
 from audits.admin import AuditedModelAdmin, ReadOnlyAdmin
-from credentials import services as credentials_services
 
-from . import addresses, services
+from . import addresses, services, signals
 from .models import Delegation, OrgUnit, User
 
 # Sign-in providers are configured from the environment; their secrets and users' OAuth
@@ -60,7 +59,7 @@ class UserAdmin(AuditedModelAdmin):
             addresses.mark_verified([obj], actor=request.user, source="admin")
         if change and "supervisor" in form.changed_data:
             # Policy 4038 §III.E: the old supervisor could reveal this person's accounts.
-            credentials_services.supervisor_changed(actor=request.user, person=obj)
+            signals.supervisor_changed.send(sender=User, person=obj, actor=request.user)
 
     @admin.action(description="Appoint the selected person superintendent")
     def appoint_superintendent(self, request, queryset):

@@ -3,10 +3,10 @@
 from django import forms
 from django.utils import timezone
 
-from mps_social.forms import CsvFileField, PortalForm
+from mps_social.forms import PortalForm
 from mps_social.widgets import LongSelect
 
-from . import roster, selectors
+from . import selectors
 from .models import Power, User
 
 
@@ -51,24 +51,3 @@ class DelegationForm(PortalForm):
 
 class RevokeForm(PortalForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Recorded in the audit trail.")
-
-
-class RosterUploadForm(PortalForm):
-    file = CsvFileField(max_bytes=roster.MAX_BYTES, label="Roster file (CSV)",
-                        help_text=f"UTF-8, comma-separated, at most {roster.MAX_BYTES // (1024 * 1024)} MB, with a "
-                                  "header row: employee_id, email, full_name, kind, org_unit, supervisor_id, active "
-                                  "(and job_title).")
-
-
-class RosterConfirmForm(PortalForm):
-    """Applying a roster; where it moves power (``RosterImport.authority``), the
-    superintendent's confirmation of each of those changes."""
-
-    confirmed = forms.BooleanField(
-        required=False, label="I have read every change of authority above and confirm them",
-        help_text="They give or take away access to other people's escrowed credentials or sign-in.")
-
-
-class RosterDeclineForm(PortalForm):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why you decline it",
-                             help_text="Sent to whoever uploaded the roster, and recorded in the audit trail.")

@@ -8,7 +8,7 @@ a unit is one row rather than a value repeated on every person's, and moving a u
 who holds authority over it by delegation, which is the server's operator's step
 (``manage.py import_org_units``), not something the roster's page hands to a designee.
 
-The same three steps as the roster (``people.roster``): ``read`` turns the file into rows
+The same three steps as the roster (``roster.sync``): ``read`` turns the file into rows
 or refuses it with every problem and its line number; ``compare`` says what would change
 (the preview); ``apply`` makes the change in one transaction with an audit event per unit
 added or changed. A file with any problem changes nothing; applying the same file twice
@@ -27,7 +27,6 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.text import slugify
 
-from accounts.models import OfficialAccount
 from audits.services import record_many
 from mps_social import csvfiles
 from mps_social.versioned_cache import changed_in_bulk
@@ -239,10 +238,13 @@ def apply(plan: Plan, *, actor) -> dict[str, int]:
     OrgUnit.objects.bulk_update([units[code] for code in written], ["name", "kind", "website", "parent", "path"],
                                 batch_size=2000)
     moved = [unit.pk for code, unit in units.items() if old_paths[code] and unit.path != old_paths[code]]
+    # The accounts, reached through the units' reverse relation as ``OrgUnit.save`` reaches
+    # them: people is the ground floor and imports nothing above it.
+    accounts = OrgUnit.accounts.field.model
     if moved:
-        OfficialAccount.objects.filter(org_unit__in=moved).update(
+        accounts.objects.filter(org_unit__in=moved).update(
             unit_path=Subquery(OrgUnit.objects.filter(pk=OuterRef("org_unit")).values("path")[:1]))
-    changed_in_bulk(OrgUnit, *([OfficialAccount] if moved else []))
+    changed_in_bulk(OrgUnit, *([accounts] if moved else []))
     record_many(actor=actor, verb="orgunit.added_from_import",
                 items=[(units[row.code], None, {"code": row.code, "name": row.name, "kind": row.kind,
                                                 "parent": row.parent_code or None, "website": row.website})

@@ -3,7 +3,6 @@
 from mps_social.permissions import register
 
 from . import roles
-from .models import Power
 
 
 @register("people.view_portal", "Use the staff side of the portal")
@@ -22,15 +21,3 @@ def view_delegation(user, delegation=None):
     if roles.is_superintendent(user):
         return True
     return delegation is not None and delegation.grantee_id == user.pk
-
-
-@register("people.import_roster", "Import the staff roster from HR (the superintendent, or a district-wide designee)")
-def import_roster(user, obj=None):
-    # The roster names everybody's supervisor, email and status, and through them who may
-    # reveal escrowed credentials (R-III-E): a power over part of the district cannot hold it.
-    return roles.holds_over_district(user, Power.IMPORT_ROSTER)
-
-
-@register("people.confirm_roster", "Confirm a roster's changes of authority (the superintendent alone)")
-def confirm_roster(user, obj=None):
-    return roles.is_superintendent(user)

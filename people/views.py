@@ -1,5 +1,5 @@
-"""Pages about people: the superintendent's delegations, the HR roster, and the sign-in and
-email pages that stand in for allauth's own."""
+"""Pages about people: the superintendent's delegations, and the sign-in and email pages
+that stand in for allauth's own."""
 
 from allauth.account import views as allauth_views
 from allauth.core import ratelimit
@@ -7,18 +7,13 @@ from allauth.mfa.base import views as mfa_views
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.core.cache import cache
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mps_social.access import get_for_user_or_404, permission_required
-from mps_social.permissions import has_perm
 
 from . import addresses, selectors, services
-from . import roster as roster_module
-from .forms import DelegationForm, RevokeForm, RosterConfirmForm, RosterDeclineForm, RosterUploadForm
-from .models import RosterImport
+from .forms import DelegationForm, RevokeForm
 
 
 @permission_required("people.manage_delegations")
@@ -111,88 +106,3 @@ def email_from_roster(request):
         return redirect("account_email")
     return render(request, "account/email_from_roster.html",
                   {"waiting": addresses.waiting_for_confirmation(request.user) is not None})
-
-
-# --- the HR roster ----------------------------------------------------------------------
-
-
-@permission_required("people.import_roster")
-def roster(request):
-    """Upload a roster: its problems, with line numbers, or a preview to apply."""
-    form = RosterUploadForm(request.POST or None, request.FILES or None)
-    problems, more = [], 0
-    if form.is_bound and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            created = services.preview_roster(actor=request.user, filename=upload.name, data=upload.read())
-        except roster_module.RosterInvalid as invalid:
-            problems, more = invalid.errors, invalid.total - len(invalid.errors)
-            form.add_error("file", f"{invalid.total} problem(s): nothing was changed. Fix them and upload again.")
-        except services.PeopleError as error:
-            form.add_refusal(error)
-        else:
-            return redirect("people:roster_preview", created.pk)
-    imports = RosterImport.objects.select_related("uploaded_by")[:10]
-    return render(request, "people/roster.html", {"form": form, "problems": problems, "more": more,
-                                                  "imports": imports})
-
-
-@permission_required("people.import_roster")
-def roster_preview(request, pk, confirm_form=None, decline_form=None):
-    """A roster's preview, and what can be done with it now: apply it; send it to the
-    superintendent when it moves power; for her, confirm those changes or decline it."""
-    upload = get_object_or_404(RosterImport.objects.select_related("uploaded_by", "confirmed_by"), pk=pk)
-    plan = None
-    if upload.status in (RosterImport.Status.PREVIEWED, RosterImport.Status.AWAITING):
-        try:
-            plan = roster_module.compare(roster_module.read(bytes(upload.data)))
-        except roster_module.RosterInvalid as invalid:
-            messages.error(request, f"The portal changed since the preview: {invalid.errors[0]}")
-    return render(request, "people/roster_preview.html", {
-        "upload": upload, "plan": plan, "sample": 50,
-        "confirms": has_perm(request.user, "people.confirm_roster"),
-        "confirm_form": confirm_form or RosterConfirmForm(), "decline_form": decline_form or RosterDeclineForm()})
-
-
-@require_POST
-@permission_required("people.import_roster")
-def roster_apply(request, pk):
-    upload = get_object_or_404(RosterImport, pk=pk)
-    form = RosterConfirmForm(request.POST)
-    form.is_valid()
-    try:
-        upload = services.start_roster_import(actor=request.user, upload=upload,
-                                              confirmed=form.cleaned_data.get("confirmed", False))
-    except services.PeopleError as error:
-        form.add_refusal(error)
-        return roster_preview(request, pk, confirm_form=form)
-    if upload.status == RosterImport.Status.AWAITING:
-        messages.success(request, "The roster changes who holds power: the superintendent has been asked to confirm "
-                                  "it. Nothing applies until she does.")
-    return redirect("people:roster_preview", upload.pk)
-
-
-@require_POST
-@permission_required("people.confirm_roster")
-def roster_decline(request, pk):
-    upload = get_object_or_404(RosterImport, pk=pk)
-    form = RosterDeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decline_roster(actor=request.user, upload=upload, reason=form.cleaned_data["reason"])
-        except services.PeopleError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(request, "The roster was declined; nothing of it applied.")
-            return redirect("people:roster_preview", upload.pk)
-    return roster_preview(request, pk, decline_form=form)
-
-
-@permission_required("people.import_roster")
-def roster_progress(request, pk):
-    upload = get_object_or_404(RosterImport, pk=pk)
-    done, total = cache.get(services.ROSTER_PROGRESS.format(pk=upload.pk)) or (0, 0)
-    running = upload.status == RosterImport.Status.APPLYING
-    percent = 100 if not running else (round(100 * done / total) if total else 0)
-    return JsonResponse({"status": "running" if running else upload.status, "progress": percent,
-                         "message": f"Applying: {done} of {total} written." if running else upload.get_status_display()})

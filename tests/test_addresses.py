@@ -19,7 +19,9 @@ from audits.models import AuditEvent
 from credentials.keyring import new_key_line
 from notifications import services as outbox
 from notifications.models import OutboxMessage
-from people import roster, roster_effects, services
+from people import services
+from roster import effects, sync
+from roster import services as roster_services
 from people.demo import PEOPLE
 from people.models import User
 
@@ -38,8 +40,8 @@ def _ring_and_cache(settings):
 
 
 def import_roster(data: bytes, actor=None):
-    plan = roster.compare(roster.read(data))
-    return services.apply_plan(plan, roster_effects.authority_lines(plan), actor=actor)
+    plan = sync.compare(sync.read(data))
+    return roster_services.apply_plan(plan, effects.authority_lines(plan), actor=actor)
 
 
 def the_district_with(district, *extra, changes=None) -> bytes:

@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from audits.models import AuditEvent
 from notifications.models import OutboxMessage
-from people import roster, roster_effects, services
-from people.models import Delegation, RosterImport, User
+from people import services as people_services
+from roster import effects, services, sync
+from people.models import Delegation, User
+from roster.models import RosterImport
 
 from .factories import DelegationFactory
 from .test_roster import managed_account, roster_of
@@ -25,7 +27,7 @@ from .test_roster import managed_account, roster_of
 def upload(client, data: bytes, name="hr.csv"):
     file = io.BytesIO(data)
     file.name = name
-    return client.post(reverse("people:roster"), {"file": file})
+    return client.post(reverse("roster:upload"), {"file": file})
 
 
 @pytest.fixture
@@ -48,9 +50,9 @@ def test_r_iii_e_a_narrow_designee_cannot_import_the_roster_to_reach_a_reveal(di
                       triage_concerns=True)
     signed_in(client, district.coach)
     data = roster_of(district, {"teacher": {"supervisor_id": district.coach.employee_id}})
-    assert client.get(reverse("people:roster")).status_code == 403
+    assert client.get(reverse("roster:upload")).status_code == 403
     assert upload(client, data).status_code == 403
-    with pytest.raises(services.PeopleError):
+    with pytest.raises(services.RosterError):
         services.preview_roster(actor=district.coach, filename="hr.csv", data=data)
     assert User.objects.get(pk=district.teacher.pk).supervisor == district.principal
     assert client.get(reverse("credentials:reveal", args=[account.pk])).status_code == 404
@@ -71,7 +73,7 @@ def test_r_iii_e_a_site_managers_new_supervisor_waits_for_the_superintendent(
     data = roster_of(district, {"teacher": {"supervisor_id": district.outsider.employee_id}})
     response = upload(signed_in(client, importer), data)
     item = RosterImport.objects.get()
-    assert response["Location"] == reverse("people:roster_preview", args=[item.pk])
+    assert response["Location"] == reverse("roster:preview", args=[item.pk])
     [line] = item.authority
     assert line["change"] == "supervisor Pat Principal → Otto Outsider"
     assert "Otto Outsider gains access" in line["consequence"] and "North Roster" in line["consequence"]
@@ -79,22 +81,22 @@ def test_r_iii_e_a_site_managers_new_supervisor_waits_for_the_superintendent(
     assert "Changes of authority" in html and "Send to the superintendent to confirm" in html
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("people:roster_apply", args=[item.pk]))
+        client.post(reverse("roster:apply", args=[item.pk]))
     item.refresh_from_db()
     assert item.status == RosterImport.Status.AWAITING
     assert User.objects.get(pk=district.teacher.pk).supervisor == district.principal  # nothing applied
     assert OutboxMessage.objects.filter(template="roster_awaiting_confirmation", to=district.superintendent.email)
     # He cannot confirm it himself, nor decline it.
-    assert client.post(reverse("people:roster_apply", args=[item.pk]), {"confirmed": "on"}).status_code == 200
-    assert client.post(reverse("people:roster_decline", args=[item.pk]), {"reason": "x"}).status_code == 403
+    assert client.post(reverse("roster:apply", args=[item.pk]), {"confirmed": "on"}).status_code == 200
+    assert client.post(reverse("roster:decline", args=[item.pk]), {"reason": "x"}).status_code == 403
     item.refresh_from_db()
     assert item.status == RosterImport.Status.AWAITING
 
     superintendent = signed_in(type(client)(), district.superintendent)
-    html = superintendent.post(reverse("people:roster_apply", args=[item.pk])).content.decode()
+    html = superintendent.post(reverse("roster:apply", args=[item.pk])).content.decode()
     assert "Tick the box to confirm" in html  # not without the box ticked
     with django_capture_on_commit_callbacks(execute=True):
-        superintendent.post(reverse("people:roster_apply", args=[item.pk]), {"confirmed": "on"})
+        superintendent.post(reverse("roster:apply", args=[item.pk]), {"confirmed": "on"})
     item.refresh_from_db()
     assert item.status == RosterImport.Status.APPLIED and item.confirmed_by == district.superintendent
     assert User.objects.get(pk=district.teacher.pk).supervisor == district.outsider
@@ -108,16 +110,16 @@ def test_r_iii_e_the_superintendent_declines_a_roster_and_nothing_applies(distri
     signed_in(client, importer)
     upload(client, roster_of(district, {"teacher": {"supervisor_id": district.outsider.employee_id}}))
     item = RosterImport.objects.get()
-    client.post(reverse("people:roster_apply", args=[item.pk]))
+    client.post(reverse("roster:apply", args=[item.pk]))
     superintendent = signed_in(type(client)(), district.superintendent)
-    html = superintendent.post(reverse("people:roster_decline", args=[item.pk]), {"reason": ""}).content.decode()
+    html = superintendent.post(reverse("roster:decline", args=[item.pk]), {"reason": ""}).content.decode()
     assert "This field is required" in html
-    superintendent.post(reverse("people:roster_decline", args=[item.pk]), {"reason": "Otto is not his supervisor."})
+    superintendent.post(reverse("roster:decline", args=[item.pk]), {"reason": "Otto is not his supervisor."})
     item.refresh_from_db()
     assert item.status == RosterImport.Status.DECLINED
     assert OutboxMessage.objects.filter(template="roster_declined", to=importer.email).exists()
     assert User.objects.get(pk=district.teacher.pk).supervisor == district.principal
-    with pytest.raises(services.PeopleError):
+    with pytest.raises(services.RosterError):
         services.start_roster_import(actor=district.superintendent, upload=item, confirmed=True)
 
 
@@ -135,7 +137,7 @@ def test_r_iii_e_the_superintendents_email_is_not_taken_over_by_a_roster(
     assert line["change"] == f"email {old} → attacker@example.net"
     assert "the superintendent" in line["consequence"]
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("people:roster_apply", args=[item.pk]))
+        client.post(reverse("roster:apply", args=[item.pk]))
     assert User.objects.get(pk=district.superintendent.pk).email == old
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -158,7 +160,7 @@ def test_r_iii_e_every_kind_of_power_holder_is_listed(district, persona, change)
              "full_name": district.admin.full_name, "kind": "employee", "org_unit": "DIST", "supervisor_id": "",
              "active": "yes", "job_title": "", **(change if persona == "admin" else {})}
     data = roster_of(district, {persona: change}, extra=[",".join(admin.values())])
-    lines = roster_effects.authority_lines(roster.compare(roster.read(data)))
+    lines = effects.authority_lines(sync.compare(sync.read(data)))
     assert [line.person for line in lines] == [district.persona(persona).full_name]
 
 
@@ -174,8 +176,8 @@ def test_r_iii_e_ordinary_changes_need_no_confirmation(district, importer, djang
 
 
 def test_r_iii_e_the_roster_power_covers_the_whole_district_or_nothing(district):
-    with pytest.raises(services.PeopleError, match="covers the whole district") as refused:
-        services.grant_delegation(actor=district.superintendent, grantee=district.coach, scope=district.north,
+    with pytest.raises(people_services.PeopleError, match="covers the whole district") as refused:
+        people_services.grant_delegation(actor=district.superintendent, grantee=district.coach, scope=district.north,
                                   powers={"import_roster"}, starts_on=timezone.localdate(),
                                   ends_on=timezone.localdate())
     assert "powers" in refused.value.errors

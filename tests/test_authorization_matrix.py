@@ -14,6 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from people.models import Delegation, Power
+from roster.models import RosterImport
 
 from .conftest import PERSONAS
 from .matrix import DISTRICT, SIGNED_IN, Row, only, public, signed_out_only, staff
@@ -32,8 +33,6 @@ def own_delegation(district):
 
 
 def a_roster(district):
-    from people.models import RosterImport
-
     upload = RosterImport.objects.first() or RosterImport.objects.create(
         uploaded_by=district.superintendent, filename="roster.csv",
         data=b"employee_id,email,full_name,kind,org_unit,supervisor_id,active\n")
@@ -49,16 +48,16 @@ CORE_ROWS = {
     # An empty POST changes nothing: the superintendent is sent back with a message.
     "people:revoke_delegation": Row(only({"superintendent": 302}), method="post", kwargs=own_delegation),
     # The HR roster: the superintendent's office (tests/test_roster.py).
-    "people:roster": Row(only({"superintendent": 200, "designee": 200}), powers=ROSTER, reach=DISTRICT),
-    "people:roster_preview": Row(only({"superintendent": 200, "designee": 200}), kwargs=a_roster,
-                                 powers=ROSTER, reach=DISTRICT),
+    "roster:upload": Row(only({"superintendent": 200, "designee": 200}), powers=ROSTER, reach=DISTRICT),
+    "roster:preview": Row(only({"superintendent": 200, "designee": 200}), kwargs=a_roster,
+                          powers=ROSTER, reach=DISTRICT),
     # Applying a previewed roster queues it and returns to its page.
-    "people:roster_apply": Row(only({"superintendent": 302, "designee": 302}), method="post", kwargs=a_roster,
-                               powers=ROSTER, reach=DISTRICT),
-    "people:roster_progress": Row(only({"superintendent": 200, "designee": 200}), kwargs=a_roster,
-                                  powers=ROSTER, reach=DISTRICT),
+    "roster:apply": Row(only({"superintendent": 302, "designee": 302}), method="post", kwargs=a_roster,
+                        powers=ROSTER, reach=DISTRICT),
+    "roster:progress": Row(only({"superintendent": 200, "designee": 200}), kwargs=a_roster,
+                           powers=ROSTER, reach=DISTRICT),
     # Declining is the superintendent's alone; an empty POST shows the form's error again.
-    "people:roster_decline": Row(only({"superintendent": 200}), method="post", kwargs=a_roster),
+    "roster:decline": Row(only({"superintendent": 200}), method="post", kwargs=a_roster),
     # Sign-in pages (allauth)
     "account_login": Row(signed_out_only()),
     "account_logout": Row(staff(200, anonymous=302), anonymous_redirect="/"),

@@ -32,7 +32,8 @@ from audits.models import AuditEvent
 from concerns.models import ConcernNote, ConcernReport
 from credentials.models import AccessGrant, CredentialVersion
 from notifications.models import OutboxMessage
-from people.models import Delegation, OrgUnit, RosterImport, User
+from people.models import Delegation, OrgUnit, User
+from roster.models import RosterImport
 from training.models import Acknowledgment, Choice, Completion, Course, PolicyDocument, PolicyVersion, Question
 
 from .factories import DelegationFactory
@@ -319,7 +320,7 @@ csv_files = st.one_of(
 
 
 @pytest.mark.parametrize("persona, url, saves", [
-    ("superintendent", "people:roster", (RosterImport,)),
+    ("superintendent", "roster:upload", (RosterImport,)),
     ("admin", "admin:training_completion_import", (Completion,)),
 ])
 @FUZZ_EACH

@@ -14,8 +14,9 @@ from audits.models import AuditEvent, Finding
 from credentials import services as escrow
 from credentials.models import Secrets
 from notifications.models import OutboxMessage
-from people import roster, roster_effects, services
-from people.models import Delegation, RosterImport, User
+from roster import effects, services, sync
+from people.models import Delegation, User
+from roster.models import RosterImport
 
 from .a11y import assert_accessible
 
@@ -49,19 +50,19 @@ def managed_account(district, site_manager=None):
 
 
 def errors_of(data: bytes) -> list[str]:
-    with pytest.raises(roster.RosterInvalid) as caught:
-        roster.read(data)
+    with pytest.raises(sync.RosterInvalid) as caught:
+        sync.read(data)
     return caught.value.errors
 
 
 def apply(data: bytes, actor=None):
-    plan = roster.compare(roster.read(data))
-    return services.apply_plan(plan, roster_effects.authority_lines(plan), actor=actor)
+    plan = sync.compare(sync.read(data))
+    return services.apply_plan(plan, effects.authority_lines(plan), actor=actor)
 
 
 class TestValidation:
     def test_the_districts_own_roster_is_valid_and_changes_nothing(self, district):
-        plan = roster.compare(roster.read(roster_of(district)))
+        plan = sync.compare(sync.read(roster_of(district)))
         assert plan.is_empty and plan.not_in_roster == 1  # the admin, added by hand
 
     @pytest.mark.parametrize("bad,expected", [
@@ -114,16 +115,16 @@ class TestApplying:
         data = roster_of(district, {"teacher": {"org_unit": "SOUTH", "supervisor_id": district.outsider.employee_id}},
                          extra=["N1,new.person@example.org,Nia New,employee,NORTH,"
                                 f"{district.principal.employee_id},yes,Counselor"])
-        plan = roster.compare(roster.read(data))
+        plan = sync.compare(sync.read(data))
         assert plan.counts() == {"new people": 1, "changed": 1, "supervisor changes": 2, "moves between units": 1,
                                  "deactivations": 0, "reactivations": 0, "became contractors": 0}
-        roster.apply(plan, actor=None)
+        sync.apply(plan, actor=None)
         nia = User.objects.get(email="new.person@example.org")
         assert nia.supervisor == district.principal and not nia.has_usable_password()
         teacher = User.objects.get(pk=district.teacher.pk)
         assert teacher.org_unit == district.south and teacher.supervisor == district.outsider
         assert AuditEvent.objects.filter(verb="person.added_from_roster").count() == 1
-        assert roster.compare(roster.read(data)).is_empty
+        assert sync.compare(sync.read(data)).is_empty
 
     def test_the_command_dry_run_changes_nothing(self, district):
         out = io.StringIO()
@@ -171,26 +172,26 @@ class TestEffects:
 class TestPages:
     def test_upload_preview_apply(self, district, client_for, django_capture_on_commit_callbacks):
         client = client_for("superintendent")
-        html = client.get(reverse("people:roster")).content.decode()
+        html = client.get(reverse("roster:upload")).content.decode()
         assert_accessible(html, "roster")
         upload = io.BytesIO(roster_of(district, {"teacher": {"active": "no"}}))
         upload.name = "hr.csv"
-        response = client.post(reverse("people:roster"), {"file": upload})
+        response = client.post(reverse("roster:upload"), {"file": upload})
         item = RosterImport.objects.get()
-        assert response["Location"] == reverse("people:roster_preview", args=[item.pk])
+        assert response["Location"] == reverse("roster:preview", args=[item.pk])
         html = client.get(response["Location"]).content.decode()
         assert "Leaving (deactivated)" in html and "Tess Teacher" in html
         assert User.objects.get(pk=district.teacher.pk).is_active  # nothing applied yet
         assert_accessible(html, "roster preview")
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(reverse("people:roster_apply", args=[item.pk]))
+            client.post(reverse("roster:apply", args=[item.pk]))
         item.refresh_from_db()
         assert item.status == RosterImport.Status.APPLIED and item.summary["deactivations"] == 1
         assert not User.objects.get(pk=district.teacher.pk).is_active
-        assert client.get(reverse("people:roster_progress", args=[item.pk])).json()["progress"] == 100
+        assert client.get(reverse("roster:progress", args=[item.pk])).json()["progress"] == 100
 
     def test_an_invalid_upload_lists_the_problems_and_keeps_nothing(self, district, client_for):
         upload = io.BytesIO(f"{HEADER}\nX1,x1@example.org,Ann,employee,NOWHERE,,yes,\n".encode())
         upload.name = "hr.csv"
-        html = client_for("designee").post(reverse("people:roster"), {"file": upload}).content.decode()
+        html = client_for("designee").post(reverse("roster:upload"), {"file": upload}).content.decode()
         assert "Line 2: unknown org unit code “NOWHERE”." in html and not RosterImport.objects.exists()

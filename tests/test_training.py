@@ -19,6 +19,7 @@ from zeal import zeal_ignore
 from accounts import services as registry
 from accounts.models import Designation, OfficialAccount, Platform
 from audits.models import AuditEvent
+from mps_social import digest
 from notifications.models import OutboxMessage
 from training import selectors, services
 from training.models import (Acknowledgment, Choice, Completion, Course, PolicyDocument, PolicyVersion, Question,
@@ -695,6 +696,7 @@ class TestReminders:
     def test_r_v_c_the_tasks_run_from_beat_on_the_real_clock(self, district):
         from django_celery_beat.models import PeriodicTask
 
+        from mps_social import tasks as portal_tasks
         from training import tasks
 
         manage(district)
@@ -703,8 +705,9 @@ class TestReminders:
         complete(district, district.teacher, course, registry.add_months(today, -12) + timedelta(days=7))
         assert tasks.send_reminders.delay().get() == 1
         assert tasks.send_reminders.delay().get() == 0
-        assert tasks.send_digest.delay().get() == 2
-        scheduled = {task.name: task for task in PeriodicTask.objects.filter(task__startswith="training.")}
+        assert portal_tasks.send_digest.delay().get() == 2
+        scheduled = {task.name: task for task in PeriodicTask.objects.filter(
+            task__in=["training.send_reminders", "mps_social.send_digest"])}
         assert scheduled["Training reminders"].crontab.hour == "6"
         assert scheduled["Weekly digest to the superintendent's office"].crontab.day_of_week == "1"
 
@@ -749,21 +752,21 @@ class TestDigest:
         today = timezone.localdate()
         manage(district)
         complete(district, district.teacher, make_course(), registry.add_months(today, -13))
-        assert services.send_digest(today=today) == 2
+        assert digest.send_digest(today=today) == 2
         sunday = today + timedelta(days=6 - today.weekday())
-        assert services.send_digest(today=sunday) == 0  # the same ISO week
+        assert digest.send_digest(today=sunday) == 0  # the same ISO week
         digests = OutboxMessage.objects.filter(template="weekly_digest")
         assert set(digests.values_list("recipient", flat=True)) == {district.superintendent.pk, district.designee.pk}
         body = digests.get(recipient=district.superintendent).body_text
         assert "Required training expired: 1" in body and "Site managers without current training: 1" in body
         assert "Applications awaiting your decision: 0" in body and "Open compliance findings: 0" in body
-        assert services.send_digest(today=today + timedelta(days=7)) == 2
+        assert digest.send_digest(today=today + timedelta(days=7)) == 2
 
     def test_pending_decisions_are_counted_per_person(self, district):
         from .test_approvals import in_state
 
         in_state(district, "endorsed")
-        services.send_digest()
+        digest.send_digest()
         body = OutboxMessage.objects.get(template="weekly_digest", recipient=district.designee).body_text
         assert "Applications awaiting your decision: 1" in body
 

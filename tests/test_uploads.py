@@ -19,9 +19,9 @@ from django.urls import reverse
 from audits.models import AuditEvent
 from concerns.models import ConcernReport
 from mps_social.forms import CsvFileField
-from people import roster
-from people.forms import RosterUploadForm
-from people.models import RosterImport
+from roster import sync
+from roster.forms import RosterUploadForm
+from roster.models import RosterImport
 from training.admin import MAX_IMPORT_BYTES, ImportForm
 from training.models import Completion
 
@@ -50,7 +50,7 @@ class Upload:
 @pytest.fixture(params=["roster", "completions"])
 def upload(request, district):
     if request.param == "roster":
-        return Upload("superintendent", reverse("people:roster"), RosterUploadForm, roster_of(district),
+        return Upload("superintendent", reverse("roster:upload"), RosterUploadForm, roster_of(district),
                       RosterImport.objects.count)
     course = make_course()
     return Upload("admin", reverse("admin:training_completion_import"), ImportForm,
@@ -64,7 +64,7 @@ def refusal(response) -> list[str]:
 
 
 def test_each_upload_has_the_limit_its_help_text_names():
-    assert RosterUploadForm.base_fields["file"].max_bytes == roster.MAX_BYTES == 64 * 1024 * 1024
+    assert RosterUploadForm.base_fields["file"].max_bytes == sync.MAX_BYTES == 64 * 1024 * 1024
     assert "at most 64 MB" in RosterUploadForm.base_fields["file"].help_text
     assert ImportForm.base_fields["file"].max_bytes == MAX_IMPORT_BYTES == 8 * 1024 * 1024
     assert "at most 8 MB" in ImportForm.base_fields["file"].help_text
@@ -159,5 +159,5 @@ def test_more_than_500_fields_are_refused(district, client):
 def test_a_second_file_in_one_request_is_refused(district, client_for):
     assert settings.DATA_UPLOAD_MAX_NUMBER_FILES == 1
     files = [SimpleUploadedFile(f"hr{n}.csv", roster_of(district)) for n in (1, 2)]
-    response = client_for("superintendent").post(reverse("people:roster"), {"file": files[0], "other": files[1]})
+    response = client_for("superintendent").post(reverse("roster:upload"), {"file": files[0], "other": files[1]})
     assert response.status_code == 400 and not RosterImport.objects.exists()

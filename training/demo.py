@@ -27,7 +27,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from accounts.services import add_months
+from mps_social.months import add_months
 from people.models import User
 
 from . import catalogue, selectors, services

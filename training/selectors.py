@@ -23,10 +23,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from accounts.models import Designation, OfficialAccount
-from approvals.models import Application
 from mps_social.versioned_cache import VersionedCache
 from people.models import User
 
+from . import audiences
 from .models import Acknowledgment, Completion, Course, PolicyVersion, Reminder
 
 APPLICANT = "applicant"  # beside a designation's roles, in ``roles_of``
@@ -61,8 +61,8 @@ def account_staff_ids() -> QuerySet:
 
 
 def applicant_ids() -> QuerySet:
-    """People with an open application (a draft counts: they are applying)."""
-    return Application.objects.filter(status__in=Application.OPEN_STATUSES).values("applicant_id")
+    """People with an open application (the applications app's audience, ``audiences``)."""
+    return audiences.members(audiences.APPLICANTS)
 
 
 def required_of_user() -> Q:
@@ -102,7 +102,7 @@ def roles_of(user) -> Roles:
     cache = user.__dict__.setdefault("_training_roles", {})
     if "roles" not in cache:
         designations = _designations().filter(person=user.pk).values_list("role", flat=True).order_by()
-        applying = (Application.objects.filter(status__in=Application.OPEN_STATUSES, applicant=user.pk)
+        applying = (audiences.members(audiences.APPLICANTS, person=user.pk)
                     .annotate(_role=Value(APPLICANT)).values_list("_role", flat=True).order_by())
         held = set(designations.union(applying))
         cache["roles"] = Roles(site_manager=Designation.Role.SITE_MANAGER in held, applicant=APPLICANT in held,
@@ -345,7 +345,7 @@ def site_managers_lacking_training(*, on: date | None = None) -> QuerySet[User]:
         lacks_site_manager_training("pk", on=on))
 
 
-# --- reminders and the digest ----------------------------------------------------------
+# --- reminders and the weekly figures ---------------------------------------------------
 
 
 def threshold_for(expires_on: date, today: date) -> str | None:
@@ -417,7 +417,7 @@ class TrainingFigures:
 
 def training_figures(today: date | None = None) -> TrainingFigures:
     """District-wide: required completions expiring within 30 days, expired ones, and
-    site managers without current training, for the weekly digest."""
+    site managers without current training, for the weekly digest (``mps_social.digest``)."""
     today = today or timezone.localdate()
     states = [state_of(expires_on, today) for expires_on in
               latest_required_completions(today).values_list("expires_on", flat=True)]

@@ -1,5 +1,4 @@
-"""Every change to training and acknowledgments (R-V-A, R-V-C, R-IV-C), the reminders
-and the weekly digest.
+"""Every change to training and acknowledgments (R-V-A, R-V-C, R-IV-C), and the reminders.
 
 Completions are recorded four ways (``Completion.Method``): a passed quiz
 (``take_quiz``), a self-attestation where the course allows it (``self_attest``), an
@@ -34,17 +33,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audits.services import record
 from mps_social import csvfiles
 from mps_social.errors import ServiceError
+from mps_social.months import add_months
 from mps_social.permissions import has_perm
-from notifications.models import OutboxMessage
 from notifications.services import notify
-from people.models import Delegation, User
+from people.models import User
 
 from . import selectors
 from .models import Acknowledgment, Choice, Completion, Course, PolicyVersion, Reminder, reminder_key
@@ -115,8 +113,6 @@ def site_manager_training_problem(person: User, *, actor: User | None = None, to
 
 
 def expiry_for(course: Course, completed_on: date) -> date:
-    from accounts.services import add_months  # accounts.services imports this module
-
     return add_months(completed_on, course.validity_months)
 
 
@@ -293,7 +289,7 @@ def acknowledge(*, actor: User, version: PolicyVersion, today: date | None = Non
     return acknowledgment
 
 
-# --- reminders and the digest ----------------------------------------------------------
+# --- reminders ----------------------------------------------------------------------
 
 
 def _supervisor(person: User) -> User | None:
@@ -331,35 +327,3 @@ def send_reminders(*, today: date | None = None) -> int:
     """The daily job: every reminder owed today, each once. Returns how many were sent."""
     today = today or timezone.localdate()
     return sum(send_reminder(due, today=today) for due in selectors.due_reminders(today))
-
-
-def office(today: date | None = None):
-    """The superintendent's office: the superintendent and every designee in force."""
-    designees = Delegation.objects.in_force(today or timezone.localdate()).values("grantee_id")
-    return User.objects.filter(Q(is_superintendent=True) | Q(pk__in=designees), is_active=True).order_by("pk")
-
-
-def send_digest(*, today: date | None = None) -> int:
-    """The weekly digest to the superintendent's office: the compliance audit's open
-    findings, the decisions waiting for each of them, and the district's expiring and
-    expired training. Once per person and ISO week, however often it runs. Returns how
-    many were queued."""
-    from approvals.selectors import decision_count
-    from audits.models import Finding
-
-    today = today or timezone.localdate()
-    figures = selectors.training_figures(today)
-    open_findings = Finding.objects.filter(closed_at__isnull=True).count()
-    year, week, _ = today.isocalendar()
-    queued = 0
-    for person in office(today):
-        key = f"weekly-digest:{person.pk}:{year}-W{week:02d}"
-        if OutboxMessage.objects.filter(key=key).exists():
-            continue  # sent this week already
-        with transaction.atomic():
-            notify(recipient=person, template="weekly_digest", key=key, context={
-                "today": today, "decisions": decision_count(person), "figures": figures,
-                "open_findings": open_findings,
-            })
-        queued += 1
-    return queued

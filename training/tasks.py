@@ -1,5 +1,5 @@
 """Celery tasks of training. Tasks take ids or nothing and call services; beat runs them
-on the schedules of migration 0002 (editable in the admin)."""
+on the schedule of migration 0002 (editable in the admin)."""
 
 from celery import shared_task
 
@@ -11,8 +11,3 @@ def send_reminders() -> int:
     """Daily: reminders of required training about to expire or expired (R-V-C)."""
     return services.send_reminders()
 
-
-@shared_task(name="training.send_digest")
-def send_digest() -> int:
-    """Weekly: the digest to the superintendent's office."""
-    return services.send_digest()

@@ -31,9 +31,8 @@ from audits.services import record
 from credentials import services as escrow
 from credentials.models import AccessGrant
 from notifications.services import notify, notify_many
+from people.models import Delegation, Power, User
 from people.selectors import power_holders
-
-from .models import Delegation, Power, User
 
 DEPARTED = "The site manager has left the district (HR roster)."
 CONTRACTOR = "The site manager is now a contractor; a site manager must be a district employee (§III.E)."
@@ -137,7 +136,7 @@ def _holdings() -> dict[int, list[str]]:
 
 
 def authority_lines(plan) -> list[AuthorityLine]:
-    """The lines of ``plan`` (``roster.compare``) that move power, in the file's order."""
+    """The lines of ``plan`` (``sync.compare``) that move power, in the file's order."""
     held = _holdings()
     lines = []
     for user, row, diff in plan.changed:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from people import roster, roster_effects, services
+from roster import effects, services, sync
 
 
 class Command(BaseCommand):
@@ -27,16 +27,16 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         try:
-            plan = roster.compare(roster.read(data))
-        except roster.RosterInvalid as invalid:
+            plan = sync.compare(sync.read(data))
+        except sync.RosterInvalid as invalid:
             for line in invalid.errors:
                 self.stderr.write(line)
             if invalid.total > len(invalid.errors):
                 self.stderr.write(f"… and {invalid.total - len(invalid.errors)} more.")
             raise CommandError(f"{invalid.total} problem(s): nothing was changed.") from None
-        self.stdout.write(f"{len(plan.rows)} people in the file; would change: {roster.counts_line(plan.counts())}; "
+        self.stdout.write(f"{len(plan.rows)} people in the file; would change: {sync.counts_line(plan.counts())}; "
                           f"{plan.not_in_roster} in the portal but not in the file (left as they are).")
-        lines = roster_effects.authority_lines(plan)
+        lines = effects.authority_lines(plan)
         if lines:
             self.stdout.write(f"{len(lines)} change(s) of authority:")
             for line in lines:
@@ -49,4 +49,4 @@ class Command(BaseCommand):
             self.stdout.write(f"  {done} of {total} written")
 
         summary = services.apply_plan(plan, lines, actor=None, progress=progress)
-        self.stdout.write(self.style.SUCCESS(f"Applied: {roster.counts_line(summary)}."))
+        self.stdout.write(self.style.SUCCESS(f"Applied: {sync.counts_line(summary)}."))

@@ -4,7 +4,7 @@ access on "the site manager's supervisor", so that fact must come from HR and st
 Three steps, each usable alone: ``read`` turns the file into rows or refuses it with every
 problem and its line number; ``compare`` says what would change (the preview); ``apply``
 makes the change in one transaction (its effects on delegations, accounts and escrow are
-``roster_effects``', carried out in the same transaction by ``services.apply_plan``). A
+``roster.effects``', carried out in the same transaction by ``services.apply_plan``). A
 file with any error changes nothing; applying the same file twice changes nothing the
 second time.
 
@@ -23,8 +23,8 @@ from django.db import transaction
 from audits.services import record_many
 from mps_social import csvfiles
 
-from . import addresses
-from .models import OrgUnit, User
+from people import addresses
+from people.models import OrgUnit, User
 
 REQUIRED = ["employee_id", "email", "full_name", "kind", "org_unit", "supervisor_id", "active"]
 OPTIONAL = ["job_title"]
