@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_celery_beat",
+    "django_filters",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
