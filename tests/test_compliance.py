@@ -368,6 +368,28 @@ def test_the_findings_and_the_dashboard_cost_the_same_at_any_size(district, clie
     assert_constant_queries(client, reverse("audits:dashboard"), grow, small=10, large=200)
 
 
+def test_next_on_a_filtered_findings_list_keeps_the_filter(district, client_for):
+    """R-V-D: "Next" keeps the check and the state asked for (templates/includes/pagination.html),
+    and so does the CSV download."""
+    account = compliant(district)
+    now = timezone.now()
+    Finding.objects.bulk_create(
+        [Finding(check_slug="review", account=account, detail=f"Old {n}", opened_at=now - timedelta(days=n),
+                 closed_at=now) for n in range(1, 31)]
+        + [Finding(check_slug="escrowed", account=account, detail="Other", opened_at=now, closed_at=now)])
+    client = client_for("superintendent")
+    response = client.get(reverse("audits:findings") + "?check=review&state=closed")
+    assert len(response.context["page"].object_list) == 25
+    assert b'href="?check=review&amp;state=closed&amp;page=2" rel="next"' in response.content
+    assert b'href="?check=review&amp;state=closed&amp;format=csv"' in response.content
+    second = client.get(reverse("audits:findings") + "?check=review&state=closed&page=2")
+    assert [finding.detail for finding in second.context["page"].object_list] == [f"Old {n}" for n in range(26, 31)]
+    assert b'href="?check=review&amp;state=closed&amp;page=1" rel="prev"' in second.content
+    # Without a state, the open ones: none here.
+    assert not client.get(reverse("audits:findings") + "?check=review").context["page"].object_list
+    assert_accessible(response.content.decode(), "findings")
+
+
 def test_r_iii_a_the_name_index_finds_what_trying_every_spelling_finds(district):
     """The protected-name check searches through ``NameIndex`` (a district protects every
     school's name, mascot and teams); it must find exactly what trying every spelling of
