@@ -64,9 +64,16 @@ class Check:
     requirement: str
     clause: str
     title: str
-    why: str
+    # What the policy asks, in words; ``{escrow_max_age_days}`` stands for the setting.
+    reason: str
     query: Callable[[QuerySet], QuerySet] | None = None
     search: Callable[[QuerySet], dict[int, str]] | None = None
+
+    @property
+    def why(self) -> str:
+        """``reason`` with the figures the district set (``ESCROW_MAX_AGE_DAYS``), read
+        when shown, so the pages state the limit the audit applies."""
+        return self.reason.format(escrow_max_age_days=settings.ESCROW_MAX_AGE_DAYS)
 
 
 def _with_detail(queryset, detail: str) -> QuerySet:
@@ -142,7 +149,7 @@ CHECKS = [
     Check("escrowed", "R-III-E", "§III.E", "Credentials escrowed",
           "The district holds every account's log-in credentials.", query=escrowed),
     Check("escrow_age", "R-III-E", "§III.E", "Credentials recently rotated",
-          "Escrowed credentials are changed at least every ESCROW_MAX_AGE_DAYS days.", query=escrow_age),
+          "Escrowed credentials are changed at least every {escrow_max_age_days} days.", query=escrow_age),
     Check("rotation", "R-III-E", "§III.E", "No rotation outstanding",
           "A reveal, a new site manager or a new supervisor means new credentials.", query=rotation),
     Check("review", "R-V-D", "§V.D", "Annual review on time",

@@ -4,14 +4,11 @@ The trail grows by a million events a year at the largest district's scale. "Pag
 40,000" costs a COUNT over every event in scope on each view, and shifts under the
 reader as new events arrive. A page here is one range query on the chain's own order
 (the unique ``sequence``), plus one ``EXISTS`` to know whether the other direction has
-more: the same cost at a thousand events or a million (issue [performance]).
+more: the same cost at a thousand events or a million.
 
 ``?before=N`` shows the events older than sequence N, ``?after=N`` those newer than it;
 neither shows the newest. Anything else in the query string (the filters) is kept by the
-links, ``templates/includes/event_pages.html``.
-
-The trail's and the escrow's pages write their rows in Python, each event's instant with
-``mps_social.dates.moments``.
+links, ``templates/includes/pagination.html``.
 """
 
 from dataclasses import dataclass

@@ -62,9 +62,8 @@ def trend() -> dict[str, list[CheckResult]]:
 def recent_runs(limit: int = 5) -> list[dict]:
     """The newest runs, whatever their status (a failed night shows), newest first: each
     run's ``pk``, ``started_at``, ``status``, ``findings_opened``, ``findings_closed`` and
-    ``started_by__full_name`` (None for the nightly schedule). Only those
-    columns: the starter's whole row, to show a name, cost the dashboard 0.5 ms (issue
-    [performance])."""
+    ``started_by__full_name`` (None for the nightly schedule): only the columns the
+    dashboard shows, not the starter's whole row."""
     return list(AuditRun.objects.values("pk", "started_at", "status", "findings_opened", "findings_closed",
                                         "started_by__full_name")[:limit])
 

@@ -1,13 +1,11 @@
-"""Dates and instants as the portal's pages show them, for rows written in Python
-(``html.escape`` and ``mark_safe``: the directory's, the audit trail's, the escrow's, the
-account page's, the compliance dashboard's).
+"""Dates and instants for rows still written in Python: the registry's account page
+(``accounts.views_registry``) alone. The compliance pages, the audit trail, the escrow's
+pages and the home page write theirs with Django's ``date`` and ``time`` filters; this
+module goes when the registry's rows move to templates too.
 
 They write what Django's ``date`` filter writes (``M j, Y`` and ``H:i``, the month named
 in the active language), in the current time zone. A page's rows take ``moments()`` or
-``days()`` once: the time zone and the language are ``asgiref`` context-local lookups of
-4 to 9 µs each, and read for every row they were half of a row's instant and a quarter of
-the trail's 25 rows; written by the template language, with its ``date`` filters, a row
-cost 70 to 140 µs (issue [performance]).
+``days()`` once, so the time zone and the language are read once a page.
 """
 
 from collections.abc import Callable

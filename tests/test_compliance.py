@@ -224,12 +224,12 @@ def test_the_dashboard_shows_the_latest_finished_run_and_the_running_one(distric
 
 
 def test_the_dashboards_rows_and_runs_are_escaped_linked_and_headed(district, client_for, monkeypatch):
-    """The dashboard's rows and recent runs are written in Python (``audits.views``
-    ``_check_rows`` and ``_run_items``): each check's row is headed by its title, every
-    value is escaped, the open findings link to their list for that check, and each run
-    links to its page, names who started it and when (``<time>``), and says what it did."""
+    """R-V-D: each check's row is headed by its title, every value is escaped, the open
+    findings link to their list for that check, and each run links to its page, names
+    who started it and when (``<time>``), and says what it did."""
     from dataclasses import replace
 
+    from django.test.html import parse_html
     from django.utils.formats import date_format
 
     from audits import views
@@ -238,7 +238,8 @@ def test_the_dashboards_rows_and_runs_are_escaped_linked_and_headed(district, cl
     from .factories import UserFactory
 
     html = client_for("superintendent").get(reverse("audits:dashboard")).content.decode()
-    assert "<li>No run yet.</li>" in html and "Not measured yet" in html and "Last run:" not in html
+    assert parse_html("<li>No run yet.</li>") in parse_html(html)
+    assert "Not measured yet" in html and "Last run:" not in html
     account = compliant(district)
     OfficialAccount.objects.filter(pk=account.pk).update(rotation_due=True, rotation_due_reason="Revealed.")
     first = audit()
@@ -247,19 +248,31 @@ def test_the_dashboards_rows_and_runs_are_escaped_linked_and_headed(district, cl
     rotation = next(check for check in CHECKS if check.slug == "rotation")
     monkeypatch.setattr(views, "CHECKS", [replace(rotation, title="No <rotation> & \"due\"")])
     html = client_for("superintendent").get(reverse("audits:dashboard")).content.decode()
-    row = html[html.index("<tbody>"):html.index("</tbody>")]
-    assert row.count("<tr>") == 1
-    assert '<tr><th scope="row">No &lt;rotation&gt; &amp; &quot;due&quot;<br><span class="muted">' in row
+    row = parse_html(html[html.index("<tbody>"):html.index("</tbody>") + len("</tbody>")])
+    assert len(row.children) == 1
+    assert parse_html(f'<th scope="row">No &lt;rotation&gt; &amp; &quot;due&quot;<br><span class="muted">'
+                      f"{rotation.why}</span></th>") in row
     assert "<rotation>" not in html
-    assert (f'<a href="{reverse("audits:findings")}?check=rotation">1<span class="visually-hidden"> open findings '
-            f'for no &lt;rotation&gt; &amp; &quot;due&quot;</span></a>') in row
-    assert "<strong>0%</strong>" in row and ': 0%"></meter>' in row
+    assert parse_html(f'<a href="{reverse("audits:findings")}?check=rotation">1<span class="visually-hidden"> open '
+                      f'findings for no &lt;rotation&gt; &amp; &quot;due&quot;</span></a>') in row
+    assert parse_html("<strong>0%</strong>") in row and ': 0%"></meter>' in html
     at = timezone.localtime(first.started_at)
-    assert (f'<li><a href="{reverse("audits:run", args=[first.pk])}"><time datetime="{at.isoformat()}">'
-            f'{date_format(at, "M j, Y H:i")}</time></a>: finished, started by Ann &lt;b&gt;O&#x27;Neil&lt;/b&gt; '
-            f'&amp; Co; {first.findings_opened} opened, 0 closed</li>') in html
+    assert parse_html(f'<li><a href="{reverse("audits:run", args=[first.pk])}"><time datetime="{at.isoformat()}">'
+                      f'{date_format(at, "M j, Y H:i")}</time></a>: finished, started by Ann &lt;b&gt;O&#x27;Neil'
+                      f'&lt;/b&gt; &amp; Co; {first.findings_opened} opened, 0 closed</li>') in parse_html(html)
     assert "<b>O" not in html
     assert_accessible(html, "dashboard")
+
+
+def test_r_iii_e_the_dashboard_states_the_escrow_age_limit_in_days(district, client_for, settings):
+    """R-III-E: the check of the credentials' age says the limit the audit applies, in
+    days, as the district set it (``ESCROW_MAX_AGE_DAYS``), never the setting's name."""
+    client = client_for("superintendent")
+    html = client.get(reverse("audits:dashboard")).content.decode()
+    assert f"changed at least every {settings.ESCROW_MAX_AGE_DAYS} days." in html
+    assert "ESCROW_MAX_AGE_DAYS" not in html
+    settings.ESCROW_MAX_AGE_DAYS = 365
+    assert "changed at least every 365 days." in client.get(reverse("audits:dashboard")).content.decode()
 
 
 def test_starting_a_run_leads_to_its_progress(district, client_for, django_capture_on_commit_callbacks):
@@ -353,6 +366,28 @@ def test_the_findings_and_the_dashboard_cost_the_same_at_any_size(district, clie
     client = client_for("superintendent")
     assert_constant_queries(client, reverse("audits:findings"), grow, small=10, large=200)
     assert_constant_queries(client, reverse("audits:dashboard"), grow, small=10, large=200)
+
+
+def test_next_on_a_filtered_findings_list_keeps_the_filter(district, client_for):
+    """R-V-D: "Next" keeps the check and the state asked for (templates/includes/pagination.html),
+    and so does the CSV download."""
+    account = compliant(district)
+    now = timezone.now()
+    Finding.objects.bulk_create(
+        [Finding(check_slug="review", account=account, detail=f"Old {n}", opened_at=now - timedelta(days=n),
+                 closed_at=now) for n in range(1, 31)]
+        + [Finding(check_slug="escrowed", account=account, detail="Other", opened_at=now, closed_at=now)])
+    client = client_for("superintendent")
+    response = client.get(reverse("audits:findings") + "?check=review&state=closed")
+    assert len(response.context["page"].object_list) == 25
+    assert b'href="?check=review&amp;state=closed&amp;page=2" rel="next"' in response.content
+    assert b'href="?check=review&amp;state=closed&amp;format=csv"' in response.content
+    second = client.get(reverse("audits:findings") + "?check=review&state=closed&page=2")
+    assert [finding.detail for finding in second.context["page"].object_list] == [f"Old {n}" for n in range(26, 31)]
+    assert b'href="?check=review&amp;state=closed&amp;page=1" rel="prev"' in second.content
+    # Without a state, the open ones: none here.
+    assert not client.get(reverse("audits:findings") + "?check=review").context["page"].object_list
+    assert_accessible(response.content.decode(), "findings")
 
 
 def test_r_iii_a_the_name_index_finds_what_trying_every_spelling_finds(district):

@@ -6,6 +6,7 @@ import logging
 import time
 
 import pytest
+from django.test.html import parse_html
 from django.db import connection
 from django.urls import reverse
 from zeal import zeal_ignore
@@ -288,13 +289,30 @@ def test_what_did_this_person_reveal_since(district, client_for):
     reveal(district.principal, account)
     client = client_for("superintendent")
     html = client.get(reverse("credentials:reveals") + "?person=principal@example.org").content.decode()
-    assert "<td>Pat Principal</td><td>North Escrow (Instagram @north_escrow)<br><span class=\"muted\">North" in html
-    assert "<td>Revealed</td><td>The site manager is away.</td>" in html
+    row = parse_html(html[html.index("<tbody>"):html.index("</tbody>") + len("</tbody>")]).children[0]
+    assert row.children[1:] == parse_html(
+        "<td>Pat Principal</td>"
+        f'<td>North Escrow (Instagram @north_escrow)<br><span class="muted">{account.org_unit.name}</span></td>'
+        "<td>Credentials revealed</td><td>The site manager is away.</td>").children
     response = client.get(reverse("credentials:reveals") + "?person=principal@example.org&format=csv")
     body = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
     assert "principal@example.org" in body and "North Escrow" in body and CANARY not in body
     html = client.get(reverse("credentials:reveals") + "?person=teacher@example.org").content.decode()
     assert "No reveals match" in html
+
+
+def test_the_pages_of_reveals_keep_the_filters(district, client_for):
+    """"Older" on the reveals of one person keeps the person (templates/includes/pagination.html)."""
+    account = escrowed(district)
+    for _ in range(26):
+        reveal(district.principal, account)
+    reveal(district.superintendent, account)
+    response = client_for("superintendent").get(reverse("credentials:reveals") + "?person=principal@example.org")
+    oldest = response.context["page"].object_list[-1].sequence
+    assert f'href="?person=principal%40example.org&amp;before={oldest}" rel="next"'.encode() in response.content
+    older = client_for("superintendent").get(
+        reverse("credentials:reveals") + f"?person=principal%40example.org&before={oldest}")
+    assert [event.actor for event in older.context["page"].object_list] == [district.principal]
 
 
 class TestRotationDue:

@@ -29,7 +29,7 @@ def test_home_by_role(district, client_for, persona, shows, hides):
 
 
 def test_the_people_a_supervisor_sees_are_escaped(district, client_for):
-    """The home page's list of reports is written in Python (mps_social.views._report_items)."""
+    """The home page's "People you supervise" escapes each name and job title."""
     district.teacher.full_name = 'Tess <b>"Teacher"</b>'
     district.teacher.job_title = "Art & <i>Design</i>"
     district.teacher.save()

@@ -77,7 +77,16 @@ def test_the_superintendent_audits_and_the_site_manager_fixes_a_finding(demo_dis
     office.goto(base + "/compliance/")
     office.get_by_role("link", name="Audit trail").click()
     expect(office.get_by_role("heading", level=1)).to_have_text("Audit trail")
-    expect(office.get_by_role("main")).to_contain_text("credentials.escrowed")
+    escrowed = office.get_by_role("row").filter(has_text="Credentials escrowed").first
+    expect(escrowed).to_contain_text("Chris Olson")
+    expect(office.get_by_role("main")).not_to_contain_text("credentials.escrowed")
     snap(office, "audit-06-trail")
+    # Only the escrows, chosen by their words; the filter stays on the page.
+    office.get_by_label("Action").select_option(label="Credentials escrowed")
+    office.get_by_role("button", name="Filter").click()
+    expect(office.get_by_label("Action")).to_have_value("credentials.escrowed")
+    expect(office.get_by_role("row").filter(has_text="Credentials revealed")).to_have_count(0)
+    expect(office.get_by_role("row").filter(has_text="Credentials escrowed").first).to_be_visible()
+    check_accessibility(office)
     for page in (office, keeper):
         page.context.close()
