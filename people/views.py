@@ -10,9 +10,11 @@ from django.core.paginator import Paginator
 from django.core.cache import cache
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mps_social.access import get_for_user_or_404, permission_required
+from mps_social.actions import act
 from mps_social.permissions import has_perm
 
 from . import addresses, selectors, services
@@ -29,25 +31,21 @@ def delegations(request):
 
 @permission_required("people.manage_delegations")
 def grant_delegation(request):
-    form = DelegationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            delegation = services.grant_delegation(
-                actor=request.user,
-                grantee=data["grantee"],
-                scope=data["scope"],
-                powers=set(data["powers"]),
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                reason=data["reason"],
-            )
-        except services.PeopleError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(request, f"{delegation.grantee} is now your designee for {delegation.scope}.")
-            return redirect("people:delegations")
-    return render(request, "people/delegation_form.html", {"form": form})
+    def grant(data):
+        return services.grant_delegation(
+            actor=request.user,
+            grantee=data["grantee"],
+            scope=data["scope"],
+            powers=set(data["powers"]),
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            reason=data["reason"],
+        )
+
+    return act(request, DelegationForm(request.POST or None), grant,
+               success=lambda delegation: f"{delegation.grantee} is now your designee for {delegation.scope}.",
+               then="people:delegations",
+               page=lambda form: render(request, "people/delegation_form.html", {"form": form}))
 
 
 @require_POST
@@ -158,34 +156,25 @@ def roster_preview(request, pk, confirm_form=None, decline_form=None):
 @permission_required("people.import_roster")
 def roster_apply(request, pk):
     upload = get_object_or_404(RosterImport, pk=pk)
-    form = RosterConfirmForm(request.POST)
-    form.is_valid()
-    try:
-        upload = services.start_roster_import(actor=request.user, upload=upload,
-                                              confirmed=form.cleaned_data.get("confirmed", False))
-    except services.PeopleError as error:
-        form.add_refusal(error)
-        return roster_preview(request, pk, confirm_form=form)
-    if upload.status == RosterImport.Status.AWAITING:
-        messages.success(request, "The roster changes who holds power: the superintendent has been asked to confirm "
-                                  "it. Nothing applies until she does.")
-    return redirect("people:roster_preview", upload.pk)
+    return act(request, RosterConfirmForm(request.POST),
+               lambda data: services.start_roster_import(actor=request.user, upload=upload,
+                                                         confirmed=data["confirmed"]),
+               success=lambda upload: (
+                   "The roster changes who holds power: the superintendent has been asked to confirm it. Nothing "
+                   "applies until she does." if upload.status == RosterImport.Status.AWAITING else None),
+               then=lambda upload: reverse("people:roster_preview", args=[upload.pk]),
+               page=lambda form: roster_preview(request, pk, confirm_form=form))
 
 
 @require_POST
 @permission_required("people.confirm_roster")
 def roster_decline(request, pk):
     upload = get_object_or_404(RosterImport, pk=pk)
-    form = RosterDeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decline_roster(actor=request.user, upload=upload, reason=form.cleaned_data["reason"])
-        except services.PeopleError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(request, "The roster was declined; nothing of it applied.")
-            return redirect("people:roster_preview", upload.pk)
-    return roster_preview(request, pk, decline_form=form)
+    return act(request, RosterDeclineForm(request.POST),
+               lambda data: services.decline_roster(actor=request.user, upload=upload, reason=data["reason"]),
+               success="The roster was declined; nothing of it applied.",
+               then=reverse("people:roster_preview", args=[upload.pk]),
+               page=lambda form: roster_preview(request, pk, decline_form=form))
 
 
 @permission_required("people.import_roster")
