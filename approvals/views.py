@@ -111,7 +111,6 @@ def _detail(request, application, *, review_form=None, withdraw_form=None, comme
     name_matches = services.name_matches(application)
     if review_form is None and (can_endorse or can_decide):
         review_form = ReviewForm(application=application, as_decider=can_decide, name_matches=name_matches)
-    bound = [form for form in (review_form, withdraw_form, comment_form) if form is not None and form.is_bound]
     if user.pk == application.endorser_id and has_perm(user, "approvals.view_endorsements"):
         back = ("approvals:endorsements", "Awaiting my endorsement")
     elif user.pk != application.applicant_id and has_perm(user, "approvals.view_decisions"):
@@ -130,7 +129,6 @@ def _detail(request, application, *, review_form=None, withdraw_form=None, comme
         "review_form": review_form,
         "withdraw_form": withdraw_form or WithdrawForm(),
         "comment_form": comment_form or CommentForm(),
-        "problems": [message for form in bound for message in form.non_field_errors()],
         "back": back,
     })
 

@@ -119,12 +119,8 @@ def _report(request, reference) -> ConcernReport:
 
 def _detail(request, report, *, assign_form=None, note_form=None, resolve_form=None):
     """The report page; a bound form that failed comes back with its errors beside its
-    fields and what was typed, and a refusal that belongs to no field shows on top."""
-    bound = [form for form in (assign_form, note_form, resolve_form) if form is not None]
-    problems = [message for form in bound for message in form.non_field_errors()]
-    problems += ["Please fix the field marked below." for form in bound if form.errors and not form.non_field_errors()]
+    fields and in the error summary on top, and what was typed."""
     return render(request, "concerns/detail.html", {
-        "problems": problems,
         "report": report,
         "timeline": selectors.timeline(report),
         "assign_form": assign_form or AssignForm(report=report, user=request.user),

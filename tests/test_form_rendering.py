@@ -2,7 +2,9 @@
 together for screen readers stays tied (WCAG 2.1 1.3.1, 3.3.1, 3.3.2): each label ``for``
 its input (a ``<legend>`` for radio buttons), marked ``required`` when the field is; the
 help text and the error list named in the input's ``aria-describedby``; the input
-``aria-invalid`` when it has errors; everything a person typed or a label holds escaped."""
+``aria-invalid`` when it has errors; everything a person typed or a label holds escaped.
+A form that comes back with errors has GOV.UK's error summary on top, each error a link
+to its field, and "Error: " begins the page's title (WCAG 2.1 3.3.1)."""
 
 import importlib
 import re
@@ -10,10 +12,19 @@ import re
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.template.loader import render_to_string
 from django.test.html import parse_html
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from approvals import services
+from approvals.models import Application
 from mps_social.forms import PortalForm
+
+from .a11y import assert_accessible
+from .test_approvals import in_state
+
+Status = Application.Status
 
 FORM_MODULES = ["accounts.forms", "accounts.views_directory", "approvals.forms", "audits.forms", "concerns.forms",
                 "credentials.forms", "people.forms", "training.forms"]
@@ -109,3 +120,71 @@ def test_every_portal_form_ties_labels_help_and_errors_to_its_inputs(db, data):
                 assert f'id="{field.auto_id}_error"' in html
         checked += 1
     assert checked >= 25
+
+
+# --- the error summary and the page's title (GOV.UK's pattern; templates/includes/error_summary.html) ---
+
+
+def _summary(html: str) -> str:
+    start = html.index('<div class="form-error-summary"')
+    return html[start: html.index("</div>", start)]
+
+
+def test_the_error_summary_links_each_error_to_its_field_and_escapes_it():
+    html = render_to_string("includes/error_summary.html", {"form": Everything(BAD), "note": "Kept <all>."})
+    summary = _summary(html)
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary
+    assert contains(summary, '<h2 class="error-summary-title">There is a problem</h2>')
+    # The form's own errors and a hidden field's are text: there is no field to go to.
+    assert contains(summary, "<li>The whole form is wrong: Arts &amp; &quot;Books&quot; &lt;Academy&gt; "
+                             "O&#x27;Keefe</li>")
+    assert contains(summary, "<li>This field is required.</li>")  # the hidden token's
+    assert contains(summary, '<li><a href="#id_name">Arts &amp; &quot;Books&quot; &lt;Academy&gt; O&#x27;Keefe: '
+                             "Ensure this value has at most 20 characters (it has 30).</a></li>")
+    assert contains(summary, '<li><a href="#id_answer_0">Answer: Select a valid choice. maybe is not one of the '
+                             "available choices.</a></li>")  # a radio group: its first button
+    assert summary.index("The whole form is wrong") < summary.index("#id_name") < summary.index("#id_answer_0")
+    assert "<p>Kept &lt;all&gt;.</p>" in summary
+    assert render_to_string("includes/error_summary.html", {"form": Everything()}).strip() == ""
+    assert render_to_string("includes/error_summary.html", {"form": Everything({
+        "name": "Ann", "notes": "n", "count": "1", "school": "2", "answer": "yes", "token": "t"})}).count("<li>") == 1
+
+
+def test_a_form_page_with_errors_says_so_in_its_title_and_links_to_each_field(district, client_for):
+    """The delegation form sent empty: "Error: " begins the title, the summary links to each
+    field that needs fixing, and each link's target is the field that says why."""
+    client = client_for("superintendent")
+    url = reverse("people:grant_delegation")
+    assert "<title>Name a designee" in client.get(url).content.decode()
+    html = assert_accessible(client.post(url, {"reason": "kept"}).content.decode(), "delegation errors")
+    assert re.search(r"<title>Error: Name a designee", html)
+    targets = re.findall(r'<a href="#([^"]+)">', _summary(html))
+    assert targets == ["id_grantee", "id_scope", "id_powers_0", "id_starts_on", "id_ends_on"]
+    for target in targets:
+        assert re.search(rf'<(input|select)[^>]*id="{target}"', html), target
+    assert re.search(r'<input [^>]*aria-describedby="[^"]*id_grantee_error[^"]*"[^>]*aria-invalid="true"', html) \
+        or re.search(r'<input [^>]*aria-invalid="true"[^>]*aria-describedby="[^"]*id_grantee_error', html)
+
+
+def test_each_form_of_a_page_with_several_comes_back_in_its_summary(district, client_for):
+    """The application's page holds the comment and the withdrawal forms: a comment sent
+    empty links to its box; a withdrawal the service refuses (it is withdrawn already)
+    names no field, so the summary says it as text. One summary each time."""
+    client = client_for("teacher")
+    application = in_state(district, Status.SUBMITTED)
+    html = client.post(reverse("approvals:comment", args=[application.pk]), {"body": ""}).content.decode()
+    assert "<title>Error: " in html and html.count('class="form-error-summary"') == 1
+    assert re.findall(r'<a href="#([^"]+)">', _summary(html)) == ["id_body"]
+    services.withdraw(actor=district.teacher, application=application)
+    html = client.post(reverse("approvals:withdraw", args=[application.pk]), {"reason": ""}).content.decode()
+    summary = _summary(html)
+    assert "<title>Error: " in html and html.count('class="form-error-summary"') == 1
+    assert "<li>" in summary and "<a href" not in summary
+
+
+def test_a_page_without_errors_has_no_summary_and_no_error_in_its_title(district, client_for):
+    client = client_for("superintendent")
+    for name in ["home", "people:delegations", "people:grant_delegation", "people:roster", "concerns:queue",
+                 "accounts:registry", "training:mine"]:
+        html = client.get(reverse(name)).content.decode()
+        assert "<title>Error: " not in html and "form-error-summary" not in html, name
