@@ -139,9 +139,9 @@ def test_the_error_summary_links_each_error_to_its_field_and_escapes_it():
     assert contains(summary, "<li>The whole form is wrong: Arts &amp; &quot;Books&quot; &lt;Academy&gt; "
                              "O&#x27;Keefe</li>")
     assert contains(summary, "<li>This field is required.</li>")  # the hidden token's
-    assert contains(summary, '<li><a href="#id_name">Arts &amp; &quot;Books&quot; &lt;Academy&gt; O&#x27;Keefe: '
+    assert contains(summary, '<li><a href="#id_name">Arts &amp; &quot;Books&quot; &lt;Academy&gt; O&#x27;Keefe — '
                              "Ensure this value has at most 20 characters (it has 30).</a></li>")
-    assert contains(summary, '<li><a href="#id_answer_0">Answer: Select a valid choice. maybe is not one of the '
+    assert contains(summary, '<li><a href="#id_answer_0">Answer — Select a valid choice. maybe is not one of the '
                              "available choices.</a></li>")  # a radio group: its first button
     assert summary.index("The whole form is wrong") < summary.index("#id_name") < summary.index("#id_answer_0")
     assert "<p>Kept &lt;all&gt;.</p>" in summary

@@ -49,7 +49,7 @@ def test_a_teacher_applies_the_principal_endorses_the_designee_approves(demo_dis
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
     expect(summary).to_contain_text("What you typed is kept.")
     expect(teacher).to_have_title(re.compile(r"^Error: "))
-    summary.get_by_role("link", name=re.compile(r"^Students' grade band: .*admits users from age 13")).click()
+    summary.get_by_role("link", name=re.compile(r"^Students' grade band — .*admits users from age 13")).click()
     grade_band = teacher.get_by_label("Students' grade band")
     expect(grade_band).to_be_focused()
     expect(grade_band).to_have_attribute("aria-invalid", "true")

@@ -85,7 +85,7 @@ def test_a_teacher_fills_and_sends_the_application_form_with_the_keyboard(demo_d
     assert teacher.evaluate(FOCUS_STYLE)["outline"] != "none"  # a scripted focus is drawn as well
     expect(teacher).to_have_title(re.compile(r"^Error: Apply for an account"))
     links = summary.get_by_role("link")
-    expect(links.first).to_have_text("Purpose: Choose what the account is for.")
+    expect(links.first).to_have_text("Purpose — Choose what the account is for.")
     for name in ["purpose", "display_name", "content_plan", "site_manager"]:
         expect(summary.locator(f'a[href="#id_{name}"]')).to_have_count(1)
     keyboard.press("Tab")
