@@ -6,12 +6,16 @@ user may do on a page they may see is shown only when they may do it, and the se
 check it again.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mps_social.access import get_for_user_or_404, permission_required
+from mps_social.actions import act
 from mps_social.permissions import has_perm
 
 from . import selectors, services
@@ -66,20 +70,20 @@ def _save(request, application):
     and on any refusal the page comes back with what was typed and the messages."""
     sending = request.POST.get("action") == "submit"
     form = ApplicationForm(request.POST, user=request.user, application=application, draft=not sending)
-    if form.is_valid():
-        service = services.submit if sending else services.save_draft
-        try:
-            saved = service(actor=request.user, application=application, data=form.cleaned_data)
-        except services.ApplicationError as error:
-            form.add_refusal(error)
-        else:
-            if not sending:
-                messages.success(request, "Your draft is saved. Send it when it is ready.")
-                return redirect("approvals:edit", saved.pk)
-            waiting_for = saved.endorser.full_name if saved.endorser else "the superintendent's office"
-            messages.success(request, f"Your application is sent. It now waits for {waiting_for}.")
-            return redirect(saved)
-    return _form_page(request, application, form)
+    page = partial(_form_page, request, application)
+    if sending:
+        return act(request, form,
+                   lambda data: services.submit(actor=request.user, application=application, data=data),
+                   success=lambda sent: f"Your application is sent. It now waits for {_waits_for(sent)}.",
+                   then=lambda sent: sent, page=page)
+    return act(request, form,
+               lambda data: services.save_draft(actor=request.user, application=application, data=data),
+               success="Your draft is saved. Send it when it is ready.",
+               then=lambda saved: reverse("approvals:edit", args=[saved.pk]), page=page)
+
+
+def _waits_for(application) -> str:
+    return application.endorser.full_name if application.endorser else "the superintendent's office"
 
 
 @permission_required("approvals.apply")
@@ -107,7 +111,6 @@ def _detail(request, application, *, review_form=None, withdraw_form=None, comme
     name_matches = services.name_matches(application)
     if review_form is None and (can_endorse or can_decide):
         review_form = ReviewForm(application=application, as_decider=can_decide, name_matches=name_matches)
-    bound = [form for form in (review_form, withdraw_form, comment_form) if form is not None and form.is_bound]
     if user.pk == application.endorser_id and has_perm(user, "approvals.view_endorsements"):
         back = ("approvals:endorsements", "Awaiting my endorsement")
     elif user.pk != application.applicant_id and has_perm(user, "approvals.view_decisions"):
@@ -126,7 +129,6 @@ def _detail(request, application, *, review_form=None, withdraw_form=None, comme
         "review_form": review_form,
         "withdraw_form": withdraw_form or WithdrawForm(),
         "comment_form": comment_form or CommentForm(),
-        "problems": [message for form in bound for message in form.non_field_errors()],
         "back": back,
     })
 
@@ -147,16 +149,9 @@ def review(request, pk):
         return redirect(application)
     form = ReviewForm(request.POST, application=application, as_decider=as_decider,
                       name_matches=services.name_matches(application))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            done = _decide(request.user, application, data)
-        except services.ApplicationError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(request, done)
-            return redirect(application)
-    return _detail(request, application, review_form=form)
+    return act(request, form, lambda data: _decide(request.user, application, data),
+               success=lambda done: done, then=application,
+               page=lambda form: _detail(request, application, review_form=form))
 
 
 def _decide(actor, application, data) -> str:
@@ -182,29 +177,17 @@ def _decide(actor, application, data) -> str:
 @permission_required("approvals.apply")
 def withdraw(request, pk):
     application = _application(request, pk)
-    form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            services.withdraw(actor=request.user, application=application, reason=form.cleaned_data["reason"])
-        except services.ApplicationError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(request, "Your application is withdrawn.")
-            return redirect(application)
-    return _detail(request, application, withdraw_form=form)
+    return act(request, WithdrawForm(request.POST),
+               lambda data: services.withdraw(actor=request.user, application=application, reason=data["reason"]),
+               success="Your application is withdrawn.", then=application,
+               page=lambda form: _detail(request, application, withdraw_form=form))
 
 
 @require_POST
 @permission_required("approvals.apply")
 def comment(request, pk):
     application = _application(request, pk)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_comment(actor=request.user, application=application, body=form.cleaned_data["body"])
-        except services.ApplicationError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(request, "Your comment is added.")
-            return redirect(application)
-    return _detail(request, application, comment_form=form)
+    return act(request, CommentForm(request.POST),
+               lambda data: services.add_comment(actor=request.user, application=application, body=data["body"]),
+               success="Your comment is added.", then=application,
+               page=lambda form: _detail(request, application, comment_form=form))

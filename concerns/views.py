@@ -7,14 +7,14 @@ outside the user's triage scope is 404 exactly like one that does not exist.
 
 import time
 
-from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from mps_social.access import get_for_user_or_404, permission_required
+from mps_social.actions import act
 from mps_social.request_context import client_ip
 
 from . import selectors, services
@@ -50,36 +50,30 @@ def report(request):
     if request.user.is_authenticated:
         initial["reporter_email"] = request.user.email
     form = ReportForm(request.POST if request.method == "POST" else None, initial=initial)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        wait = take_report_slot(request)
-        if wait:
-            minutes = (wait + 59) // 60
-            form.add_error(
-                None,
-                f"You have sent {RATE_LIMIT} reports in the last {RATE_WINDOW // 60} minutes, the most we accept "
-                f"from one connection. Please try again in {minutes} minute{'s' if minutes != 1 else ''}; "
-                "what you typed is still here.",
-            )
-            status = 429
-        else:
-            data = form.cleaned_data
-            try:
-                sent = services.submit_report(
-                    kind=data["kind"],
-                    link=data["link"],
-                    description=data["description"],
-                    reporter_email=data["reporter_email"],
-                    reporter=request.user if request.user.is_authenticated else None,
-                )
-            except services.ConcernError as error:
-                form.add_refusal(error)
-            else:
-                # The reference is the reporter's only handle on the report: kept in their
-                # session for the next page (a reload still shows it), never in the URL.
-                request.session[SESSION_KEY] = sent.reference
-                return redirect("concerns:report_sent")
-    return render(request, "concerns/report.html", {"form": form}, status=status)
+    if form.is_bound and form.is_valid() and (wait := take_report_slot(request)):
+        minutes = (wait + 59) // 60
+        form.add_error(
+            None,
+            f"You have sent {RATE_LIMIT} reports in the last {RATE_WINDOW // 60} minutes, the most we accept "
+            f"from one connection. Please try again in {minutes} minute{'s' if minutes != 1 else ''}; "
+            "what you typed is still here.",
+        )
+        return render(request, "concerns/report.html", {"form": form}, status=429)
+
+    def send(data):
+        sent = services.submit_report(
+            kind=data["kind"],
+            link=data["link"],
+            description=data["description"],
+            reporter_email=data["reporter_email"],
+            reporter=request.user if request.user.is_authenticated else None,
+        )
+        # The reference is the reporter's only handle on the report: kept in their
+        # session for the next page (a reload still shows it), never in the URL.
+        request.session[SESSION_KEY] = sent.reference
+
+    return act(request, form, send, then="concerns:report_sent",
+               page=lambda form: render(request, "concerns/report.html", {"form": form}))
 
 
 @permission_required("concerns.report")
@@ -125,12 +119,8 @@ def _report(request, reference) -> ConcernReport:
 
 def _detail(request, report, *, assign_form=None, note_form=None, resolve_form=None):
     """The report page; a bound form that failed comes back with its errors beside its
-    fields and what was typed, and a refusal that belongs to no field shows on top."""
-    bound = [form for form in (assign_form, note_form, resolve_form) if form is not None]
-    problems = [message for form in bound for message in form.non_field_errors()]
-    problems += ["Please fix the field marked below." for form in bound if form.errors and not form.non_field_errors()]
+    fields and in the error summary on top, and what was typed."""
     return render(request, "concerns/detail.html", {
-        "problems": problems,
         "report": report,
         "timeline": selectors.timeline(report),
         "assign_form": assign_form or AssignForm(report=report, user=request.user),
@@ -148,49 +138,31 @@ def detail(request, reference):
 @permission_required("concerns.triage")
 def assign(request, reference):
     report = _report(request, reference)
-    form = AssignForm(request.POST, report=report, user=request.user)
-    if form.is_valid():
-        try:
-            report = services.assign(actor=request.user, report=report, assignee=form.cleaned_data["assignee"])
-        except services.ConcernError as error:
-            form.add_refusal(error)
-        else:
-            who = "you" if report.assignee_id == request.user.pk else report.assignee.full_name
-            messages.success(request, f"{report.reference} is now assigned to {who}.")
-            return redirect(report)
-    return _detail(request, report, assign_form=form)
+    return act(request, AssignForm(request.POST, report=report, user=request.user),
+               lambda data: services.assign(actor=request.user, report=report, assignee=data["assignee"]),
+               success=lambda report: f"{report.reference} is now assigned to {_who(request, report.assignee)}.",
+               then=lambda report: report, page=lambda form: _detail(request, report, assign_form=form))
+
+
+def _who(request, person) -> str:
+    return "you" if person.pk == request.user.pk else person.full_name
 
 
 @require_POST
 @permission_required("concerns.triage")
 def add_note(request, reference):
     report = _report(request, reference)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_note(actor=request.user, report=report, body=form.cleaned_data["body"])
-        except services.ConcernError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(request, "Your note is added.")
-            return redirect(report)
-    return _detail(request, report, note_form=form)
+    return act(request, NoteForm(request.POST),
+               lambda data: services.add_note(actor=request.user, report=report, body=data["body"]),
+               success="Your note is added.", then=report, page=lambda form: _detail(request, report, note_form=form))
 
 
 @require_POST
 @permission_required("concerns.triage")
 def resolve(request, reference):
     report = _report(request, reference)
-    form = ResolveForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            report = services.resolve(
-                actor=request.user, report=report, outcome=data["outcome"], resolution=data["resolution"]
-            )
-        except services.ConcernError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(request, f"{report.reference} is resolved: {report.get_outcome_display().lower()}.")
-            return redirect(report)
-    return _detail(request, report, resolve_form=form)
+    return act(request, ResolveForm(request.POST),
+               lambda data: services.resolve(actor=request.user, report=report, outcome=data["outcome"],
+                                             resolution=data["resolution"]),
+               success=lambda report: f"{report.reference} is resolved: {report.get_outcome_display().lower()}.",
+               then=lambda report: report, page=lambda form: _detail(request, report, resolve_form=form))

@@ -1,8 +1,8 @@
-"""The base of every portal form: its rows carry the classes the stylesheet marks errors
-and required fields with (Django itself ties each error to its field for screen readers),
-its markup is written in one pass (``renderers.PortalFormRenderer``), and a service's
-refusal lands beside the field it names. And the one check every uploaded file passes
-(``CsvFileField``)."""
+"""The base of every portal form: rendered by Django's own form templates, which tie each
+label to its input and each error and help text to it through ``aria-describedby`` (WCAG
+2.1 1.3.1, 3.3.1, 3.3.2); its rows carry the classes the stylesheet marks errors and
+required fields with; and a service's refusal lands beside the field it names. And the
+one check every uploaded file passes (``CsvFileField``)."""
 
 import codecs
 
@@ -10,11 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from .renderers import PortalFormRenderer
-
 
 class PortalForm(forms.Form):
-    default_renderer = PortalFormRenderer()  # Django's markup, written in one pass
     error_css_class = "has-error"
     required_css_class = "required"
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mps_social.access import get_for_user_or_404, permission_required
+from mps_social.actions import act
 
 from . import addresses, selectors, services
 from .forms import DelegationForm, RevokeForm
@@ -24,25 +25,21 @@ def delegations(request):
 
 @permission_required("people.manage_delegations")
 def grant_delegation(request):
-    form = DelegationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            delegation = services.grant_delegation(
-                actor=request.user,
-                grantee=data["grantee"],
-                scope=data["scope"],
-                powers=set(data["powers"]),
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                reason=data["reason"],
-            )
-        except services.PeopleError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(request, f"{delegation.grantee} is now your designee for {delegation.scope}.")
-            return redirect("people:delegations")
-    return render(request, "people/delegation_form.html", {"form": form})
+    def grant(data):
+        return services.grant_delegation(
+            actor=request.user,
+            grantee=data["grantee"],
+            scope=data["scope"],
+            powers=set(data["powers"]),
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            reason=data["reason"],
+        )
+
+    return act(request, DelegationForm(request.POST or None), grant,
+               success=lambda delegation: f"{delegation.grantee} is now your designee for {delegation.scope}.",
+               then="people:delegations",
+               page=lambda form: render(request, "people/delegation_form.html", {"form": form}))
 
 
 @require_POST

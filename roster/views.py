@@ -5,9 +5,11 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mps_social.access import permission_required
+from mps_social.actions import act
 from mps_social.permissions import has_perm
 
 from . import services, sync
@@ -57,34 +59,25 @@ def preview(request, pk, confirm_form=None, decline_form=None):
 @permission_required("roster.import")
 def apply(request, pk):
     upload = get_object_or_404(RosterImport, pk=pk)
-    form = RosterConfirmForm(request.POST)
-    form.is_valid()
-    try:
-        upload = services.start_roster_import(actor=request.user, upload=upload,
-                                              confirmed=form.cleaned_data.get("confirmed", False))
-    except services.RosterError as error:
-        form.add_refusal(error)
-        return preview(request, pk, confirm_form=form)
-    if upload.status == RosterImport.Status.AWAITING:
-        messages.success(request, "The roster changes who holds power: the superintendent has been asked to confirm "
-                                  "it. Nothing applies until she does.")
-    return redirect("roster:preview", upload.pk)
+    return act(request, RosterConfirmForm(request.POST),
+               lambda data: services.start_roster_import(actor=request.user, upload=upload,
+                                                         confirmed=data["confirmed"]),
+               success=lambda upload: (
+                   "The roster changes who holds power: the superintendent has been asked to confirm it. Nothing "
+                   "applies until she does." if upload.status == RosterImport.Status.AWAITING else None),
+               then=lambda upload: reverse("roster:preview", args=[upload.pk]),
+               page=lambda form: preview(request, pk, confirm_form=form))
 
 
 @require_POST
 @permission_required("roster.confirm")
 def decline(request, pk):
     upload = get_object_or_404(RosterImport, pk=pk)
-    form = RosterDeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decline_roster(actor=request.user, upload=upload, reason=form.cleaned_data["reason"])
-        except services.RosterError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(request, "The roster was declined; nothing of it applied.")
-            return redirect("roster:preview", upload.pk)
-    return preview(request, pk, decline_form=form)
+    return act(request, RosterDeclineForm(request.POST),
+               lambda data: services.decline_roster(actor=request.user, upload=upload, reason=data["reason"]),
+               success="The roster was declined; nothing of it applied.",
+               then=reverse("roster:preview", args=[upload.pk]),
+               page=lambda form: preview(request, pk, decline_form=form))
 
 
 @permission_required("roster.import")

@@ -19,6 +19,7 @@ Tests that need real transactions (a live server, a Celery worker) use
 the database (the platform catalogue, beat's schedule) for the tests that follow.
 """
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -30,6 +31,11 @@ from people.models import OrgUnit, Power, User
 
 from .factories import DelegationFactory, OrgUnitFactory, UserFactory
 
+# pytest-django exported the suite's settings (tests.settings, with the N+1 guard) for this
+# process, which has read them. The processes a test starts (manage.py, a Celery worker,
+# a restore drill) run the portal as it is deployed, on its own settings module.
+os.environ["DJANGO_SETTINGS_MODULE"] = "mps_social.settings"
+
 PERSONAS = [
     "anonymous", "superintendent", "designee", "principal", "teacher", "coach", "contractor", "outsider", "admin",
 ]
@@ -37,7 +43,7 @@ PERSONAS = [
 
 @pytest.fixture(autouse=True)
 def _no_n_plus_one():
-    """Every test runs inside zeal's N+1 detector (on for pytest in mps_social/settings.py):
+    """Every test runs inside zeal's N+1 detector (on in tests/settings.py):
     services, tasks run eagerly and commands are watched like requests, which zeal's
     middleware watches on its own. A query repeated per row raises ``zeal.NPlusOneError``.
     What it may ignore, and why: ZEAL_ALLOWLIST in the settings, DEMO_ROW_BY_ROW below."""

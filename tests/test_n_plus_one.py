@@ -1,7 +1,7 @@
 """The N+1 guard itself: django-zeal is on for the whole suite, so a new N+1 fails it.
 
-zeal watches each request through its middleware (mps_social/settings.py, under pytest
-only) and everything else a test runs through the autouse fixture in tests/conftest.py.
+zeal watches each request through its middleware (tests/settings.py, the suite's
+settings) and everything else a test runs through the autouse fixture in tests/conftest.py.
 If either were switched off, a deliberate N+1 below would pass quietly and its test fail.
 This module is also a URL conf: the project's pages and one deliberately N+1 page.
 """

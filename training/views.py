@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mps_social.access import get_for_user_or_404, permission_required
+from mps_social.actions import act
 from mps_social.permissions import has_perm
 
 from . import selectors, services
@@ -89,16 +90,10 @@ def quiz(request, slug):
 @permission_required("training.view_mine")
 def attest(request, slug):
     course = _course(request, slug)
-    form = AttestForm(request.POST)
-    if form.is_valid():
-        try:
-            completion = services.self_attest(actor=request.user, course=course)
-        except services.TrainingError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(request, f"Your completion is recorded. {_done(completion)}")
-            return redirect(course)
-    return _course_page(request, course, attest_form=form)
+    return act(request, AttestForm(request.POST),
+               lambda data: services.self_attest(actor=request.user, course=course),
+               success=lambda completion: f"Your completion is recorded. {_done(completion)}", then=course,
+               page=lambda form: _course_page(request, course, attest_form=form))
 
 
 # --- policy documents ----------------------------------------------------------------
@@ -139,20 +134,15 @@ def policy(request, slug):
 @permission_required("training.view_policies")
 def acknowledge(request, slug):
     version = _policy(request, slug)
-    form = AcknowledgeForm(request.POST)
-    if form.is_valid():
-        read = PolicyVersion.objects.filter(document=version.document, pk=form.cleaned_data["version"]).first()
-        try:
-            if read is None:
-                raise services.TrainingError("Read the version below and acknowledge it.")
-            services.acknowledge(actor=request.user, version=read)
-        except services.TrainingError as error:
-            data = request.POST.copy()
-            data["version"] = version.pk  # the version on the page now, for the next try
-            form = AcknowledgeForm(data)
-            form.is_valid()
-            form.add_refusal(error)
-        else:
-            messages.success(request, f"You acknowledged {version.document.title}, version {version.number}.")
-            return redirect("training:policies")
-    return _policy_page(request, version, form=form)
+    posted = request.POST.copy()
+
+    def acknowledge_read(data):
+        read = PolicyVersion.objects.filter(document=version.document, pk=data["version"]).first()
+        posted["version"] = version.pk  # a refusal offers the version on the page now, for the next try
+        if read is None:
+            raise services.TrainingError("Read the version below and acknowledge it.")
+        services.acknowledge(actor=request.user, version=read)
+
+    return act(request, AcknowledgeForm(posted), acknowledge_read,
+               success=f"You acknowledged {version.document.title}, version {version.number}.",
+               then="training:policies", page=lambda form: _policy_page(request, version, form=form))

@@ -1,21 +1,22 @@
 // Progressive enhancement only: every page works without this file.
 //
-// 1. When a form comes back with errors, move focus to the first invalid field so keyboard
-// and screen-reader users land where the problem is (in a radio group, on the answer
-// that was chosen). The page's address may keep a #fragment from before the form was
-// sent (the skip link, a section index): the browser then focuses or scrolls to that
-// target as the page loads, so the field takes focus back once the page has loaded,
-// unless the person has moved on already.
+// 1. When a form comes back with errors, focus moves to its error summary ("There is a
+// problem", templates/includes/error_summary.html), as GOV.UK's pattern does: a screen
+// reader reads the list, a keyboard Tabs to the first link. A link in the summary focuses
+// its field (in a radio group, the answer that was chosen) with its label or legend
+// scrolled into view, not just the input at the very top of the screen. A page with
+// errors but no summary focuses its first invalid field. The page's address may keep a
+// #fragment from before the form was sent (the skip link, a section index): the browser
+// then focuses or scrolls to that target as the page loads, so the summary takes focus
+// back once the page has loaded, unless the person has moved on already.
 (function () {
   "use strict";
 
-  function firstInvalid() {
-    var invalid = document.querySelector("form [aria-invalid='true']");
-    if (invalid && invalid.type === "radio" && invalid.form) {
-      var chosen = invalid.form.querySelector("input[type=radio][name='" + invalid.name + "']:checked");
-      return chosen || invalid;
+  function chosenOf(input) {
+    if (input && input.type === "radio" && input.form) {
+      return input.form.querySelector("input[type=radio][name='" + input.name + "']:checked") || input;
     }
-    return invalid;
+    return input;
   }
 
   function fragmentTarget() {
@@ -23,16 +24,36 @@
     return id ? document.getElementById(decodeURIComponent(id)) : null;
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var invalid = firstInvalid();
-    if (!invalid) {
+  function captionOf(input) {
+    var fieldset = input.closest("fieldset");
+    if (fieldset && fieldset.querySelector("legend")) {
+      return fieldset.querySelector("legend");
+    }
+    return (input.labels && input.labels[0]) || input;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-error-summary] a[href^='#']");
+    var input = link && document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!input) {
       return;
     }
-    invalid.focus();
+    event.preventDefault();
+    captionOf(input).scrollIntoView();
+    chosenOf(input).focus({preventScroll: true});
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var target = document.querySelector("[data-error-summary]") ||
+      chosenOf(document.querySelector("form [aria-invalid='true']"));
+    if (!target) {
+      return;
+    }
+    target.focus();
     window.addEventListener("load", function () {
       var active = document.activeElement;
-      if (active !== invalid && (!active || active === document.body || active === fragmentTarget())) {
-        invalid.focus();
+      if (active !== target && (!active || active === document.body || active === fragmentTarget())) {
+        target.focus();
       }
     });
   });

@@ -38,7 +38,7 @@ def test_the_superintendent_names_a_designee_who_sees_the_reports(demo_district,
     office.get_by_label("Reason").fill("The spring season: Tom answers reports about team accounts.")
     office.get_by_role("button", name="Grant delegation").click()
 
-    expect(office.get_by_role("alert")).to_have_text("Please fix the fields marked below.")
+    expect(office.get_by_role("alert").get_by_role("link")).to_have_text(["Powers — This field is required."])
     powers = office.get_by_role("group", name="Powers")
     expect(powers).to_contain_text("This field is required.")
     expect(office.get_by_label("Reason")).to_have_value("The spring season: Tom answers reports about team accounts.")

@@ -4,10 +4,11 @@ Sam Nguyen opens "Apply for an account" and puts the mouse away. The skip link t
 past the navigation; Tab then reaches the section index and every field of every section
 in the order the page reads, each with a visible focus ring, and the two buttons last.
 He chooses whom the account speaks for with the arrow keys, types a handle and sends the
-form with Enter on "Send for endorsement": the summary is announced (role=alert), every
-field still missing says why beside it and is tied to that message (aria-invalid,
-aria-describedby), and focus waits on the first of them. Space on "Save draft" keeps
-what he has as a draft.
+form with Enter on "Send for endorsement": the page's title begins "Error:", the error
+summary ("There is a problem") is announced (role=alert) and has focus, each error a link
+that takes him to its field; every field still missing says why beside it and is tied to
+that message (aria-invalid, aria-describedby). Space on "Save draft" keeps what he has as
+a draft.
 """
 
 import re
@@ -75,12 +76,24 @@ def test_a_teacher_fills_and_sends_the_application_form_with_the_keyboard(demo_d
     expect(teacher.get_by_label("Speaks for", exact=True)).not_to_have_value("")
     keyboard.press("Enter")
 
-    # Announced, and each missing field tied to its message; focus on the first of them.
-    alert = teacher.get_by_role("alert")
-    expect(alert).to_contain_text("Please fix the fields marked below; what you typed is kept.")
+    # The error summary, announced and focused, says so first ("Error: " in the title too),
+    # each error a link to its field; Tab and Enter on the first take him to Purpose.
+    summary = teacher.get_by_role("alert")
+    expect(summary.get_by_role("heading")).to_have_text("There is a problem")
+    expect(summary).to_contain_text("What you typed is kept.")
+    expect(summary).to_be_focused()
+    assert teacher.evaluate(FOCUS_STYLE)["outline"] != "none"  # a scripted focus is drawn as well
+    expect(teacher).to_have_title(re.compile(r"^Error: Apply for an account"))
+    links = summary.get_by_role("link")
+    expect(links.first).to_have_text("Purpose — Choose what the account is for.")
+    for name in ["purpose", "display_name", "content_plan", "site_manager"]:
+        expect(summary.locator(f'a[href="#id_{name}"]')).to_have_count(1)
+    keyboard.press("Tab")
+    expect(links.first).to_be_focused()
+    keyboard.press("Enter")
     purpose = teacher.get_by_label("Purpose", exact=True)
     expect(purpose).to_be_focused()
-    assert teacher.evaluate(FOCUS_STYLE)["outline"] != "none"  # a scripted focus is drawn as well
+    assert teacher.evaluate(FOCUS_STYLE)["outline"] != "none"
     expect(teacher.get_by_label("Proposed handle")).to_have_value("roosevelt_robotics_team")
     for name, message in [("purpose", "Choose what the account is for."),
                           ("display_name", "Give the name the account will show."),

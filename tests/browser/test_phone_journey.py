@@ -5,8 +5,10 @@ the navigation, checks the school's Instagram on "Is this account official?", th
 lookalike, follows the invitation to report it, and mistypes an address. No page scrolls sideways (a data
 table may, inside its own frame, reachable by keyboard), the navigation fits the screen,
 and axe-core finds nothing on any of them. The
-superintendent, signed in on her phone, has a dozen places in her navigation: they
-wrap inside the screen, each big enough to tap.
+superintendent, signed in on her phone, has a dozen places in her navigation: they fold
+behind a "Menu" button beside the portal's name (a <details>, which needs no JavaScript)
+and open one a row, each big enough to tap, the current one marked; on a wider screen
+they are all shown.
 """
 
 from urllib.parse import quote
@@ -99,17 +101,51 @@ def test_a_parent_checks_and_reports_an_account_on_a_phone(demo_district, live_s
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_superintendents_navigation_wraps_on_a_phone(demo_district, live_server, browser):
+def test_the_superintendents_navigation_folds_behind_a_menu_button_on_a_phone(demo_district, live_server, browser):
     from playwright.sync_api import expect
 
     office = new_page(browser, **PHONE)
     sign_in(office, live_server.url, "superintendent@example.org")
+    navigation = office.get_by_role("navigation", name="Main")
+    menu = navigation.locator("summary")
+    compliance = navigation.get_by_role("link", name="Compliance")
+    expect(menu).to_have_text("Menu")
+    expect(compliance).to_be_hidden()
+    assert office.get_by_role("main").bounding_box()["y"] < 150  # the name and the menu, then the page
     assert_fits_the_screen(office)
-    assert_navigation_fits(office, 12)
     snap(office, "phone-08-superintendent-home", "phone-superintendent.png")
 
-    office.get_by_role("navigation", name="Main").get_by_role("link", name="Compliance").tap()
-    expect(office.get_by_role("heading", level=1)).to_have_text("Compliance with Policy 4038")
+    menu.tap()  # a <details>: it opens without JavaScript
+    assert_navigation_fits(office, 12)
+    expect(navigation.get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
     assert_fits_the_screen(office)
-    snap(office, "phone-09-compliance")
+    snap(office, "phone-09-superintendent-menu")
+    menu.press("Enter")  # the keyboard closes and opens it too
+    expect(compliance).to_be_hidden()
+    menu.press("Enter")
+    expect(compliance).to_be_visible()
+
+    compliance.tap()
+    expect(office.get_by_role("heading", level=1)).to_have_text("Compliance with Policy 4038")
+    expect(compliance).to_be_hidden()  # a new page, the menu closed
+    menu.tap()
+    expect(compliance).to_have_attribute("aria-current", "page")
+    menu.tap()
+    assert_fits_the_screen(office)
+    snap(office, "phone-10-compliance")
+    office.context.close()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_a_wider_screen_the_navigation_is_all_shown(demo_district, live_server, browser):
+    from playwright.sync_api import expect
+
+    office = new_page(browser)
+    sign_in(office, live_server.url, "superintendent@example.org")
+    navigation = office.get_by_role("navigation", name="Main")
+    expect(navigation.locator("summary")).to_be_hidden()
+    expect(navigation.get_by_role("link")).to_have_count(12)
+    for index in range(12):
+        expect(navigation.get_by_role("link").nth(index)).to_be_visible()
+    expect(navigation.get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
     office.context.close()

@@ -46,7 +46,7 @@ def test_the_office_previews_and_applies_a_roster(demo_district, live_server, br
     snap(office, "roster-01-preview", "roster-preview.png")
     office.get_by_role("button", name="Confirm and apply the roster").click()
     expect(office.get_by_role("alert")).to_contain_text("The roster was not applied")
-    expect(office.get_by_text("Tick the box to confirm")).to_be_visible()
+    expect(office.locator("#id_confirmed_error")).to_contain_text("Tick the box to confirm")
     check_accessibility(office)
     office.get_by_label("I have read every change of authority above and confirm them").check()
     office.get_by_role("button", name="Confirm and apply the roster").click()

@@ -65,8 +65,10 @@ def test_the_coach_renews_his_expired_training_with_the_quiz(demo_district, live
         expect(wrong.get_by_role("radio", checked=True)).to_have_attribute("aria-invalid", "true")
     expect(quiz.get_by_role("group", name=QUESTIONS[3][0]).get_by_label("Nothing", exact=True)).to_be_checked()
     expect(quiz.get_by_role("group", name=QUESTIONS[0][0]).get_by_label(QUESTIONS[0][1])).to_be_checked()
+    expect(quiz.get_by_role("alert")).to_be_focused()
+    quiz.get_by_role("alert").get_by_role("link").first.click()  # to the first wrong answer: his own
     first_wrong = quiz.get_by_role("group", name=QUESTIONS[2][0])
-    expect(first_wrong.get_by_label("Email the new password to your supervisor")).to_be_focused()  # his answer
+    expect(first_wrong.get_by_label("Email the new password to your supervisor")).to_be_focused()
     snap(coach, "training-03-quiz-wrong")
 
     for question, answer in QUESTIONS[2:]:
@@ -124,6 +126,9 @@ def test_a_site_manager_acknowledges_a_new_regulation_before_escrowing(demo_dist
     check_accessibility(priya)
     priya.get_by_role("button", name="Acknowledge version 2025").click()  # the box not ticked
     expect(priya.locator("#id_confirm_error")).to_have_text("Tick the box to acknowledge it.")
+    expect(priya.get_by_role("alert")).to_be_focused()
+    priya.keyboard.press("Tab")
+    priya.keyboard.press("Enter")  # the summary's link to the box
     expect(priya.get_by_label(re.compile(r"^I have read this version"))).to_be_focused()
     snap(priya, "acknowledge-02-not-ticked")
     priya.keyboard.press("Space")
