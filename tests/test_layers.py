@@ -21,8 +21,9 @@ FLOORS = {
     # The project's shared helpers: they import no app, and every app may use them.
     "mps_social": TOP,  # settings, URLs, the home page, the digest, the commands: they wire every app
     **{f"mps_social.{name}": BASEMENT for name in (
-        "access", "admin_widgets", "celery", "context_processors", "csvfiles", "dates", "errors", "exports",
-        "forms", "months", "permissions", "renderers", "request_context", "versioned_cache", "widgets")},
+        "access", "actions", "admin_widgets", "celery", "context_processors", "csvfiles", "errors",
+        "exports", "forms", "months", "permissions", "request_context", "templatetags", "versioned_cache",
+        "widgets")},
     # People and the trail every app records into; the outbox every app mails through.
     "people": GROUND,
     "notifications": GROUND,
