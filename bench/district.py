@@ -13,8 +13,9 @@ that seeded is not the one that times: after writing the largest district (a mil
 events built in Python), the seeding process answered a hello-world request in 2.2 ms
 instead of 1.4 ms, with no more live objects than before, and every page and floor with
 it, which read as growth from ``city`` to ``largest`` that no web process would see. The
-targets (issue [performance]): a median under 100 ms at ``largest``, within 3x the
-floor, and growing less than 1.5x from ``city`` to ``largest``.
+targets (issue [house]): a p95 under 50 ms at every profile, and growing less than 1.5x
+from ``city`` to ``largest``. The ratio to the floor is printed as information: it was a
+target once, and chasing it moved markup into Python; the markup went back to templates.
 
 A page's figure is the median of its requests; its floor's too. Growth compares the
 medians at the two profiles, each against the hello-world view (``bench/urls.py``) timed
@@ -41,8 +42,8 @@ from typing import Callable
 
 REPEATS = 30
 WARM_UP = 3
-TARGET_MEDIAN_MS = 100
-TARGET_FLOOR_RATIO = 3
+TARGET_P95_MS = 50
+TARGET_FLOOR_RATIO = 3  # the nightly audit's target against its raw SQL floor; a page's ratio is information
 TARGET_GROWTH = 1.5
 HELLO = "/bench/hello/"  # the yardstick growth is measured against: the stack with nothing to do
 
@@ -219,7 +220,7 @@ def report(by_profile: dict) -> list[str]:
             ratio = page["median"] / page["floor"]
             figure = (f"median {page['median']:.1f} ms, p95 {page['p95']:.1f} ms, {page['queries']} queries; "
                       f"floor {page['floor']:.1f} ms ({ratio:.{2 if ratio < 1 else 1}f}x)")
-            checks = [page["median"] < TARGET_MEDIAN_MS, ratio <= TARGET_FLOOR_RATIO]
+            checks = [page["p95"] < TARGET_P95_MS]
             if profile == profiles[-1] and len(profiles) > 1 and name in by_profile[profiles[0]]["pages"]:
                 before = by_profile[profiles[0]]["pages"][name]
                 growth = (page["median"] / page["hello"]) / (before["median"] / before["hello"])
@@ -227,9 +228,9 @@ def report(by_profile: dict) -> list[str]:
                 figure += (f"; {growth:.2f}x {profiles[0]} against hello-world ({raw:.2f}x in ms; hello-world "
                            f"{before['hello']:.1f} -> {page['hello']:.1f} ms)")
                 checks.append(growth < TARGET_GROWTH)
-                target = f"< {TARGET_MEDIAN_MS} ms, <= {TARGET_FLOOR_RATIO}x floor, < {TARGET_GROWTH}x growth"
+                target = f"p95 < {TARGET_P95_MS} ms, < {TARGET_GROWTH}x growth"
             else:
-                target = f"< {TARGET_MEDIAN_MS} ms, <= {TARGET_FLOOR_RATIO}x floor"
+                target = f"p95 < {TARGET_P95_MS} ms"
             lines.append(f"{vendor}: page {page['label']} ({profile}): {figure} | {target} | {_mark(all(checks))}")
         lines += _job_lines(vendor, profile, results["jobs"])
     return lines
