@@ -1,15 +1,15 @@
 """The registry's staff pages: the whole registry, my accounts, an account and its actions."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from audits.pages import event_page
 from audits.selectors import events_for
 from credentials.services import current_version
 from mps_social.access import get_for_user_or_404, permission_required
+from mps_social.actions import act
 from mps_social.exports import csv_response
 from mps_social.permissions import has_perm
 
@@ -53,18 +53,13 @@ def registry(request):
 def establish(request):
     """R-III-B: the superintendent's office establishes an account without an application,
     under the same rules, recorded as a direct establishment."""
-    form = EstablishForm(request.POST or None, org_units=selectors.units_to_establish_for(request.user))
-    if form.is_bound and form.is_valid():
-        try:
-            account = services.establish_account(actor=request.user, origin=OfficialAccount.Origin.DIRECT,
-                                                 **form.cleaned_data)
-        except services.RegistryError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(request, f"{account.display_name} is established, pending setup until its site manager "
-                                      "escrows its credentials.")
-            return redirect(account)
-    return render(request, "accounts/establish.html", {"form": form})
+    return act(request, EstablishForm(request.POST or None, org_units=selectors.units_to_establish_for(request.user)),
+               lambda data: services.establish_account(actor=request.user, origin=OfficialAccount.Origin.DIRECT,
+                                                       **data),
+               success=lambda account: f"{account.display_name} is established, pending setup until its site "
+                                       "manager escrows its credentials.",
+               then=lambda account: account,
+               page=lambda form: render(request, "accounts/establish.html", {"form": form}))
 
 
 @permission_required("accounts.export_registry")
@@ -142,21 +137,15 @@ def timeline(request, pk):
 
 
 def _act(request, pk, perm, form_class, action, success):
-    """GET shows the form; POST calls the service once; a refusal goes beside its field.
-    Someone who may see the account but not take this action gets 403."""
+    """One action on an account (``mps_social.actions.act``) by someone who may see it
+    (``_account``: otherwise 404); someone who may see it but not take this action gets 403."""
     account = _account(request, pk)
     if not has_perm(request.user, perm, account):
         raise PermissionDenied
-    form = form_class(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            action(account, form.cleaned_data)
-        except services.RegistryError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(request, success)
-            return redirect(account)
-    return render(request, "accounts/account_action.html", {"account": account, "form": form, "perm": perm})
+    return act(request, form_class(request.POST if request.method == "POST" else None),
+               lambda data: action(account, data), success=success, then=account,
+               page=lambda form: render(request, "accounts/account_action.html",
+                                        {"account": account, "form": form, "perm": perm}))
 
 
 @permission_required("accounts.view_my_accounts")

@@ -28,8 +28,8 @@ def _listed() -> QuerySet[Application]:
     """Applications with what a list row shows (``templates/approvals/_table.html``).
 
     Only those three joins: PostgreSQL plans a query's joins before running it, and with
-    the seven of ``_base`` the decision queue spent 20 ms planning a query that runs in
-    half a millisecond (bench.district, ``largest``)."""
+    the seven of ``_base`` planning the decision queue's query took far longer than running
+    it (bench/RESULTS.md)."""
     return Application.objects.select_related("applicant", "org_unit", "platform")
 
 
@@ -85,13 +85,11 @@ def decision_count(user) -> int:
 def _waiting(user) -> dict[str, int]:
     """How many applications wait for ``user`` to endorse (``awaiting_endorsement``) and to
     decide (``awaiting_decision``), counted in one query and kept on the user for the
-    request: the navigation shows both on every page of those who hold both powers, and
-    a query each cost 0.35 ms of pages whose floor is 2 ms (issue [performance]).
+    request: the navigation shows both on every page of those who hold both powers.
 
     Counted by status: what waits for an endorsement is submitted, what waits for a
-    decision endorsed, so one ``GROUP BY status`` over either tells them apart. Counting
-    each with a ``FILTER`` made Django compile both conditions twice more, 1.7 ms against
-    1.1 ms, the largest part of the navigation on the office's pages."""
+    decision endorsed, so one ``GROUP BY status`` over either tells them apart, where a
+    ``FILTER`` per count made Django compile both conditions twice more."""
     if "_applications_waiting" not in user.__dict__:
         wanted = Q(status=Status.SUBMITTED, endorser=user)
         scope = _decide_scope(user)

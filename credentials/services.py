@@ -49,7 +49,7 @@ def _lock(account: OfficialAccount) -> OfficialAccount:
 def current_version(account: OfficialAccount) -> CredentialVersion | None:
     """The account's current version, if any (at most one: ``credential_one_current_version``).
     Ordered by number alone: the model's ordering starts with the account, which orders
-    by the account's name, a join to the accounts to sort one row (issue [performance])."""
+    by the account's name, a join to the accounts to sort one row."""
     return account.credential_versions.current().order_by("-number").first()
 
 

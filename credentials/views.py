@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -22,6 +23,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from accounts.selectors import accounts_for
 from audits.pages import event_page
 from mps_social.access import get_for_user_or_404, permission_required
+from mps_social.actions import act
 from mps_social.exports import csv_response
 from mps_social.permissions import has_perm
 from mps_social.security import ask_for_the_code, second_factor_used
@@ -49,18 +51,14 @@ def access(request):
 def escrow(request, pk):
     account = get_for_user_or_404(request.user, "credentials.escrow", accounts_for(request.user), pk=pk)
     form = EscrowForm(request.POST or None)
-    if form.is_bound and form.is_valid():
-        try:
-            version = services.escrow(actor=request.user, account=account, secrets=form.secrets(),
-                                      reason=form.cleaned_data["reason"])
-        except services.EscrowError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(request, f"The credentials are escrowed (version {version.number}). "
-                                      f"{account.display_name} is {account.get_status_display().lower()}.")
-            return redirect(account)
-    response = render(request, "credentials/escrow.html", _context(account=account, form=form,
-                                                                    current=services.current_version(account)))
+    response = act(request, form,
+                   lambda data: services.escrow(actor=request.user, account=account, secrets=form.secrets(),
+                                                reason=data["reason"]),
+                   success=lambda version: f"The credentials are escrowed (version {version.number}). "
+                                           f"{account.display_name} is {account.get_status_display().lower()}.",
+                   then=account,
+                   page=lambda form: render(request, "credentials/escrow.html", _context(
+                       account=account, form=form, current=services.current_version(account))))
     add_never_cache_headers(response)
     return response
 
@@ -113,21 +111,18 @@ def history(request, pk):
 def grants(request, pk):
     """The superintendent's office lends reveal access to a named employee for a while."""
     account = get_for_user_or_404(request.user, "credentials.grant_access", accounts_for(request.user), pk=pk)
-    form = GrantForm(request.POST or None)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
+
+    def lend(data):
         ends_at = timezone.make_aware(timezone.datetime.combine(data["until"], timezone.datetime.max.time()))
-        try:
-            grant = services.grant_access(actor=request.user, account=account, grantee=data["grantee"],
-                                          ends_at=ends_at, reason=data["reason"])
-        except services.EscrowError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(request, f"{grant.grantee.full_name} may reveal these credentials until "
-                                      f"{data['until']:%b %-d}.")
-            return redirect("credentials:grants", account.pk)
-    return render(request, "credentials/grants.html", _context(account=account, form=form, now=timezone.now(),
-                                                                grants=selectors.grants_of(account)))
+        return services.grant_access(actor=request.user, account=account, grantee=data["grantee"], ends_at=ends_at,
+                                     reason=data["reason"])
+
+    return act(request, GrantForm(request.POST or None), lend,
+               success=lambda grant: f"{grant.grantee.full_name} may reveal these credentials until "
+                                     f"{timezone.localtime(grant.ends_at):%B %-d, %Y}.",
+               then=reverse("credentials:grants", args=[account.pk]),
+               page=lambda form: render(request, "credentials/grants.html", _context(
+                   account=account, form=form, now=timezone.now(), grants=selectors.grants_of(account))))
 
 
 @require_POST

@@ -34,8 +34,8 @@ LAYOUT_LINKS = {"home": "home", "directory": "directory", "security": "mfa_index
 @functools.cache
 def _addresses(urlconf, script_prefix) -> dict[str, str]:
     """Every address the layout links to, by URL name, reversed once per URL configuration
-    and script prefix (``reverse`` reads both): a dozen ``reverse`` calls on every page were
-    a tenth of a small page's time (issue [performance])."""
+    and script prefix (``reverse`` reads both), rather than a dozen ``reverse`` calls on
+    every page."""
     names = {url_name for _, url_name, _, _ in NAVIGATION} | set(LAYOUT_LINKS.values())
     return {name: reverse(name) for name in names}
 

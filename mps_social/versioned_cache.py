@@ -11,7 +11,7 @@ slips past the signals (a bulk ``update()``). A value too large to fetch on ever
 Why: a page read by every visitor or every staff member asked the database the same
 question on each request; at the largest district's scale the directory's feed cost as
 much as the query behind it, and the training catalogue's queries were most of a home
-page's time (issue [performance]).
+page's time (bench/RESULTS.md).
 """
 
 import time
@@ -53,10 +53,9 @@ class VersionedCache:
     def held(self, part: str, build, timeout: int):
         """As ``cached``, and held in this process's memory too while the version stands
         (``timeout`` seconds at most): for a value too large to fetch from the shared cache
-        on every request. The whole district's feed is megabytes; fetching it cost 7 ms at
-        the largest district's size, 4.4 times what it cost at a city's, against 1 ms for
-        the rest of the request (bench.district). ``build`` returns an immutable value:
-        every request of the process gets the same object."""
+        on every request: the whole district's feed is megabytes, and fetching it grew with
+        the district. ``build`` returns an immutable value: every request of the process
+        gets the same object."""
         version = self.version()
         if version != self._held_version:
             self._held_version, self._held = version, {}

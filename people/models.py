@@ -170,7 +170,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         indexes = [
             # A supervisor's reports in id order (``people.selectors.reports_of``): PostgreSQL
             # joins them to their designations by merging on the id, and without this read
-            # every person to find them (15 ms at 150,000 staff, bench.district).
+            # every person to find them.
             models.Index(fields=["supervisor", "id"], name="user_reports"),
         ]
 

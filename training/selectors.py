@@ -46,7 +46,7 @@ STATES = {
 
 def _designations():
     # A join on the account, not ``account__in=<live accounts>``: asked about one person
-    # (``roles_of``), SQLite built the whole list of live accounts first, 15 ms at 20,000.
+    # (``roles_of``), SQLite built the whole list of live accounts first.
     return Designation.objects.filter(ended_at__isnull=True).exclude(account__status=OfficialAccount.Status.RETIRED)
 
 
@@ -234,9 +234,8 @@ def overview(user, today: date | None = None) -> Overview:
     """What ``user`` must take and acknowledge, and where each stands: required courses
     first (most urgent first), then the others. Three queries about the person (their
     roles, completions and acknowledgments); the courses and policy versions come from
-    the catalogue's cache (``catalogue``): on every staff member's home page, asking the
-    database for them again, with each person's latest completion as subqueries, was
-    most of the page's time (issue [performance])."""
+    the catalogue's cache (``catalogue``) rather than from the database on every staff
+    member's home page, with each person's latest completion as subqueries."""
     today = today or timezone.localdate()
     roles = roles_of(user)
     latest = latest_completions(user)
