@@ -9,13 +9,17 @@ instead of failing (found by tests/test_fuzz.py).
 
 ``table`` is the part every HR file shares (the roster, the org units): the file as bytes
 to a header and rows of named values, or a refusal in plain words when it is not a
-comma-separated UTF-8 table with the columns it needs.
+comma-separated UTF-8 table with the columns it needs; ``read_rows`` the rows made and
+checked, or every problem; ``ImportCommand`` the command that imports such a file.
 """
 
 import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
 
 Problem = Callable[[int, str], None]
 
@@ -34,6 +38,19 @@ def records(text: str, problem: Problem) -> Iterator[tuple[int, list[str]]]:
 class Refused(Exception):
     """The file is not a table that can be read at all; the message says why and what to
     do, fit to show as it is."""
+
+
+class Invalid(Exception):
+    """A file that cannot be applied: ``errors`` lists its problems, each with its line (the
+    first ``MAX_ERRORS``: in a badly broken file the first ones say enough), ``total``
+    counts them all. Each kind of file raises its own subclass."""
+
+    MAX_ERRORS = 200
+
+    def __init__(self, errors: list[str]):
+        super().__init__(f"{len(errors)} problem(s) in the file.")
+        self.errors = errors[:self.MAX_ERRORS]
+        self.total = len(errors)
 
 
 @dataclass(frozen=True)
@@ -85,3 +102,50 @@ def table(data: bytes, *, required: list[str], optional: list[str], what: str, e
         raise Refused(f"Line 1: the header lacks {', '.join(missing)}. Expected columns: "
                       f"{', '.join(required + optional)}.")
     return Table(text, header)
+
+
+def read_rows(data: bytes, *, invalid: type[Invalid], row, cross_check, nothing: str, **table_options) -> list:
+    """Every row of the table ``data`` (``table``'s checks, with ``table_options``), each
+    made by ``row(line, values) -> (row or None, problems)`` and all of them checked
+    together by ``cross_check(rows) -> problems``; or ``invalid`` with every problem, or
+    with ``nothing`` when the file has a header and no row. A file with any problem gives
+    no row at all: what cannot all apply applies not at all."""
+    try:
+        found = table(data, **table_options)
+    except Refused as refused:
+        raise invalid([str(refused)]) from None
+    rows, errors = [], []
+    for line, values in found.rows(lambda line, problem: errors.append(f"Line {line}: {problem}")):
+        made, problems = row(line, values)
+        errors += problems
+        if made is not None:
+            rows.append(made)
+    if not rows and not errors:
+        errors.append(nothing)
+    errors += cross_check(rows)
+    if errors:
+        raise invalid(errors)
+    return rows
+
+
+class ImportCommand(BaseCommand):
+    """A command that imports a CSV file: ``FILE [--dry-run]``. Reading the file and
+    refusing an invalid one (every problem on standard error, and nothing changed) are
+    the same for every kind of file; what it says and applies is the subclass's."""
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="Show what would change; change nothing.")
+
+    def read(self, file: Path) -> bytes:
+        try:
+            return file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+
+    def refuse(self, invalid: Invalid) -> CommandError:
+        for line in invalid.errors:
+            self.stderr.write(line)
+        if invalid.total > len(invalid.errors):
+            self.stderr.write(f"… and {invalid.total - len(invalid.errors)} more.")
+        return CommandError(f"{invalid.total} problem(s): nothing was changed.")

@@ -36,19 +36,13 @@ from .models import OrgUnit
 REQUIRED = ["code", "name", "kind", "parent_code"]
 OPTIONAL = ["website"]
 MAX_BYTES = 8 * 1024 * 1024
-MAX_ERRORS = 200  # a badly broken file: the first ones say enough
 LIMITS = {name: OrgUnit._meta.get_field(name).max_length for name in ("code", "name", "website")}
 SLUG_LENGTH = OrgUnit._meta.get_field("slug").max_length
 _url = URLValidator(schemes=["http", "https"])
 
 
-class OrgUnitsInvalid(Exception):
+class OrgUnitsInvalid(csvfiles.Invalid):
     """The file cannot be applied; ``errors`` lists every problem, with its line."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__(f"{len(errors)} problem(s) in the org units.")
-        self.errors = errors[:MAX_ERRORS]
-        self.total = len(errors)
 
 
 @dataclass(frozen=True)
@@ -64,23 +58,9 @@ class Row:
 def read(data: bytes) -> list[Row]:
     """Parse and check the whole file against itself and the units already in the portal.
     Raises ``OrgUnitsInvalid`` with every problem."""
-    try:
-        table = csvfiles.table(data, required=REQUIRED, optional=OPTIONAL, what="the list of units", each="unit",
-                               max_bytes=MAX_BYTES)
-    except csvfiles.Refused as refused:
-        raise OrgUnitsInvalid([str(refused)]) from None
-    rows, errors = [], []
-    for line, values in table.rows(lambda line, problem: errors.append(f"Line {line}: {problem}")):
-        row, problems = _row(line, values)
-        errors += problems
-        if row is not None:
-            rows.append(row)
-    if not rows and not errors:
-        errors.append("The file has a header but no unit in it.")
-    errors += _cross_check(rows)
-    if errors:
-        raise OrgUnitsInvalid(errors)
-    return rows
+    return csvfiles.read_rows(data, invalid=OrgUnitsInvalid, row=_row, cross_check=_cross_check,
+                              nothing="The file has a header but no unit in it.", required=REQUIRED, optional=OPTIONAL,
+                              what="the list of units", each="unit", max_bytes=MAX_BYTES)
 
 
 def _row(line: int, values: dict) -> tuple[Row | None, list[str]]:

@@ -30,16 +30,10 @@ REQUIRED = ["employee_id", "email", "full_name", "kind", "org_unit", "supervisor
 OPTIONAL = ["job_title"]
 TRUE, FALSE = {"yes", "y", "true", "1", "active"}, {"no", "n", "false", "0", "inactive"}
 MAX_BYTES = 64 * 1024 * 1024
-MAX_ERRORS = 200  # a badly broken file: the first ones say enough
 
 
-class RosterInvalid(Exception):
+class RosterInvalid(csvfiles.Invalid):
     """The file cannot be applied; ``errors`` lists every problem, with its line."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__(f"{len(errors)} problem(s) in the roster.")
-        self.errors = errors[:MAX_ERRORS]
-        self.total = len(errors)
 
 
 @dataclass(frozen=True)
@@ -57,23 +51,9 @@ class Row:
 
 def read(data: bytes) -> list[Row]:
     """Parse and check the whole file. Raises ``RosterInvalid`` with every problem."""
-    try:
-        table = csvfiles.table(data, required=REQUIRED, optional=OPTIONAL, what="the roster", each="person",
-                               max_bytes=MAX_BYTES)
-    except csvfiles.Refused as refused:
-        raise RosterInvalid([str(refused)]) from None
-    rows, errors = [], []
-    for line, values in table.rows(lambda line, problem: errors.append(f"Line {line}: {problem}")):
-        row, problems = _row(line, values)
-        errors += problems
-        if row is not None:
-            rows.append(row)
-    if not rows and not errors:
-        errors.append("The file has a header but nobody in it.")
-    errors += _cross_check(rows)
-    if errors:
-        raise RosterInvalid(errors)
-    return rows
+    return csvfiles.read_rows(data, invalid=RosterInvalid, row=_row, cross_check=_cross_check,
+                              nothing="The file has a header but nobody in it.", required=REQUIRED, optional=OPTIONAL,
+                              what="the roster", each="person", max_bytes=MAX_BYTES)
 
 
 def _row(line: int, values: dict) -> tuple[Row | None, list[str]]:

@@ -9,31 +9,19 @@ one transaction, each unit added or changed audited with the server as its actor
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
+from mps_social.csvfiles import ImportCommand
 from people import org_units
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Add and update the district's org units from a CSV of HR's structure (see docs/org-units.md)."
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--dry-run", action="store_true", help="Show what would change; change nothing.")
-
     def handle(self, *args, file: Path, dry_run=False, **options):
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        data = self.read(file)
         try:
             plan = org_units.compare(org_units.read(data))
         except org_units.OrgUnitsInvalid as invalid:
-            for line in invalid.errors:
-                self.stderr.write(line)
-            if invalid.total > len(invalid.errors):
-                self.stderr.write(f"… and {invalid.total - len(invalid.errors)} more.")
-            raise CommandError(f"{invalid.total} problem(s): nothing was changed.") from None
+            raise self.refuse(invalid) from None
         self.stdout.write(f"{len(plan.rows)} units in the file; would change: "
                           f"{org_units.counts_line(plan.counts())}; {plan.not_in_file} in the portal but not in "
                           "the file (left as they are).")

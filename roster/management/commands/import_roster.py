@@ -9,31 +9,19 @@ is the portal's page's step (``services.start_roster_import``), for those who ho
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
+from mps_social.csvfiles import ImportCommand
 from roster import effects, services, sync
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import the staff roster from an HR CSV file (see docs/roster.md)."
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--dry-run", action="store_true", help="Show what would change; change nothing.")
-
     def handle(self, *args, file: Path, dry_run=False, **options):
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        data = self.read(file)
         try:
             plan = sync.compare(sync.read(data))
         except sync.RosterInvalid as invalid:
-            for line in invalid.errors:
-                self.stderr.write(line)
-            if invalid.total > len(invalid.errors):
-                self.stderr.write(f"… and {invalid.total - len(invalid.errors)} more.")
-            raise CommandError(f"{invalid.total} problem(s): nothing was changed.") from None
+            raise self.refuse(invalid) from None
         self.stdout.write(f"{len(plan.rows)} people in the file; would change: {sync.counts_line(plan.counts())}; "
                           f"{plan.not_in_roster} in the portal but not in the file (left as they are).")
         lines = effects.authority_lines(plan)
