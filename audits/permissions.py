@@ -7,7 +7,9 @@ from people import roles
 from people.models import Power
 
 
-def _office(user, org_unit=None) -> bool:
+def oversees_compliance(user, org_unit=None) -> bool:
+    """Whether ``user`` holds "oversee compliance" somewhere, or over ``org_unit`` when
+    given: the office that reads the trail and the compliance audit's pages."""
     if org_unit is None:
         return roles.holds_power_somewhere(user, Power.OVERSEE_COMPLIANCE)
     return Power.OVERSEE_COMPLIANCE in roles.powers_over(user, org_unit)
@@ -16,7 +18,7 @@ def _office(user, org_unit=None) -> bool:
 @register("audits.view_trail", "Read and export the audit trail (the office's, within its delegations' scope)")
 def view_trail(user, obj=None):
     if obj is None:
-        return _office(user)
+        return oversees_compliance(user)
     if obj.org_unit_id is None:
         return roles.is_superintendent(user)
-    return _office(user, obj.org_unit)
+    return oversees_compliance(user, obj.org_unit)

@@ -8,21 +8,16 @@ answer for. Everyone signed in may read the policy coverage page: it says how th
 implements Policy 4038.
 """
 
+from audits.permissions import oversees_compliance
 from mps_social.permissions import register
 from people import roles
 from people.models import Power
 from people.selectors import reports_of
 
 
-def _office(user, org_unit=None) -> bool:
-    if org_unit is None:
-        return roles.holds_power_somewhere(user, Power.OVERSEE_COMPLIANCE)
-    return Power.OVERSEE_COMPLIANCE in roles.powers_over(user, org_unit)
-
-
 @register("compliance.view_compliance", "See the compliance dashboard within one's scope")
 def view_compliance(user, obj=None):
-    return _office(user)
+    return oversees_compliance(user)
 
 
 @register("compliance.run_audit", "Start the audit and follow its runs (the whole district's)")
@@ -37,7 +32,7 @@ def view_findings(user, obj=None):
 
 @register("compliance.view_finding", "See one finding")
 def view_finding(user, finding):
-    if _office(user, finding.account.org_unit):
+    if oversees_compliance(user, finding.account.org_unit):
         return True
     keepers = finding.account.designations.filter(ended_at__isnull=True)
     return (keepers.filter(person=user).exists()
