@@ -28,10 +28,15 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db import connection, transaction
+from django.utils import timezone
+
+from notifications.services import notify
+from people.models import User
+
+from .models import GENESIS, AuditEvent, ChainCheckpoint, ChainHead
 
 log = logging.getLogger(__name__)
 
-GENESIS = "0" * 64
 HEAD = 1  # the ChainHead row's primary key
 BATCH = 2000
 
@@ -98,8 +103,6 @@ def values_of(event) -> tuple:
 
 
 def _head_sql():
-    from .models import ChainHead
-
     quote = connection.ops.quote_name
     table, sequence, hash_ = quote(ChainHead._meta.db_table), quote("sequence"), quote("hash")
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
@@ -110,8 +113,6 @@ def _head_sql():
 def _locked_head(cursor, select: str) -> tuple[int, str]:
     """The chain head, locked until the caller's transaction ends. Created on first use
     (a database emptied by a test's flush): from the last event, or the genesis."""
-    from .models import AuditEvent, ChainHead
-
     cursor.execute(select, [HEAD])
     row = cursor.fetchone()
     if row is None:
@@ -149,8 +150,6 @@ def _insert(cursor, events: list) -> None:
     it. ``bulk_create`` spent about 0.2 ms an event building its statements, ten times what
     the database took to write them: 100,000 events in 25 s, and seeding the largest
     district's million took four minutes (bench.trail, bench.seed)."""
-    from .models import AuditEvent
-
     db = cursor.db  # the connection itself: through ``django.db.connection`` each value cost a lookup
     fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
     quote = db.ops.quote_name
@@ -207,8 +206,6 @@ def verify(*, chunk_size: int = 5000) -> Verdict:
     every sequence from 1 without a gap, every hash recomputed from the event's fields
     and its predecessor's hash, the last event equal to the chain head, and every
     checkpoint that found the chain intact still on it."""
-    from .models import AuditEvent, ChainCheckpoint, ChainHead
-
     with _snapshot():
         head = ChainHead.objects.filter(pk=HEAD).values_list("sequence", "hash").first()
         anchors = dict(ChainCheckpoint.objects.filter(ok=True).values_list("sequence", "hash"))
@@ -250,13 +247,6 @@ def checkpoint():
     """Verify the chain and keep the result (the daily task): an intact head becomes an
     anchor later walks check against. A broken chain is logged and mailed to the
     superintendent (once a day, however often this runs)."""
-    from django.utils import timezone
-
-    from notifications.services import notify
-    from people.models import User
-
-    from .models import ChainCheckpoint
-
     verdict = verify()
     with transaction.atomic():
         point = ChainCheckpoint.objects.create(sequence=verdict.sequence, hash=verdict.hash, ok=verdict.ok,

@@ -1,19 +1,15 @@
-"""The filters of the audit trail and of the findings (django-filter), so a filter means
-the same on every list and its form is Django's."""
+"""The audit trail's filter (django-filter), so a filter means the same on every list and
+its form is Django's."""
 
 from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.http import QueryDict
 from django.utils import timezone
 
-from mps_social.forms import PortalForm
-
 from . import verbs
-from .checks import CHECKS
 from .forms import TrailFilterForm, target_types
-from .models import AuditEvent, Finding
+from .models import AuditEvent
 
 
 def _start_of(day) -> datetime:
@@ -50,28 +46,3 @@ class TrailFilter(django_filters.FilterSet):
 
     def to_day(self, events, name, value):
         return events.filter(at__lt=_start_of(value + timedelta(days=1)))
-
-
-class FindingFilter(django_filters.FilterSet):
-    """Findings by check and by state: open (when the state is not given), closed or all."""
-
-    STATES = [("open", "Open"), ("closed", "Closed"), ("all", "All")]
-
-    check = django_filters.ChoiceFilter(label="Check", field_name="check_slug", empty_label="Every check",
-                                        choices=[(check.slug, check.title) for check in CHECKS])
-    state = django_filters.ChoiceFilter(label="State", choices=STATES, empty_label=None, method="in_state")
-
-    class Meta:
-        model = Finding
-        fields = []
-        form = PortalForm
-
-    def __init__(self, data=None, *args, **kwargs):
-        data = data.copy() if data is not None else QueryDict(mutable=True)
-        data.setdefault("state", "open")
-        super().__init__(data, *args, **kwargs)
-
-    def in_state(self, findings, name, value):
-        if value == "all":
-            return findings
-        return findings.filter(closed_at__isnull=value == "open")

@@ -7,7 +7,7 @@ from django.apps import apps
 from mps_social.forms import PortalForm
 
 # The apps whose objects the trail names (``target_type`` is a model's ``app.model`` label).
-PORTAL_APPS = ["accounts", "approvals", "audits", "concerns", "credentials", "notifications", "people", "roster",
+PORTAL_APPS = ["accounts", "approvals", "audits", "compliance", "concerns", "credentials", "notifications", "people",
                "training"]
 
 

@@ -1,58 +1,24 @@
-"""Who sees the compliance audit and the audit trail (R-V-D).
-
-The superintendent, and designees holding "oversee compliance", see the dashboard, the
-findings and the trail within their delegations' scope. The audit's runs check the whole
-district at once, so starting one and reading its figures needs that power over the whole
-district. A site manager, and their supervisor, see the findings on the accounts they
-answer for. Everyone signed in may read the policy coverage page: it says how the portal
-implements Policy 4038.
+"""Who reads the audit trail (R-V-D): the superintendent, all of it; designees holding
+"oversee compliance", the events within their delegations' scope.
 """
 
 from mps_social.permissions import register
 from people import roles
 from people.models import Power
-from people.selectors import reports_of
 
 
-def _office(user, org_unit=None) -> bool:
+def oversees_compliance(user, org_unit=None) -> bool:
+    """Whether ``user`` holds "oversee compliance" somewhere, or over ``org_unit`` when
+    given: the office that reads the trail and the compliance audit's pages."""
     if org_unit is None:
         return roles.holds_power_somewhere(user, Power.OVERSEE_COMPLIANCE)
     return Power.OVERSEE_COMPLIANCE in roles.powers_over(user, org_unit)
 
 
-@register("audits.view_compliance", "See the compliance dashboard within one's scope")
-def view_compliance(user, obj=None):
-    return _office(user)
-
-
-@register("audits.run_audit", "Start the audit and follow its runs (the whole district's)")
-def run_audit(user, obj=None):
-    return roles.holds_over_district(user, Power.OVERSEE_COMPLIANCE)
-
-
-@register("audits.view_findings", "See findings (one's own, or the office's)")
-def view_findings(user, obj=None):
-    return True
-
-
-@register("audits.view_finding", "See one finding")
-def view_finding(user, finding):
-    if _office(user, finding.account.org_unit):
-        return True
-    keepers = finding.account.designations.filter(ended_at__isnull=True)
-    return (keepers.filter(person=user).exists()
-            or keepers.filter(person__in=reports_of(user, including_departed=True)).exists())
-
-
-@register("audits.view_coverage", "See how the portal implements each clause of Policy 4038")
-def view_coverage(user, obj=None):
-    return True
-
-
 @register("audits.view_trail", "Read and export the audit trail (the office's, within its delegations' scope)")
 def view_trail(user, obj=None):
     if obj is None:
-        return _office(user)
+        return oversees_compliance(user)
     if obj.org_unit_id is None:
         return roles.is_superintendent(user)
-    return _office(user, obj.org_unit)
+    return oversees_compliance(user, obj.org_unit)

@@ -1,3 +1,6 @@
+"""The audit trail's page, mounted at /compliance/trail/ beside the compliance pages (the
+address mails and docs give)."""
+
 from django.urls import path
 
 from . import views
@@ -5,12 +8,5 @@ from . import views
 app_name = "audits"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("runs/start/", views.start, name="start"),
-    path("runs/<int:pk>/", views.run, name="run"),
-    path("runs/<int:pk>/progress.json", views.progress, name="progress"),
-    path("findings/", views.findings, name="findings"),
-    path("findings/<int:pk>/", views.finding, name="finding"),
-    path("coverage/", views.coverage, name="coverage"),
-    path("trail/", views.trail, name="trail"),
+    path("", views.trail, name="trail"),
 ]

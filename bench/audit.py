@@ -32,8 +32,8 @@ def main(sizes: list[int]) -> None:
     from django.utils import timezone
 
     from accounts.models import Designation, OfficialAccount, Platform
-    from audits import compliance
-    from audits.models import AuditRun, CheckResult, Finding
+    from compliance import runs
+    from compliance.models import AuditRun, CheckResult, Finding
     from people.models import OrgUnit, User
 
     district, _ = OrgUnit.objects.get_or_create(code="BENCH", defaults={"name": "Bench District",
@@ -60,7 +60,7 @@ def main(sizes: list[int]) -> None:
                         designated_by=manager) for account in accounts], batch_size=5000)
         analyze()
         start = time.perf_counter()
-        run = compliance.execute(compliance.start_run(actor=None))
+        run = runs.execute(runs.start_run(actor=None))
         first.append(time.perf_counter() - start)
         print(f"compliance audit, {size:>6,} accounts, first run: {first[-1]:6.1f} s "
               f"({run.findings_opened:,} findings opened)", flush=True)

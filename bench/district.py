@@ -71,13 +71,15 @@ def _pages():
     from approvals.views import PAGE_SIZE as APPLICATIONS_PAGE
     from audits import selectors as audits
     from audits.views import PAGE_SIZE as AUDITS_PAGE
+    from compliance import selectors as compliance
+    from compliance.views import PAGE_SIZE as FINDINGS_PAGE
     from credentials import selectors as credentials
     from credentials.views import PAGE_SIZE as CREDENTIALS_PAGE
 
     from .seed import DESIGNEE, PRINCIPAL, SUPERINTENDENT, TEACHER
 
     def home_findings(request, seeded):
-        return audits.findings_to_fix(request.user)
+        return compliance.findings_to_fix(request.user)
 
     def registry_page(request, seeded):
         rows = accounts.visible_accounts(request.user).order_by(*LISTING_ORDER)
@@ -111,9 +113,9 @@ def _pages():
              lambda s: "/credentials/",
              lambda r, s: credentials.with_access_facts(credentials.revealable_for(r.user)[:CREDENTIALS_PAGE])),
         Page("compliance", "compliance dashboard, superintendent", SUPERINTENDENT, lambda s: "/compliance/",
-             lambda r, s: list(audits.trend().items())),
+             lambda r, s: list(compliance.trend().items())),
         Page("findings", "findings, superintendent", SUPERINTENDENT, lambda s: "/compliance/findings/",
-             lambda r, s: list(audits.findings_for(r.user).order_by("-opened_at", "-pk")[:AUDITS_PAGE])),
+             lambda r, s: list(compliance.findings_for(r.user).order_by("-opened_at", "-pk")[:FINDINGS_PAGE])),
         Page("trail", "audit trail, superintendent", SUPERINTENDENT, lambda s: "/compliance/trail/",
              lambda r, s: list(audits.trail_for(r.user)[:AUDITS_PAGE])),
         Page("reveals", "who revealed what, superintendent", SUPERINTENDENT, lambda s: "/credentials/reveals/",

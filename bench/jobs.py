@@ -8,7 +8,7 @@ import statistics
 import time
 
 # The audit's floor: one statement, written by hand, finding the same failing accounts as
-# the checks in audits/checks.py. The protected-name check folds names in Python (accents,
+# the checks in compliance/checks.py. The protected-name check folds names in Python (accents,
 # abbreviations): SQL cannot say it, so the floor leaves it out and the comparison below
 # does too.
 FLOOR_SQL = """
@@ -56,8 +56,8 @@ def audit(turns: int = 5) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from audits import compliance
-    from audits.models import Finding
+    from compliance import runs
+    from compliance.models import Finding
 
     now = timezone.now()
     params = {"today": connection.ops.adapt_datefield_value(timezone.localdate()),
@@ -65,7 +65,7 @@ def audit(turns: int = 5) -> dict:
     took, floor = [], []
     for _ in range(turns):
         start = time.perf_counter()
-        run = compliance.execute(compliance.start_run(actor=None))
+        run = runs.execute(runs.start_run(actor=None))
         took.append(time.perf_counter() - start)
         start = time.perf_counter()
         with connection.cursor() as cursor:
@@ -143,7 +143,7 @@ def protected_names() -> dict:
     from django.db import transaction
 
     from accounts.models import ProtectedName
-    from audits import checks
+    from compliance import checks
     from people.models import OrgUnit
 
     with transaction.atomic():

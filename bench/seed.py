@@ -238,7 +238,7 @@ def _training(profile, staff):
 def seed(profile: Profile) -> Seeded:
     """Seed ``profile`` into the (migrated, empty) current database."""
     from accounts.models import OfficialAccount
-    from audits import compliance
+    from compliance import runs
 
     timings: dict = {}
     with _timed(timings, "units"):
@@ -256,9 +256,9 @@ def seed(profile: Profile) -> Seeded:
     with _timed(timings, "analyze"):
         analyze()
     with _timed(timings, "first compliance audit"):
-        compliance.execute(compliance.start_run(actor=None))
+        runs.execute(runs.start_run(actor=None))
     with _timed(timings, "analyze findings"):
-        analyze("audits_finding")  # the audit just opened them: the findings list plans on them
+        analyze("compliance_finding")  # the audit just opened them: the findings list plans on them
     timings["total"] = sum(timings.values())
     active = OfficialAccount.objects.filter(status=OfficialAccount.Status.ACTIVE, org_unit=units[0]).first()
     return Seeded(profile=profile, timings=timings, account_id=active.pk, verify_handle=active.handle)

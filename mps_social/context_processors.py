@@ -22,7 +22,7 @@ NAVIGATION = [
     ("Delegations", "people:delegations", "people.manage_delegations", None),
     ("Concerns", "concerns:queue", "concerns.triage", None),
     ("Training", "training:mine", "training.view_mine", None),
-    ("Compliance", "audits:dashboard", "audits.view_compliance", None),
+    ("Compliance", "compliance:dashboard", "compliance.view_compliance", None),
 ]
 
 

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from approvals.selectors import decision_count
-from audits.models import Finding
+from compliance.models import Finding
 from notifications.models import OutboxMessage
 from notifications.services import notify
 from people.models import Delegation, User

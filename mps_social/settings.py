@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "credentials",
     "training",
     "roster",
+    "compliance",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from audits.selectors import findings_to_fix
+from compliance.selectors import findings_to_fix
 from credentials import canary
 from credentials.keyring import keyring, ring_source
 from people import roles

@@ -26,8 +26,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Designation, OfficialAccount
-from audits import compliance
 from audits.services import record
+from compliance.runs import open_now
 from credentials import services as escrow
 from credentials.models import AccessGrant
 from notifications.services import notify, notify_many
@@ -47,12 +47,12 @@ def carry_out(plan, *, actor: User | None) -> dict[str, int]:
     departed = [user for user in plan.deactivated]
     counts = {"delegations ended": _end_delegations(departed, actor)}
     accounts = _accounts_managed_by(departed)
-    findings = compliance.open_now(accounts=accounts, check_slug="site_manager", detail=DEPARTED, actor=actor)
+    findings = open_now(accounts=accounts, check_slug="site_manager", detail=DEPARTED, actor=actor)
     counts["rotations due"] = escrow.mark_rotation_due(accounts, actor=actor,
                                                        reason="The site manager left the district.")
     _tell_about_departures(findings, actor)
     contractors = [user for user in plan.became_contractors if user.is_active]
-    findings += compliance.open_now(accounts=_accounts_managed_by(contractors), check_slug="site_manager",
+    findings += open_now(accounts=_accounts_managed_by(contractors), check_slug="site_manager",
                                     detail=CONTRACTOR, actor=actor)
     staying = [who for who, _old, _new in plan.supervisor_changes if isinstance(who, User) and who.is_active]
     for person in staying:

@@ -17,7 +17,7 @@ OVERSEE = frozenset({Power.OVERSEE_COMPLIANCE})
 
 
 def a_run(district):
-    from audits.models import AuditRun
+    from compliance.models import AuditRun
 
     run = AuditRun.objects.filter(status=AuditRun.Status.FINISHED).first() or AuditRun.objects.create(
         status=AuditRun.Status.FINISHED, checks_total=1, checks_done=1)
@@ -27,7 +27,7 @@ def a_run(district):
 def a_finding(district):
     from django.utils import timezone
 
-    from audits.models import Finding
+    from compliance.models import Finding
 
     account_pk = registry_account(district)["pk"]
     finding = Finding.objects.filter(account_id=account_pk).first() or Finding.objects.create(
@@ -37,14 +37,14 @@ def a_finding(district):
 
 
 COMPLIANCE_ROWS = {
-    "audits:dashboard": Row(only(OFFICE), powers=OVERSEE),
-    "audits:start": Row(only({"superintendent": 302, "designee": 302}), method="post", powers=OVERSEE, reach=DISTRICT),
-    "audits:run": Row(only(OFFICE), kwargs=a_run, powers=OVERSEE, reach=DISTRICT),
-    "audits:progress": Row(only(OFFICE), kwargs=a_run, powers=OVERSEE, reach=DISTRICT),
-    "audits:findings": Row(staff()),
-    "audits:finding": Row(only({**OFFICE, "teacher": 200, "principal": 200, **OUTSIDE}), kwargs=a_finding,
+    "compliance:dashboard": Row(only(OFFICE), powers=OVERSEE),
+    "compliance:start": Row(only({"superintendent": 302, "designee": 302}), method="post", powers=OVERSEE, reach=DISTRICT),
+    "compliance:run": Row(only(OFFICE), kwargs=a_run, powers=OVERSEE, reach=DISTRICT),
+    "compliance:progress": Row(only(OFFICE), kwargs=a_run, powers=OVERSEE, reach=DISTRICT),
+    "compliance:findings": Row(staff()),
+    "compliance:finding": Row(only({**OFFICE, "teacher": 200, "principal": 200, **OUTSIDE}), kwargs=a_finding,
                           powers=OVERSEE, reach=NORTH),
-    "audits:coverage": Row(staff()),
+    "compliance:coverage": Row(staff()),
     # The audit trail: the office's; a designee reads their scope's events (tests/test_audit_chain.py).
     "audits:trail": Row(only(OFFICE), powers=OVERSEE),
 }

@@ -30,7 +30,7 @@ ZEAL_ALLOWLIST = [
     {"model": "people.Delegation", "field": "get()"},
     # The audit's run is read by id where a run in progress meets a second start (the
     # running one, then the task's own): a fixed number of times, not per row.
-    {"model": "audits.AuditRun", "field": "get()"},
+    {"model": "compliance.AuditRun", "field": "get()"},
     # Recording a completion or an acknowledgment is idempotent: get_or_create of its one
     # row (an import does it per new line, and writes that line's audit event anyway).
     {"model": "training.Completion", "field": "get()"},

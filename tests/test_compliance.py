@@ -14,9 +14,9 @@ from zeal import zeal_ignore
 
 from accounts import services as registry
 from accounts.models import OfficialAccount, Platform, ProtectedName
-from audits import compliance
-from audits.models import AuditRun, CheckResult, Finding
-from audits.tasks import run_audit
+from compliance import runs
+from compliance.models import AuditRun, CheckResult, Finding
+from compliance.tasks import run_audit
 from credentials import services as escrow
 from credentials.models import CredentialVersion, Secrets
 from notifications.models import OutboxMessage
@@ -41,7 +41,7 @@ def compliant(district, handle="north_ok", unit=None, site_manager=None) -> Offi
 
 
 def audit() -> AuditRun:
-    return compliance.execute(compliance.start_run(actor=None))
+    return runs.execute(runs.start_run(actor=None))
 
 
 def open_findings(account) -> list[str]:
@@ -134,18 +134,18 @@ def test_r_v_d_the_site_manager_and_their_supervisor_are_told_once(district):
 
 
 def test_r_v_d_one_run_at_a_time(district):
-    running = compliance.start_run(actor=district.superintendent)
-    with pytest.raises(compliance.AuditAlreadyRunning) as caught:
-        compliance.start_run(actor=district.designee)
+    running = runs.start_run(actor=district.superintendent)
+    with pytest.raises(runs.AuditAlreadyRunning) as caught:
+        runs.start_run(actor=district.designee)
     assert caught.value.run == running
     assert run_audit() == running.pk  # the nightly task sees the run in progress and does nothing
     assert AuditRun.objects.count() == 1
 
 
 def test_a_stuck_run_does_not_block_the_next(district):
-    stuck = compliance.start_run(actor=None)
+    stuck = runs.start_run(actor=None)
     AuditRun.objects.filter(pk=stuck.pk).update(started_at=timezone.now() - timedelta(hours=2))
-    fresh = compliance.start_run(actor=None)
+    fresh = runs.start_run(actor=None)
     stuck.refresh_from_db()
     assert stuck.status == AuditRun.Status.FAILED and fresh.status == AuditRun.Status.RUNNING
 
@@ -196,7 +196,7 @@ def test_the_dashboard_shows_each_clause_with_its_share(district, client_for):
     compliant(district, handle="north_two")
     OfficialAccount.objects.filter(pk=account.pk).update(rotation_due=True, rotation_due_reason="Revealed.")
     audit()
-    html = client_for("superintendent").get(reverse("audits:dashboard")).content.decode()
+    html = client_for("superintendent").get(reverse("compliance:dashboard")).content.decode()
     assert_accessible(html, "dashboard")
     assert "No rotation outstanding" in html and "50%" in html and "§III.E" in html
     assert 'value="0.5"' in html
@@ -204,23 +204,23 @@ def test_the_dashboard_shows_each_clause_with_its_share(district, client_for):
 
 def test_the_dashboard_shows_the_latest_finished_run_and_the_running_one(district, client_for):
     """The latest run and its results are read off the trend, the running run off the
-    recent runs (``audits.views.dashboard``): a run started since shows as running, and
+    recent runs (``compliance.views.dashboard``): a run started since shows as running, and
     the figures stay the last finished run's."""
     compliant(district)
     audit()
     OfficialAccount.objects.update(rotation_due=True, rotation_due_reason="Revealed.")
     latest = audit()
     client = client_for("superintendent")
-    html = client.get(reverse("audits:dashboard")).content.decode()
-    assert f'Last run: <a href="{reverse("audits:run", args=[latest.pk])}">' in html and "Run the audit now" in html
+    html = client.get(reverse("compliance:dashboard")).content.decode()
+    assert f'Last run: <a href="{reverse("compliance:run", args=[latest.pk])}">' in html and "Run the audit now" in html
     rotation = html[html.index("No rotation outstanding"):]
     rotation = rotation[:rotation.index("</tr>")]
     assert "<strong>0%</strong>" in rotation  # the latest run's share, and both runs' in the trend, oldest first
     assert rotation.index(': 100%"></meter>') < rotation.index(': 0%"></meter>')
-    running = compliance.start_run(actor=None)
-    html = client.get(reverse("audits:dashboard")).content.decode()
-    assert "Watch the running audit" in html and f'href="{reverse("audits:run", args=[running.pk])}"' in html
-    assert f'Last run: <a href="{reverse("audits:run", args=[latest.pk])}">' in html
+    running = runs.start_run(actor=None)
+    html = client.get(reverse("compliance:dashboard")).content.decode()
+    assert "Watch the running audit" in html and f'href="{reverse("compliance:run", args=[running.pk])}"' in html
+    assert f'Last run: <a href="{reverse("compliance:run", args=[latest.pk])}">' in html
 
 
 def test_the_dashboards_rows_and_runs_are_escaped_linked_and_headed(district, client_for, monkeypatch):
@@ -232,12 +232,12 @@ def test_the_dashboards_rows_and_runs_are_escaped_linked_and_headed(district, cl
     from django.test.html import parse_html
     from django.utils.formats import date_format
 
-    from audits import views
-    from audits.checks import CHECKS
+    from compliance import views
+    from compliance.checks import CHECKS
 
     from .factories import UserFactory
 
-    html = client_for("superintendent").get(reverse("audits:dashboard")).content.decode()
+    html = client_for("superintendent").get(reverse("compliance:dashboard")).content.decode()
     assert parse_html("<li>No run yet.</li>") in parse_html(html)
     assert "Not measured yet" in html and "Last run:" not in html
     account = compliant(district)
@@ -247,17 +247,17 @@ def test_the_dashboards_rows_and_runs_are_escaped_linked_and_headed(district, cl
     AuditRun.objects.filter(pk=first.pk).update(started_by=starter)
     rotation = next(check for check in CHECKS if check.slug == "rotation")
     monkeypatch.setattr(views, "CHECKS", [replace(rotation, title="No <rotation> & \"due\"")])
-    html = client_for("superintendent").get(reverse("audits:dashboard")).content.decode()
+    html = client_for("superintendent").get(reverse("compliance:dashboard")).content.decode()
     row = parse_html(html[html.index("<tbody>"):html.index("</tbody>") + len("</tbody>")])
     assert len(row.children) == 1
     assert parse_html(f'<th scope="row">No &lt;rotation&gt; &amp; &quot;due&quot;<br><span class="muted">'
                       f"{rotation.why}</span></th>") in row
     assert "<rotation>" not in html
-    assert parse_html(f'<a href="{reverse("audits:findings")}?check=rotation">1<span class="visually-hidden"> open '
+    assert parse_html(f'<a href="{reverse("compliance:findings")}?check=rotation">1<span class="visually-hidden"> open '
                       f'findings for no &lt;rotation&gt; &amp; &quot;due&quot;</span></a>') in row
     assert parse_html("<strong>0%</strong>") in row and ': 0%"></meter>' in html
     at = timezone.localtime(first.started_at)
-    assert parse_html(f'<li><a href="{reverse("audits:run", args=[first.pk])}"><time datetime="{at.isoformat()}">'
+    assert parse_html(f'<li><a href="{reverse("compliance:run", args=[first.pk])}"><time datetime="{at.isoformat()}">'
                       f'{date_format(at, "M j, Y H:i")}</time></a>: finished, started by Ann &lt;b&gt;O&#x27;Neil'
                       f'&lt;/b&gt; &amp; Co; {first.findings_opened} opened, 0 closed</li>') in parse_html(html)
     assert "<b>O" not in html
@@ -268,25 +268,25 @@ def test_r_iii_e_the_dashboard_states_the_escrow_age_limit_in_days(district, cli
     """R-III-E: the check of the credentials' age says the limit the audit applies, in
     days, as the district set it (``ESCROW_MAX_AGE_DAYS``), never the setting's name."""
     client = client_for("superintendent")
-    html = client.get(reverse("audits:dashboard")).content.decode()
+    html = client.get(reverse("compliance:dashboard")).content.decode()
     assert f"changed at least every {settings.ESCROW_MAX_AGE_DAYS} days." in html
     assert "ESCROW_MAX_AGE_DAYS" not in html
     settings.ESCROW_MAX_AGE_DAYS = 365
-    assert "changed at least every 365 days." in client.get(reverse("audits:dashboard")).content.decode()
+    assert "changed at least every 365 days." in client.get(reverse("compliance:dashboard")).content.decode()
 
 
 def test_starting_a_run_leads_to_its_progress(district, client_for, django_capture_on_commit_callbacks):
     compliant(district)
     client = client_for("designee")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("audits:start"))
+        response = client.post(reverse("compliance:start"))
     run = AuditRun.objects.get()
-    assert response["Location"] == reverse("audits:run", args=[run.pk])
+    assert response["Location"] == reverse("compliance:run", args=[run.pk])
     run.refresh_from_db()
     assert run.status == AuditRun.Status.FINISHED  # the task ran (eagerly here)
-    progress = client.get(reverse("audits:progress", args=[run.pk])).json()
+    progress = client.get(reverse("compliance:progress", args=[run.pk])).json()
     assert progress["progress"] == 100 and progress["status"] == "finished"
-    assert_accessible(client.get(reverse("audits:run", args=[run.pk])).content.decode(), "run")
+    assert_accessible(client.get(reverse("compliance:run", args=[run.pk])).content.decode(), "run")
 
 
 def test_findings_for_the_site_manager_on_their_home_page_and_in_csv(district, client_for):
@@ -296,17 +296,17 @@ def test_findings_for_the_site_manager_on_their_home_page_and_in_csv(district, c
     home = client_for("teacher").get("/").content.decode()
     assert "To fix" in home and "The annual review is overdue." in home
     assert "To fix" not in client_for("coach").get("/").content.decode()
-    response = client_for("superintendent").get(reverse("audits:findings") + "?format=csv")
+    response = client_for("superintendent").get(reverse("compliance:findings") + "?format=csv")
     body = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
     assert "North Compliant" in body and "R-V-D" in body
-    html = client_for("principal").get(reverse("audits:findings")).content.decode()
+    html = client_for("principal").get(reverse("compliance:findings")).content.decode()
     assert "North Compliant" in html
     assert_accessible(html, "findings")
-    assert "North Compliant" not in client_for("outsider").get(reverse("audits:findings")).content.decode()
+    assert "North Compliant" not in client_for("outsider").get(reverse("compliance:findings")).content.decode()
 
 
 def test_the_policy_coverage_page_names_every_clause(district, client_for):
-    html = client_for("teacher").get(reverse("audits:coverage")).content.decode()
+    html = client_for("teacher").get(reverse("compliance:coverage")).content.decode()
     assert_accessible(html, "coverage")
     for requirement in ("R-DEF-A", "R-III-A", "R-III-E", "R-III-H", "R-IV-B", "R-V-B", "R-V-C", "R-V-D"):
         assert requirement in html
@@ -364,8 +364,8 @@ def test_the_findings_and_the_dashboard_cost_the_same_at_any_size(district, clie
         audit()
 
     client = client_for("superintendent")
-    assert_constant_queries(client, reverse("audits:findings"), grow, small=10, large=200)
-    assert_constant_queries(client, reverse("audits:dashboard"), grow, small=10, large=200)
+    assert_constant_queries(client, reverse("compliance:findings"), grow, small=10, large=200)
+    assert_constant_queries(client, reverse("compliance:dashboard"), grow, small=10, large=200)
 
 
 def test_next_on_a_filtered_findings_list_keeps_the_filter(district, client_for):
@@ -378,15 +378,15 @@ def test_next_on_a_filtered_findings_list_keeps_the_filter(district, client_for)
                  closed_at=now) for n in range(1, 31)]
         + [Finding(check_slug="escrowed", account=account, detail="Other", opened_at=now, closed_at=now)])
     client = client_for("superintendent")
-    response = client.get(reverse("audits:findings") + "?check=review&state=closed")
+    response = client.get(reverse("compliance:findings") + "?check=review&state=closed")
     assert len(response.context["page"].object_list) == 25
     assert b'href="?check=review&amp;state=closed&amp;page=2" rel="next"' in response.content
     assert b'href="?check=review&amp;state=closed&amp;format=csv"' in response.content
-    second = client.get(reverse("audits:findings") + "?check=review&state=closed&page=2")
+    second = client.get(reverse("compliance:findings") + "?check=review&state=closed&page=2")
     assert [finding.detail for finding in second.context["page"].object_list] == [f"Old {n}" for n in range(26, 31)]
     assert b'href="?check=review&amp;state=closed&amp;page=1" rel="prev"' in second.content
     # Without a state, the open ones: none here.
-    assert not client.get(reverse("audits:findings") + "?check=review").context["page"].object_list
+    assert not client.get(reverse("compliance:findings") + "?check=review").context["page"].object_list
     assert_accessible(response.content.decode(), "findings")
 
 
@@ -420,9 +420,9 @@ def test_r_v_d_a_night_that_changes_nothing_commits_its_checks_together(district
     first = audit()
     assert first.findings_opened == 1
 
-    run = compliance.start_run(actor=None)
+    run = runs.start_run(actor=None)
     with CaptureQueriesContext(connection) as captured:
-        compliance.execute(run)
+        runs.execute(run)
 
     transactions = [query["sql"] for query in captured if query["sql"].startswith("SAVEPOINT")]
     assert run.checks_done == run.checks_total == 8 and run.findings_opened == run.findings_closed == 0
@@ -437,17 +437,17 @@ def test_r_v_d_a_review_due_today_is_not_overdue_in_the_districts_evening(distri
     evening = timezone.make_aware(datetime(2026, 11, 24, 20, 0)).astimezone(UTC)  # as timezone.now() gives it
     assert evening.date() > timezone.localdate(evening)
     OfficialAccount.objects.filter(pk=account.pk).update(next_review_due=timezone.localdate(evening))
-    compliance.execute(compliance.start_run(actor=None), now=evening)
+    runs.execute(runs.start_run(actor=None), now=evening)
     assert open_findings(account) == []
-    compliance.execute(compliance.start_run(actor=None), now=evening + timedelta(hours=5))  # 1 a.m. the next day
+    runs.execute(runs.start_run(actor=None), now=evening + timedelta(hours=5))  # 1 a.m. the next day
     assert open_findings(account) == ["review"]
 
 
 def test_r_v_d_the_checks_are_compiled_once_and_each_run_binds_its_own_day(district, monkeypatch, settings):
-    """The checks' statements are compiled once per process (``audits.checks._compile``);
+    """The checks' statements are compiled once per process (``compliance.checks._compile``);
     each run binds its own day (the review, §V.D) and instant (the escrow's age, §III.E),
     and a new age limit compiles the finding's detail anew."""
-    from audits import checks
+    from compliance import checks
 
     account = compliant(district)
     escrowed_at = CredentialVersion.objects.get(account=account).created_at
@@ -458,7 +458,7 @@ def test_r_v_d_the_checks_are_compiled_once_and_each_run_binds_its_own_day(distr
     monkeypatch.setattr(checks, "_compile", lambda real=checks._compile: compiled.append(1) or real())
 
     def findings_at(days_later):
-        compliance.execute(compliance.start_run(actor=None), now=escrowed_at + timedelta(days=days_later))
+        runs.execute(runs.start_run(actor=None), now=escrowed_at + timedelta(days=days_later))
         return dict(Finding.objects.filter(account=account, closed_at__isnull=True).values_list("check_slug", "detail"))
 
     assert findings_at(29) == {}
@@ -485,24 +485,24 @@ def test_r_v_d_a_designee_overseeing_one_school_sees_that_school_alone(district,
     overseer = DelegationFactory(grantee=district.coach, scope=district.north, decide_applications=False,
                                  oversee_compliance=True).grantee
     client.force_login(overseer, backend="django.contrib.auth.backends.ModelBackend")
-    html = client.get(reverse("audits:dashboard")).content.decode()
+    html = client.get(reverse("compliance:dashboard")).content.decode()
     assert_accessible(html, "dashboard of one school")
     # Two North High accounts, one due for rotation: 50%, where the district's is 1 in 3.
     assert 'value="0.5"' in html and "of 2 comply" in html and "33%" not in html
     assert "Run the audit now" not in html and "Recent runs" not in html
-    assert client.post(reverse("audits:start")).status_code == 403
+    assert client.post(reverse("compliance:start")).status_code == 403
     run = AuditRun.objects.get()
-    assert client.get(reverse("audits:run", args=[run.pk])).status_code == 403
-    listed = client.get(reverse("audits:findings")).content.decode()
+    assert client.get(reverse("compliance:run", args=[run.pk])).status_code == 403
+    listed = client.get(reverse("compliance:findings")).content.decode()
     assert "North Compliant" in listed and "south_one" not in listed
     [south_finding] = Finding.objects.filter(account=south)
-    assert client.get(reverse("audits:finding", args=[south_finding.pk])).status_code == 404
+    assert client.get(reverse("compliance:finding", args=[south_finding.pk])).status_code == 404
 
 
 def test_r_v_d_a_designee_without_oversight_has_no_compliance_pages(district, client):
     decider = DelegationFactory(grantee=district.coach, scope=district.district).grantee
     client.force_login(decider, backend="django.contrib.auth.backends.ModelBackend")
-    assert client.get(reverse("audits:dashboard")).status_code == 403
+    assert client.get(reverse("compliance:dashboard")).status_code == 403
     assert client.get(reverse("audits:trail")).status_code == 403
 
 
@@ -525,4 +525,4 @@ def test_r_v_d_the_scoped_dashboard_costs_the_same_at_any_size(district, client)
     overseer = DelegationFactory(grantee=district.coach, scope=district.north, decide_applications=False,
                                  oversee_compliance=True).grantee
     client.force_login(overseer, backend="django.contrib.auth.backends.ModelBackend")
-    assert_constant_queries(client, reverse("audits:dashboard"), grow, small=10, large=200)
+    assert_constant_queries(client, reverse("compliance:dashboard"), grow, small=10, large=200)

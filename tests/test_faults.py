@@ -40,8 +40,9 @@ from django.utils import timezone
 from accounts import services as registry
 from accounts.models import OfficialAccount, Platform
 from approvals.models import Application
-from audits.models import AuditEvent, AuditRun, CheckResult, Finding
-from audits.tasks import run_audit
+from audits.models import AuditEvent
+from compliance.models import AuditRun, CheckResult, Finding
+from compliance.tasks import run_audit
 from credentials.models import CredentialVersion
 from notifications.models import OutboxMessage
 from notifications.services import enqueue
@@ -374,12 +375,12 @@ def test_fault_worker_killed_after_3_of_8_audit_checks_the_redelivered_task_fini
     def checks_done():
         return list(CheckResult.objects.order_by("pk").values_list("check_slug", flat=True))
 
-    at_kill, first, second, task_id = _kill_mid_task(tmp_path, "audits.run_audit", hold=hold, measure=checks_done)
+    at_kill, first, second, task_id = _kill_mid_task(tmp_path, "compliance.run_audit", hold=hold, measure=checks_done)
 
     assert at_kill == ["site_manager", "training", "escrowed"]
-    assert f"Task audits.run_audit[{task_id}] received" in first
+    assert f"Task compliance.run_audit[{task_id}] received" in first
     run = AuditRun.objects.get()
-    assert re.search(rf"Task audits\.run_audit\[{task_id}\] succeeded in [\d.]+s: {run.pk}\n", second)
+    assert re.search(rf"Task compliance\.run_audit\[{task_id}\] succeeded in [\d.]+s: {run.pk}\n", second)
     assert run.status == AuditRun.Status.FINISHED and run.checks_done == run.checks_total == len(checks_done()) == 8
     assert sorted(Finding.objects.values_list("check_slug", "account")) == [("escrowed", account.pk),
                                                                           ("rotation", account.pk)]

@@ -16,8 +16,9 @@ from django.core.management.base import CommandError
 
 from accounts import services as registry
 from accounts.models import OfficialAccount, Platform, ProtectedName
-from audits import compliance
-from audits.models import AuditEvent, Finding
+from compliance import runs
+from audits.models import AuditEvent
+from compliance.models import Finding
 from credentials import services as escrow
 from credentials.models import Secrets
 from notifications.models import OutboxMessage
@@ -243,7 +244,7 @@ class TestLoadCatalogue:
         escrow.escrow(actor=district.teacher, account=account, secrets=Secrets(login="x", password="y"))
 
         def training_finding() -> bool:
-            compliance.execute(compliance.start_run(actor=None))
+            runs.execute(runs.start_run(actor=None))
             return Finding.objects.filter(account=account, check_slug="training", closed_at__isnull=True).exists()
 
         assert not training_finding()  # no course yet: nothing is required

@@ -363,7 +363,7 @@ def test_every_filter_answers_any_query(district, client_for, made, name, data):
 @FUZZ_EACH
 @given(query=st.fixed_dictionaries({name: anything for name in ("state", "check", "format", "page")}))
 def test_the_findings_answer_any_query(district, client_for, query):
-    response = client_for("superintendent").get(reverse("audits:findings"), query)
+    response = client_for("superintendent").get(reverse("compliance:findings"), query)
     assert response.status_code == 200, response.status_code
     if response.streaming:
         b"".join(response.streaming_content)

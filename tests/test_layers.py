@@ -27,8 +27,7 @@ FLOORS = {
     # People and the trail every app records into; the outbox every app mails through.
     "people": GROUND,
     "notifications": GROUND,
-    **{f"audits.{name}": GROUND for name in (
-        "admin", "apps", "chain", "coverage", "management", "models", "pages", "selectors", "services")},
+    "audits": GROUND,
     # The portal's apps, which may use one another (with the rules of ``LATERAL``).
     "accounts": APPS,
     "approvals": APPS,
@@ -36,8 +35,8 @@ FLOORS = {
     "credentials": APPS,
     "training": APPS,
     "mps_social.security": APPS,  # who needs a second factor is read from the accounts' designations
-    # What reads every app: the compliance audit (the rest of audits) and the HR roster's effects.
-    "audits": TOP,
+    # What reads every app: the compliance audit and the HR roster's effects.
+    "compliance": TOP,
     "roster": TOP,
 }
 
@@ -49,21 +48,13 @@ LATERAL = {
 }
 
 # Known imports against the floors, each to be removed by the change named beside it.
-PENDING = {
-    # Issue 21, "Split audits": the trail's reads leave the findings' behind.
-    ("audits.selectors", "audits.compliance"): "the audits split",
-}
+PENDING: dict[tuple[str, str], str] = {}
 
 PACKAGES = sorted({name.split(".")[0] for name in FLOORS})
 
 # Imports inside a function that remain, by file, with the reason; AppConfig.ready, where
 # Django documents wiring signals and registries, is allowed everywhere.
-LEFT_INSIDE_FUNCTIONS = {
-    "audits/chain.py": "the audits split: audits.models imports the chain's GENESIS",
-    "audits/checks.py": "the audits split: the compliance checks move to their own app",
-    "audits/selectors.py": "the audits split: the trail's reads leave the findings' behind",
-    "audits/tasks.py": "the audits split",
-}
+LEFT_INSIDE_FUNCTIONS: dict[str, str] = {}
 
 
 def _modules():
@@ -90,7 +81,7 @@ def floor_of(module: str) -> int | None:
 
 def imports_of(name: str, path: Path) -> set[str]:
     """Every portal module ``name`` imports, resolved as precisely as the source says:
-    ``from audits import compliance`` is ``audits.compliance``, not ``audits``."""
+    ``from compliance import runs`` is ``compliance.runs``, not ``compliance``."""
     tree = ast.parse(path.read_text(), str(path))
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
@@ -127,8 +118,7 @@ def test_an_app_never_imports_its_neighbours_it_must_not_know(package):
 def test_people_is_the_ground_floor():
     """People imports nothing of accounts, credentials, approvals, training, concerns, the
     compliance audit or the roster: the roster's effects on them are the roster's (top floor)."""
-    upper = {"accounts", "approvals", "concerns", "credentials", "roster", "training", "audits.compliance",
-             "audits.checks"}
+    upper = {"accounts", "approvals", "concerns", "credentials", "roster", "training", "compliance"}
     reached = {f"{name} imports {module}" for name, path in MODULES.items() if name.split(".")[0] == "people"
                for module in imports_of(name, path) if any(module == up or module.startswith(f"{up}.") for up in upper)}
     assert not reached, "\n".join(sorted(reached))

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from accounts import services as registry
 from accounts.models import OfficialAccount, Platform
-from audits.models import AuditEvent, Finding
+from audits.models import AuditEvent
+from compliance.models import Finding
 from credentials import services as escrow
 from credentials.models import Secrets
 from notifications.models import OutboxMessage

@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Designation, OfficialAccount
+from audits.services import record
 from mps_social.celery import queue
 from notifications.services import notify_many
 from people import roles
@@ -27,7 +28,6 @@ from people.selectors import reports_of
 
 from .checks import BY_SLUG, CHECKS, NOTHING, failing, tally
 from .models import AuditRun, CheckResult, Finding
-from .services import record
 
 STUCK_AFTER = timedelta(hours=1)
 CHUNK = 5000  # ids per UPDATE: under every database's limit on query parameters
@@ -60,7 +60,7 @@ def start_run(*, actor: User | None) -> AuditRun:
                 raise _InTheWay from None  # out of the block: the transaction rolls back
             record(actor=actor, verb="audit.started", target=run)
             if actor is not None:
-                transaction.on_commit(lambda: queue("audits.run_audit", run.pk))
+                transaction.on_commit(lambda: queue("compliance.run_audit", run.pk))
     except _InTheWay:
         raise AuditAlreadyRunning(AuditRun.objects.get(status=AuditRun.Status.RUNNING)) from None
     return run
@@ -204,7 +204,7 @@ def results_in(paths: tuple[str, ...], counts: dict[str, int]) -> dict[str, Chec
     the district: the active accounts there and, failing, the findings open there
     (``counts``, from ``open_counts(paths)``). Findings open and close only when a run or
     the roster changes them, so these are the latest run's figures narrowed to the scope;
-    the runs' own figures are the whole district's (``audits.run_audit``). Unsaved rows,
+    the runs' own figures are the whole district's (``compliance.run_audit``). Unsaved rows,
     shown as a run's are."""
     total = OfficialAccount.objects.active().filter(roles.within("unit_path", paths)).count()
     return {check.slug: CheckResult(check_slug=check.slug, accounts=total,

@@ -31,6 +31,7 @@ from django.utils import timezone
 from accounts.models import Designation, OfficialAccount, ProtectedName
 from accounts.rules import NameIndex, fold
 from credentials.models import CredentialVersion
+from training.selectors import lacks_site_manager_training
 
 from .models import Finding
 
@@ -90,8 +91,6 @@ def site_manager(accounts):
 
 
 def training(accounts):
-    from training.selectors import lacks_site_manager_training
-
     # On the designation itself: through the set of people lacking training (two more
     # nested selects) the check took three times as long to build and run (bench.district).
     lacking = _current_site_managers().filter(person__is_active=True).filter(

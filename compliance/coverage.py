@@ -57,6 +57,6 @@ CLAUSES = [
     Clause("R-V-C", "§V.C", "Required training that expires and is reminded.",
            [("Training and its reminders", None)], ["training"]),
     Clause("R-V-D", "§V.D", "A periodic audit flags every account out of line; site managers review yearly.",
-           [("The nightly compliance audit and its findings", "audits:dashboard"),
+           [("The nightly compliance audit and its findings", "compliance:dashboard"),
             ("The annual review", "accounts:mine")], ["review"]),
 ]

@@ -12,10 +12,10 @@ def percent(share: float) -> str:
     return f"{value}%"
 
 
-@register.inclusion_tag("audits/_share.html")
+@register.inclusion_tag("compliance/_share.html")
 def share(result) -> dict:
     """A check's result (``CheckResult``, or ``None`` before any run): the share of
-    accounts that comply, as a meter and in words (``audits/_share.html``)."""
+    accounts that comply, as a meter and in words (``compliance/_share.html``)."""
     return {"result": result}
 
 
