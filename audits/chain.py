@@ -147,9 +147,8 @@ def append(events: list) -> None:
 def _insert(cursor, events: list) -> None:
     """Insert ``events`` in plain SQL, as many rows a statement as the database takes
     parameters for (``BATCH`` at most), each value adapted by its field as the ORM adapts
-    it. ``bulk_create`` spent about 0.2 ms an event building its statements, ten times what
-    the database took to write them: 100,000 events in 25 s, and seeding the largest
-    district's million took four minutes (bench.trail, bench.seed)."""
+    it. ``bulk_create`` spent far longer building its statements than the database took to
+    write them (bench/RESULTS.md: bench.trail, bench.seed)."""
     db = cursor.db  # the connection itself: through ``django.db.connection`` each value cost a lookup
     fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
     quote = db.ops.quote_name

@@ -12,9 +12,9 @@ A night asks the database one question (``tally``): how many accounts are active
 many fail each check, how many of those have that finding open already, and how many of
 its findings are open. Only a check whose findings change reads its failing accounts
 (``failing``). The queries depend on nothing but the run's day and instant
-(``RunValue``), so they are compiled once per process and each run binds its own: Django
-took 13 ms a run to build and compile them, more than a nightly audit of 1,275 accounts
-spends in the database (bench.district).
+(``RunValue``), so they are compiled once per process and each run binds its own: building
+and compiling them took Django longer than a city's nightly audit spends in the database
+(bench/RESULTS.md).
 """
 
 from dataclasses import dataclass

@@ -64,6 +64,7 @@ class Migration(migrations.Migration):
                     options={"ordering": ["-uploaded_at", "-pk"], "db_table": "people_rosterimport"},
                 ),
             ],
-            database_operations=[migrations.RunPython(move_content_type, move_content_type_back)],
         ),
+        # Beside the state's change, not inside it: ``sqlmigrate`` then prints it instead of running it.
+        migrations.RunPython(move_content_type, move_content_type_back),
     ]
