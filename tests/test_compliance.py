@@ -346,10 +346,9 @@ def test_r_v_d_the_nightly_audit_runs_through_a_real_worker(district):
     assert Finding.objects.filter(account=account, check_slug="rotation").count() == 1
 
 
-def test_the_findings_and_the_dashboard_cost_the_same_at_any_size(district, client_for):
-    """Findings and the dashboard: constant queries at 10 and 200 failing accounts."""
-    from .queries import assert_constant_queries
-
+def failing_accounts(district):
+    """``grow(count)``: that many more active North High accounts due for rotation, then an
+    audit, for the pages' constant-query tests."""
     platform = Platform.objects.get(slug="instagram")
     made = [0]
 
@@ -362,6 +361,15 @@ def test_the_findings_and_the_dashboard_cost_the_same_at_any_size(district, clie
             for n in range(count)])
         made[0] += count
         audit()
+
+    return grow
+
+
+def test_the_findings_and_the_dashboard_cost_the_same_at_any_size(district, client_for):
+    """Findings and the dashboard: constant queries at 10 and 200 failing accounts."""
+    from .queries import assert_constant_queries
+
+    grow = failing_accounts(district)
 
     client = client_for("superintendent")
     assert_constant_queries(client, reverse("compliance:findings"), grow, small=10, large=200)
@@ -509,18 +517,7 @@ def test_r_v_d_a_designee_without_oversight_has_no_compliance_pages(district, cl
 def test_r_v_d_the_scoped_dashboard_costs_the_same_at_any_size(district, client):
     from .queries import assert_constant_queries
 
-    platform = Platform.objects.get(slug="instagram")
-    made = [0]
-
-    def grow(count):
-        OfficialAccount.objects.bulk_create([
-            OfficialAccount(platform=platform, org_unit=district.north, display_name=f"Grow {made[0] + n}",
-                            handle=f"grow_{made[0] + n}", handle_key=f"grow_{made[0] + n}",
-                            origin=OfficialAccount.Origin.DIRECT, established_by=district.superintendent,
-                            status=OfficialAccount.Status.ACTIVE, rotation_due=True)
-            for n in range(count)])
-        made[0] += count
-        audit()
+    grow = failing_accounts(district)
 
     overseer = DelegationFactory(grantee=district.coach, scope=district.north, decide_applications=False,
                                  oversee_compliance=True).grantee
