@@ -6,6 +6,7 @@ sealed before ``CredentialVersion`` is saved, opened only inside ``reveal`` afte
 event is written, and never put in an audit event, a message or a log line.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,7 +24,8 @@ from notifications.services import notify
 from people.models import User
 from training.services import acknowledgment_problem
 
-from .keyring import CannotDecrypt, keyring
+from . import canary
+from .keyring import CannotDecrypt, keyring, ring_source
 from .models import AccessGrant, CredentialVersion, Secrets
 from .permissions import site_manager_id
 
@@ -37,6 +39,8 @@ REASONS = [
     ("other", "Other"),
 ]
 
+
+log = logging.getLogger(__name__)
 
 class EscrowError(ServiceError):
     """A change or reveal the rules refuse; ``field`` names the form field it belongs beside."""
@@ -76,6 +80,14 @@ def escrow(*, actor: User, account: OfficialAccount, secrets: Secrets, reason: s
     for name, value in vars(secrets).items():
         if len(value) > MAX_TEXT:
             raise EscrowError(f"Keep it under {MAX_TEXT} characters.", field=name)
+    ring = keyring()
+    if (row := canary.stored()) is not None and (mismatch := canary.why_not(ring, row, ring_source())):
+        # The ring in force is not the one this database was sealed with: what it sealed now
+        # would open for nobody once the right ring is back (``manage.py check`` says the same).
+        log.error("Escrow refused: %s", mismatch)
+        raise EscrowError("The portal cannot seal credentials right now: its encryption keys do not match its "
+                          "records. Nothing was saved; tell the district's IT, who will find the reason in "
+                          "`manage.py check`.")
     account = _lock(account)
     now = timezone.now()
     previous = current_version(account)
@@ -85,7 +97,7 @@ def escrow(*, actor: User, account: OfficialAccount, secrets: Secrets, reason: s
         previous.save(update_fields=["replaced_at", "replaced_by", "replace_reason"])
     last = account.credential_versions.aggregate(last=Max("number"))["last"] or 0
     version = CredentialVersion(account=account, number=last + 1, created_at=now, created_by=actor)
-    version.key_id, version.sealed = keyring().seal(secrets.to_bytes(), aad=version.aad)
+    version.key_id, version.sealed = ring.seal(secrets.to_bytes(), aad=version.aad)
     version.save()
     was_due = account.rotation_due
     if was_due:

@@ -27,13 +27,17 @@ from people.models import User
 
 from .test_mfa import current_code, enroll, signed_in
 from .test_roster import HEADER, line
+from .test_escrow_keys import seal_canary
 
 NEW_PASSWORD = "Lake-Harriet-sailboats-42"
 
 
 @pytest.fixture(autouse=True)
-def _ring_and_cache(settings):
-    settings.ESCROW_KEYS = new_key_line("test1")  # seals the authenticator's secret
+def _ring_and_cache(settings, db):
+    """A ring of the test's own, which seals the authenticator's secret, and the key ring
+    canary sealed under it, as the migrations seal it under the ring a database is written with."""
+    settings.ESCROW_KEYS = new_key_line("test1")
+    seal_canary(settings.ESCROW_KEYS)
     cache.clear()
     yield
     cache.clear()

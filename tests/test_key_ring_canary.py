@@ -23,11 +23,12 @@ from django.core.management import CommandError, call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
 from django.urls import reverse
+from zeal import zeal_ignore
 
-from credentials import canary
+from credentials import canary, services
 from credentials.keyring import keyring, new_key_line, parse
 from credentials.mfa import UNREADABLE
-from credentials.models import CredentialVersion, KeyRingCanary
+from credentials.models import CredentialVersion, KeyRingCanary, Secrets
 
 from .test_escrow import CANARY, escrowed, reauthenticated
 from .test_escrow_keys import seal_canary
@@ -259,3 +260,20 @@ def test_r_iii_e_the_first_key_of_env_example_gets_a_random_id():
     assert len(ids) == 2
     assert "k1:" not in text
     assert re.fullmatch(r"k[0-9a-f]{8}", parse(new_key_line()).newest_id)
+
+
+def test_r_iii_e_nothing_is_sealed_under_a_wrong_ring(world, district, settings):
+    """A new key under the canary's id: escrowing refuses in plain words and writes nothing,
+    since what it sealed would open for nobody once the right ring is back."""
+    account, _secret = world
+    secrets = Secrets(login="north@example.org", password="new-password")
+    settings.ESCROW_KEYS = SAME_ID
+    before = sealed_state()
+    with zeal_ignore([{"model": "accounts.OfficialAccount", "field": "designations"}]):  # one account, twice
+        with pytest.raises(services.EscrowError, match="encryption keys do not match") as refused:
+            services.escrow(actor=district.teacher, account=account, secrets=secrets)
+        assert key_of(SAME_ID) not in refused.value.message and "k1" not in refused.value.message
+        assert sealed_state() == before
+        settings.ESCROW_KEYS = RING
+        services.escrow(actor=district.teacher, account=account, secrets=secrets)
+    assert CredentialVersion.objects.filter(account=account).count() == 2

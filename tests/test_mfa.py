@@ -20,11 +20,15 @@ from credentials.keyring import CannotDecrypt, new_key_line, parse
 from .a11y import assert_accessible
 from .factories import TEST_PASSWORD
 from .test_escrow import CANARY, escrowed, reauthenticated, reveals
+from .test_escrow_keys import seal_canary
 
 
 @pytest.fixture(autouse=True)
-def _ring_and_cache(settings):
+def _ring_and_cache(settings, db):
+    """A ring of the test's own, and the key ring canary sealed under it, as the migrations seal
+    it under the ring a database is written with."""
     settings.ESCROW_KEYS = new_key_line("test1")
+    seal_canary(settings.ESCROW_KEYS)
     cache.clear()  # rate limits and used codes live in the cache, which outlives a test
     yield
     cache.clear()
