@@ -106,6 +106,31 @@ def label(verb: str) -> str:
     return verb
 
 
+# What the fields an event's before and after name mean, where their code does not say it
+# plainly; any other field reads as its code in words ("completed_on" → "Completed on").
+FIELDS = {
+    "rotation_due": "Password change due",
+    "next_review_due": "Next annual review",
+    "site_manager": "Site manager",
+    "backup": "Backup site manager",
+    "key_id": "Key",
+    "reason_kind": "Why",
+    "by_site_manager": "By the site manager",
+    "ends_at": "Until",
+    "employee_id": "Employee number",
+    "conditions": "Conditions of approval",
+    "account": "Account number",
+    "comment": "Comment number",
+    "note": "Note number",
+}
+
+
+def field_label(name: str) -> str:
+    """What a field of an event's before and after means ("rotation_due" → "Password
+    change due"), for the trail's Details column."""
+    return FIELDS.get(name) or name.replace("_", " ").capitalize()
+
+
 @cache  # the models do not change while the portal runs
 def _model_names() -> dict[str, str]:
     return {model._meta.model_name: str(model._meta.verbose_name) for model in apps.get_models()}

@@ -45,6 +45,9 @@ def _changes(event) -> list[tuple[str, str | None, str | None]]:
 
 
 def _shown(value) -> str:
+    """A value as a reader says it: yes or no for a flag, the text itself for text."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 

@@ -436,7 +436,8 @@ def test_a_row_escapes_what_it_shows_and_lists_each_change(district, client_for)
 
     with transaction.atomic():
         record(actor=district.teacher, verb="test.<changed>", target=district.north, org_unit=district.north,
-               reason="<b>First</b>\nthen", before={"name": "<i>Old</i>", "gone": 1}, after={"name": "New", "new": [1]})
+               reason="<b>First</b>\nthen", before={"name": "<i>Old</i>", "gone": 1, "rotation_due": False},
+               after={"name": "New", "new": [1], "rotation_due": True})
         record(actor=district.teacher, verb="credentials.revealed", target=district.north, org_unit=district.north)
     html = client_for("superintendent").get(TRAIL).content.decode()
     page = parse_html(html)
@@ -445,11 +446,12 @@ def test_a_row_escapes_what_it_shows_and_lists_each_change(district, client_for)
     assert "credentials.revealed" not in html[html.index("<tbody>"):]
     assert parse_html("<p>&lt;b&gt;First&lt;/b&gt;<br>then</p>") in page
     assert f"Org unit #{district.north.pk} · {district.north.name}" in html
-    # Each change once, in the order the database keeps the keys (PostgreSQL's jsonb sorts them).
+    # Each change once, in the order the database keeps the keys (PostgreSQL's jsonb sorts
+    # them), each field in words (audits.verbs.FIELDS) and a flag as yes or no.
     changes = parse_html(html.split('<ul class="changes">', 1)[1].split("</ul>", 1)[0])
     assert sorted(changes.children, key=str) == sorted(parse_html(
-        "<li><code>gone</code>: 1 → (removed)</li><li><code>name</code>: &lt;i&gt;Old&lt;/i&gt; → New</li>"
-        "<li><code>new</code>: [1]</li>").children, key=str)
+        "<li>Gone: 1 → (removed)</li><li>Name: &lt;i&gt;Old&lt;/i&gt; → New</li>"
+        "<li>New: [1]</li><li>Password change due: no → yes</li>").children, key=str)
     assert parse_html(f'{district.teacher.full_name}<br><span class="muted">teacher@example.org</span>') in page
     assert "<b>First" not in html and "<i>Old" not in html
     assert_accessible(html, TRAIL)

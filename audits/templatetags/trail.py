@@ -15,6 +15,12 @@ def verb_label(verb: str) -> str:
 
 
 @register.filter
+def field_label(name: str) -> str:
+    """What a field an event changed means ("rotation_due" → "Password change due")."""
+    return verbs.field_label(name)
+
+
+@register.filter
 def object_kind(target_type: str) -> str:
     """What kind of object an event names ("accounts.officialaccount" → "Official
     account"); a type the portal no longer has keeps its code."""
