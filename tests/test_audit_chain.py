@@ -425,7 +425,7 @@ def test_the_superintendent_reads_everything_newest_first(trail, client_for):
     response = client_for("superintendent").get(TRAIL)
     assert listed(response) == ["person.added_from_roster@-", "credentials.revealed@SOUTH",
                                 "credentials.escrowed@NORTH", "credentials.revealed@NORTH"]
-    assert b"Posting the concert" in response.content and b"version" in response.content
+    assert b"Posting the concert" in response.content and b"Version: 2" in response.content
     assert_accessible(response.content.decode(), TRAIL)
 
 
