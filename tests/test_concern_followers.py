@@ -5,8 +5,7 @@ and follow its outcome, but do not triage it unless they hold the power, and nob
 triages a report about an account they keep."""
 
 import pytest
-from django.contrib.admin.sites import site as admin_site
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
