@@ -34,8 +34,9 @@ def district_report(district):
     """A report about an impersonation of North High School's name, in every triager's
     scope, which North's head (the principal) follows."""
     principal_heads_north(district)
-    name, _ = ProtectedName.objects.get_or_create(name="North High School", owner=district.north,
-                                                  defaults={"kind": ProtectedName.Kind.SCHOOL})
+    # Not get_or_create: each row's kwargs run again in one test, and a repeated get() is an N+1 to zeal.
+    name = ProtectedName.objects.filter(name="North High School", owner=district.north).first() or \
+        ProtectedName.objects.create(name="North High School", owner=district.north, kind=ProtectedName.Kind.SCHOOL)
     report, _ = ConcernReport.objects.get_or_create(
         reference="C-MATR1X00",
         defaults={"kind": ConcernReport.Kind.IMPERSONATION, "description": "A fake North High account.",

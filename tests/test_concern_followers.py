@@ -19,6 +19,7 @@ from notifications.models import OutboxMessage
 from people import services as people_services
 from people.models import OrgUnit
 
+from .a11y import assert_accessible
 from .factories import DelegationFactory, UserFactory
 from .queries import assert_constant_queries
 
@@ -102,11 +103,13 @@ def test_r_iv_b_the_head_and_the_site_manager_read_it_without_the_reporter(heads
         page = _client(person).get(report.get_absolute_url())
         assert page.status_code == 200
         assert "concerns/followed_detail.html" in [t.name for t in page.templates]
+        assert_accessible(page.content.decode(), report.get_absolute_url())
         body = page.content.decode()
         assert "A class list in a photo." in body and report.reference in body
         assert "mum@example.net" not in body and "Resolve the report" not in body and "Add the note" not in body
     listing = _client(district.principal).get(FOLLOWED_URL)
     assert listing.status_code == 200 and report.reference in listing.content.decode()
+    assert_accessible(listing.content.decode(), FOLLOWED_URL)
     assert "Reports about your school's accounts" in listing.content.decode()
 
 
