@@ -73,6 +73,7 @@ TOPICS = [
         "person.email_confirmed": "Email address confirmed",
         "orgunit.added_from_import": "School or department added",
         "orgunit.changed_from_import": "School or department updated",
+        "orgunit.head_changed": "Head of a school or department changed",
         "roster.previewed": "Staff roster previewed",
         "roster.sent_for_confirmation": "Staff roster sent for confirmation",
         "roster.declined": "Staff roster declined",

@@ -1,7 +1,22 @@
 """The checks of the compliance audit (R-V-D), each tied to its clause of Policy 4038.
 
-A check answers, for the whole set of active accounts at once, which fail, whatever the
-size of the registry. Most are a query (``Check.query``): the failing accounts annotated
+A check answers, for the whole set of accounts it covers at once, which fail, whatever the
+size of the registry. Which accounts a check covers is its ``statuses``: what it asks
+only means something from activation (credentials escrowed, their age and rotation, the
+annual review, the audience and the name as the account speaks) covers active accounts;
+who keeps the account (a site manager who is an active employee, their training) covers
+every account the district keeps, pending setup and suspended too: a site manager who
+left a pending account is a finding there as well, before the account goes live. A
+pending account without escrowed credentials is not a finding: escrowing them is what
+activates it (R-III-E), so the state says so already; a pending account that stalls is
+the registry's to see, not the audit's.
+
+A finding closes only when a check that ran on its account says it passes
+(``Tally.open`` counts the findings a run may close): an account outside a check's
+``statuses`` is not checked by it, and its finding stays open (a suspended account keeps
+its rotation due until it is active again and rotated). A retired account no longer
+speaks for the district and is held to nothing: every check covers it as passing, so its
+findings close. Most are a query (``Check.query``): the failing accounts annotated
 with the finding's ``detail``. The protected-name check folds names in Python, which SQL
 cannot say (``Check.search``: a dict of account id to detail, over one pass). "Has none"
 is ``NOT EXISTS``, never ``NOT IN (subquery)``: on a PostgreSQL that has not yet analysed
@@ -23,8 +38,8 @@ from typing import Callable
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import (CharField, DateField, DateTimeField, Exists, Expression, F, OuterRef, Q, QuerySet,
-                              Value)
+from django.db.models import (CharField, Count, DateField, DateTimeField, Exists, Expression, F, OuterRef, Q,
+                              QuerySet, Value)
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -69,6 +84,8 @@ class Check:
     reason: str
     query: Callable[[QuerySet], QuerySet] | None = None
     search: Callable[[QuerySet], dict[int, str]] | None = None
+    # The accounts it covers, by status (the module's docstring says why).
+    statuses: tuple[str, ...] = (OfficialAccount.Status.ACTIVE,)
 
     @property
     def why(self) -> str:
@@ -140,11 +157,15 @@ def protected_name(accounts) -> dict[int, str]:
     return found
 
 
+# Who keeps an account matters from its approval to its retirement.
+KEPT = (OfficialAccount.Status.PENDING_SETUP, OfficialAccount.Status.ACTIVE, OfficialAccount.Status.SUSPENDED)
+RETIRED = OfficialAccount.Status.RETIRED
+
 CHECKS = [
     Check("site_manager", "R-III-E", "§III.E", "A site manager who is an active employee",
-          "Every public account has one site manager, a district employee.", query=site_manager),
+          "Every public account has one site manager, a district employee.", query=site_manager, statuses=KEPT),
     Check("training", "R-V-C", "§V.C", "The site manager's training is current",
-          "Site managers complete the required training and keep it current.", query=training),
+          "Site managers complete the required training and keep it current.", query=training, statuses=KEPT),
     Check("escrowed", "R-III-E", "§III.E", "Credentials escrowed",
           "The district holds every account's log-in credentials.", query=escrowed),
     Check("escrow_age", "R-III-E", "§III.E", "Credentials recently rotated",
@@ -164,19 +185,24 @@ BY_SLUG = {check.slug: check for check in CHECKS}
 
 @dataclass(frozen=True)
 class Tally:
-    failing: int  # active accounts failing the check
+    failing: int  # covered accounts failing the check
     already: int  # of those, the ones whose finding of the check is open already
-    open: int  # the check's open findings, on any account: one on an account gone inactive is closed
+    open: int  # the check's open findings a run may close: on accounts it covers, or retired
     accounts: dict[int, str] | None = None  # a search's failing accounts, found on the way
+    covered: int = 0  # the accounts it covers
 
 
 NOTHING = Tally(0, 0, 0)  # a check no account fails and with no finding open: no row in the statement
 
 
+def covered(check: Check, by_status: dict[str, int]) -> int:
+    return sum(by_status.get(status, 0) for status in check.statuses)
+
+
 def tally(now) -> tuple[int, dict[str, Tally]]:
-    """How many accounts are active at ``now``, and every check's ``Tally``: one statement
-    for the queries (their accounts stay in the database) and each search, with the
-    accounts it found. One statement, so the figures are of one moment: the count of
+    """How many accounts the checks cover at ``now``, and every check's ``Tally``: one
+    statement for the queries (their accounts stay in the database) and each search, with
+    the accounts it found. One statement, so the figures are of one moment: the count of
     accounts and the open findings were two more queries, a fifth of a quiet night's time
     at 5,000 accounts on PostgreSQL (bench.audit)."""
     sql, params = _statements()["tally"]
@@ -184,16 +210,21 @@ def tally(now) -> tuple[int, dict[str, Tally]]:
         cursor.execute(sql, _bind(params, now))
         rows = cursor.fetchall()
     sums: dict[str, list[int]] = {}
+    by_status: dict[str, int] = {}
     for slug, *figures in rows:
+        if slug.startswith(_ACCOUNTS):
+            by_status[slug[len(_ACCOUNTS):]] = figures[0]
+            continue
         sums[slug] = [total + figure for total, figure in zip(sums.get(slug, [0, 0, 0]), figures)]
-    accounts = sums.pop(_ACCOUNTS, [0])[0]
-    tallies = {slug: Tally(*figures) for slug, figures in sums.items()}
+    accounts = sum(by_status.get(status, 0) for status in {status for check in CHECKS for status in check.statuses})
+    tallies = {check.slug: Tally(*sums.get(check.slug, (0, 0, 0)), covered=covered(check, by_status))
+               for check in CHECKS if check.slug in sums or covered(check, by_status)}
     for check in (check for check in CHECKS if check.search):
-        found = check.search(population())
+        found = check.search(population(check.statuses))
         open_ids = set(Finding.objects.filter(check_slug=check.slug, closed_at__isnull=True)
                        .values_list("account_id", flat=True)) if found else set()
         tallies[check.slug] = Tally(len(found), len(open_ids & found.keys()), tallies.get(check.slug, NOTHING).open,
-                                    found)
+                                    found, covered(check, by_status))
     return accounts, tallies
 
 
@@ -205,10 +236,21 @@ def failing(check: Check, now) -> dict[int, str]:
         return dict(cursor.fetchall())
 
 
-def population() -> QuerySet[OfficialAccount]:
-    """What the audit checks: every active account, in no order (the checks find sets;
-    the registry's default order made every check sort its accounts by name)."""
-    return OfficialAccount.objects.active().order_by()
+def population(statuses=(OfficialAccount.Status.ACTIVE,)) -> QuerySet[OfficialAccount]:
+    """What a check covers: the accounts in ``statuses`` (``Check.statuses``; the active
+    ones unless told), in no order (the checks find sets; the registry's default order
+    made every check sort its accounts by name)."""
+    return OfficialAccount.objects.filter(status__in=statuses).order_by()
+
+
+def closable() -> Q:
+    """The open findings a run may close, by check: on an account the check covers (it
+    ran there and may say the account passes now), or on a retired account, held to
+    nothing. The others stay open, whatever the run did not see."""
+    scope = Q(account__status=RETIRED)
+    for check in CHECKS:
+        scope |= Q(check_slug=check.slug, account__status__in=check.statuses)
+    return scope
 
 
 # The compiled statements, by what their text depends on: the database's dialect and the
@@ -223,24 +265,27 @@ def _statements() -> dict[str, tuple[str, list]]:
     return _compiled[key]
 
 
-_ACCOUNTS = ""  # the tally's row that counts the active accounts, as no check is named
+_ACCOUNTS = "#"  # the tally's rows that count the accounts of a status ("#active"), as no check is named
 
 
 def _compile() -> dict[str, tuple[str, list]]:
     """Each query check's (account id, detail), and "tally": rows of (check, failing,
     already, open), summed by check. The failing accounts are the UNION ALL of the checks
-    (as bench.jobs's floor), joined to the open findings; then the open findings counted
-    by check, and the active accounts (``_ACCOUNTS``)."""
+    (as bench.jobs's floor), joined to the open findings; then the open findings a run may
+    close (``closable``) counted by check, and the accounts of each status (``_ACCOUNTS``)."""
     statements, parts = {}, []
     for check in CHECKS:
         if check.query is None:
             continue
-        queryset = check.query(population())
+        queryset = check.query(population(check.statuses))
         statements[check.slug] = queryset.values_list("pk", "detail").query.sql_with_params()
         parts.append(queryset.annotate(audit_check=Value(check.slug, output_field=CharField()),
                                        audit_account=F("pk")).values_list("audit_check", "audit_account"))
     failing_sql, failing_params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
-    accounts_sql, accounts_params = population().values("pk").query.sql_with_params()
+    accounts_sql, accounts_params = (OfficialAccount.objects.order_by().values("status")
+                                     .annotate(audit_count=Count("pk")).query.sql_with_params())
+    open_sql, open_params = (Finding.objects.filter(closable(), closed_at__isnull=True).order_by()
+                             .values("check_slug").annotate(audit_count=Count("pk")).query.sql_with_params())
     findings = Finding._meta.db_table
     # Joined to the open findings, not an EXISTS per failing account: PostgreSQL runs that
     # as one index probe each, 1.7 s for 55,000 failing accounts against 0.2 s for the
@@ -250,9 +295,9 @@ def _compile() -> dict[str, tuple[str, list]]:
         f"LEFT JOIN {findings} already ON already.check_slug = failing.audit_check "
         f"AND already.account_id = failing.audit_account AND already.closed_at IS NULL "
         f"GROUP BY failing.audit_check "
-        f"UNION ALL SELECT check_slug, 0, 0, COUNT(*) FROM {findings} WHERE closed_at IS NULL GROUP BY check_slug "
-        f"UNION ALL SELECT '{_ACCOUNTS}', COUNT(*), 0, 0 FROM ({accounts_sql}) accounts",
-        [*failing_params, *accounts_params])
+        f"UNION ALL SELECT closable.check_slug, 0, 0, closable.audit_count FROM ({open_sql}) closable "
+        f"UNION ALL SELECT '{_ACCOUNTS}' || accounts.status, accounts.audit_count, 0, 0 FROM ({accounts_sql}) accounts",
+        [*failing_params, *open_params, *accounts_params])
     return statements
 
 

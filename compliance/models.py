@@ -59,7 +59,9 @@ class CheckResult(models.Model):
 
 class Finding(models.Model):
     """An account failing one check. One open finding per (check, account): it opens when
-    a run first sees the failure and closes by itself in the first run that does not."""
+    a run first sees the failure and closes by itself in the first run that checks the
+    account and sees it pass (or finds it retired); a run that does not check the account
+    leaves it open (``compliance.checks``)."""
 
     check_slug = models.CharField(max_length=30, db_index=True)
     account = models.ForeignKey("accounts.OfficialAccount", on_delete=models.PROTECT, related_name="findings")

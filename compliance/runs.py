@@ -1,5 +1,8 @@
-"""The compliance audit (R-V-D): start a run, run every check over every active account,
-keep one finding open per (check, account) while it fails, close it when it passes.
+"""The compliance audit (R-V-D): start a run, run every check over the accounts it covers
+(``Check.statuses``: pending setup too for the site-manager checks), keep one finding open
+per (check, account) while it fails, close it only when a check that ran on the account
+says it passes (or the account is retired): an account the run did not check keeps its
+findings open.
 
 Set-based: each check is a query or two over the whole registry, findings are opened and
 closed in bulk, and their notices go to the outbox in one insert, so a run costs the same
@@ -26,7 +29,7 @@ from people import roles
 from people.models import User
 from people.selectors import reports_of
 
-from .checks import BY_SLUG, CHECKS, NOTHING, failing, tally
+from .checks import BY_SLUG, CHECKS, NOTHING, RETIRED, covered, failing, tally
 from .models import AuditRun, CheckResult, Finding
 
 STUCK_AFTER = timedelta(hours=1)
@@ -84,19 +87,19 @@ def execute(run: AuditRun, *, now=None) -> AuditRun:
     checks whose ``CheckResult`` exists, so no check runs twice and no finding opens twice
     (R-V-D); only the first to finish the run records ``audit.finished``."""
     now = now or timezone.now()
-    quiet = []  # (check, failing accounts) of checks that change nothing, not yet committed
+    quiet = []  # (check, its Tally) of checks that change nothing, not yet committed
     try:
         total, tallies = tally(now)  # the accounts once per run, not once per check
         for check in CHECKS:
             counted = tallies.get(check.slug, NOTHING)
             if counted.failing == counted.already == counted.open:
-                quiet.append((check, counted.failing))
+                quiet.append((check, counted))
                 continue
             found = counted.accounts if counted.accounts is not None else failing(check, now)
             with transaction.atomic():
                 if not _locked(run):
                     break  # finished, or failed as stuck, meanwhile: nothing left to do here
-                _commit(run, quiet, total, now, changed=(check, found))
+                _commit(run, quiet, total, now, changed=(check, counted, found))
             quiet = []
     except Exception as error:
         with transaction.atomic():
@@ -122,21 +125,21 @@ def _locked(run: AuditRun) -> bool:
 
 def _commit(run: AuditRun, quiet: list, total: int, now, changed: tuple | None = None, finish=False) -> None:
     """On ``run``, locked by the caller's transaction: the results of the ``quiet`` checks,
-    (check, how many accounts fail it), and, when given, the findings the ``changed``
-    check, (check, its failing accounts), opens and closes, with its result; with
-    ``finish``, the run's end. Checks with a result already (a worker before this one) are
-    skipped. The run's counters are written once, from the locked row."""
-    checks = quiet + ([(changed[0], len(changed[1]))] if changed else [])
+    (check, its ``Tally``), and, when given, the findings the ``changed`` check, (check,
+    its Tally, its failing accounts), opens and closes, with its result; with ``finish``,
+    the run's end. Checks with a result already (a worker before this one) are skipped.
+    The run's counters are written once, from the locked row."""
+    checks = quiet + ([(changed[0], changed[1])] if changed else [])
     # Results are written with the counter, under this lock: none yet, none to read.
     done = set(CheckResult.objects.filter(run=run, check_slug__in=[check.slug for check, _ in checks])
                .values_list("check_slug", flat=True)) if checks and run.checks_done else set()
-    todo = [(check, count) for check, count in checks if check.slug not in done]
+    todo = [(check, counted) for check, counted in checks if check.slug not in done]
     if changed and changed[0].slug not in done:
-        opened, closed = _apply(run, *changed, now)
+        opened, closed = _apply(run, changed[0], changed[2], now)
         run.findings_opened += opened
         run.findings_closed += closed
-    CheckResult.objects.bulk_create([CheckResult(run=run, check_slug=check.slug, accounts=total, failing=count)
-                                     for check, count in todo])
+    CheckResult.objects.bulk_create([CheckResult(run=run, check_slug=check.slug, accounts=counted.covered,
+                                                 failing=counted.failing) for check, counted in todo])
     fields = []
     if todo:
         run.checks_done += len(todo)
@@ -150,11 +153,15 @@ def _commit(run: AuditRun, quiet: list, total: int, now, changed: tuple | None =
 
 
 def _apply(run: AuditRun, check, failing: dict[int, str], now) -> tuple[int, int]:
-    """Close ``check``'s open findings on accounts no longer ``failing``, open one on each
-    failing account without one, and tell their keepers. (opened, closed)"""
+    """Close ``check``'s open findings on accounts it covers that no longer fail it (and
+    on retired accounts), open one on each failing account without one, and tell their
+    keepers. A finding on an account the check does not cover stays open: the run did not
+    look (R-V-D). (opened, closed)"""
     open_findings = Finding.objects.filter(check_slug=check.slug, closed_at__isnull=True)
-    already = set(open_findings.values_list("account_id", flat=True))
-    cleared = sorted(already - failing.keys())
+    statuses = {*check.statuses, RETIRED}
+    rows = list(open_findings.values_list("account_id", "account__status"))
+    already = {pk for pk, _ in rows}
+    cleared = sorted({pk for pk, status in rows if status in statuses} - failing.keys())
     closed = 0
     for start in range(0, len(cleared), CHUNK):
         closed += open_findings.filter(account_id__in=cleared[start:start + CHUNK]).update(
@@ -200,14 +207,19 @@ def open_counts(paths: tuple[str, ...] | None = None) -> dict[str, int]:
 
 def results_in(paths: tuple[str, ...], counts: dict[str, int]) -> dict[str, CheckResult]:
     """Each check's result now inside unit ``paths``, for a designee who oversees part of
-    the district: the active accounts there and, failing, the findings open there
-    (``counts``, from ``open_counts(paths)``). Findings open and close only when a run or
-    the roster changes them, so these are the latest run's figures narrowed to the scope;
-    the runs' own figures are the whole district's (``compliance.run_audit``). Unsaved rows,
-    shown as a run's are."""
-    total = OfficialAccount.objects.active().filter(roles.within("unit_path", paths)).count()
-    return {check.slug: CheckResult(check_slug=check.slug, accounts=total,
-                                    failing=min(counts.get(check.slug, 0), total)) for check in CHECKS}
+    the district: the accounts there each check covers (``Check.statuses``) and, failing,
+    the findings open there (``counts``, from ``open_counts(paths)``). Findings open and
+    close only when a run or the roster changes them, so these are the latest run's figures
+    narrowed to the scope; the runs' own figures are the whole district's
+    (``compliance.run_audit``). Unsaved rows, shown as a run's are. One query."""
+    by_status = dict(OfficialAccount.objects.filter(roles.within("unit_path", paths)).order_by()
+                     .values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    results = {}
+    for check in CHECKS:
+        total = covered(check, by_status)
+        results[check.slug] = CheckResult(check_slug=check.slug, accounts=total,
+                                          failing=min(counts.get(check.slug, 0), total))
+    return results
 
 
 def check_of(finding: Finding):

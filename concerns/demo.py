@@ -1,5 +1,7 @@
 """The demo district's concern reports (R-IV-B): one impersonation of a school's mascot
-(§III.A), dealt with; one about private data on an official account, waiting for triage.
+(§III.A), dealt with; one about private data on an official account, waiting for triage;
+and a new impersonation of Roosevelt's name, which its principal, Angela Brooks, follows
+as the school's head.
 
 Rows are written directly, with the audit events the services would have written, and
 dated in the past so the timeline reads like the weeks it took. Idempotent: each report
@@ -18,6 +20,7 @@ from .services import match_link
 
 IMPERSONATION = "C-7QK3M9TX"
 PRIVATE_DATA = "C-4HN8R2WD"
+ROOSEVELT_NAME = "C-9RBT6KHS"
 
 
 def _event(when, **kwargs):
@@ -98,4 +101,17 @@ def seed(stdout):
         ConcernReport.objects.filter(pk=report.pk).update(created_at=now - timedelta(hours=5))
         _event(now - timedelta(hours=5), actor=teacher, verb="concern.submitted", target=report,
                org_unit=report.org_unit, after={"status": "new", "kind": report.kind, "reporter": "signed in"})
-    stdout.write("  2 concern reports.")
+    # No official account: "RooseveltHS" is Roosevelt High School's name, so its head follows it.
+    report, created = ConcernReport.objects.get_or_create(reference=ROOSEVELT_NAME, defaults=dict(
+        kind=Kind.IMPERSONATION,
+        **_routed("https://www.tiktok.com/@roosevelths.confessions"),
+        description=(
+            'A TikTok account "Roosevelt HS Confessions" uses the school\'s name and crest and posts anonymous '
+            "rumours about named students. Students at the bus stop were talking about it this morning."
+        ),
+    ))
+    if created:
+        ConcernReport.objects.filter(pk=report.pk).update(created_at=now - timedelta(hours=2))
+        _event(now - timedelta(hours=2), actor=None, verb="concern.submitted", target=report,
+               org_unit=report.org_unit, after={"status": "new", "kind": report.kind, "reporter": "anonymous"})
+    stdout.write("  3 concern reports.")

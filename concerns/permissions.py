@@ -5,6 +5,10 @@ designees holding the "triage concerns" power; a report is theirs when its org u
 inside one of their delegations' scopes (``roles.powers_over``). A report with no org
 unit (the district has none yet) is the superintendent's alone.
 
+Following (R-IV-B): the head of a unit, and the site manager of an account, are told of
+the reports about its accounts and names and read them (``selectors.followed_by``) without
+the reporter's name or address, and follow their outcome; reading is not triaging.
+
 Conflict of interest: nobody triages a report about an account they keep today, as its
 site manager or its backup (``selectors.keepers``), the superintendent included; the
 other triagers in scope handle it. A report is about a person only through the account it
@@ -16,7 +20,7 @@ from mps_social.permissions import register
 from people import roles
 from people.models import Power
 
-from .selectors import keepers
+from .selectors import follows, follows_anything, keepers
 
 
 def keeps_reported_account(user, report) -> bool:
@@ -44,3 +48,22 @@ def triage_report(user, report):
     else:
         in_scope = Power.TRIAGE_CONCERNS in roles.powers_over(user, report.org_unit)
     return in_scope and not keeps_reported_account(user, report)
+
+
+@register("concerns.follow", "Follow the concern reports about one's school's or one's own accounts")
+def follow(user, obj=None):
+    return follows_anything(user)
+
+
+@register("concerns.read", "Open concern reports: to triage them, or to follow them")
+def read(user, obj=None):
+    return triage(user) or follow(user)
+
+
+@register("concerns.read_report", "Read one concern report")
+def read_report(user, report):
+    """R-IV-B: its triagers, and its followers (the head of its unit, the site manager of
+    its account), who read it without acting on it."""
+    if report is None:
+        return False
+    return triage_report(user, report) or follows(user, report)

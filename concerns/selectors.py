@@ -1,8 +1,10 @@
-"""Reads of concern reports, already narrowed to what the asking user may triage."""
+"""Reads of concern reports, already narrowed to what the asking user may triage, or
+follow: the reports about the accounts and names of a unit they head, or about an
+account they are site manager of (R-IV-B)."""
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from accounts.models import Designation
+from accounts.models import Designation, OfficialAccount
 from audits.models import AuditEvent
 from audits.selectors import events_for
 from people import roles
@@ -38,6 +40,76 @@ def reports_for(user) -> QuerySet[ConcernReport]:
     if not scope:
         return queryset.none()
     return queryset.filter(scope)
+
+
+# --- the people a report is about ------------------------------------------------------
+#
+# A report is about a unit when it names one of the unit's official accounts, or one of
+# the protected names it owns (an impersonation, §III.A): ``org_unit`` is then that unit.
+# A report routed to the district because its link matched nothing is about nobody. Its
+# followers are the head of that unit and of every unit it lies in, and the current site
+# manager of the account it names. They are told when it arrives and when it closes, and
+# read it without the reporter's name or address (``concerns.read_report``); triage stays
+# with the triagers (``concerns.triage_report``).
+
+_ABOUT_SOMETHING = Q(account__isnull=False) | Q(matched_name__isnull=False)
+
+
+def _site_managers(account) -> QuerySet[Designation]:
+    return keepers(account).filter(role=Designation.Role.SITE_MANAGER)
+
+
+def followers_for(report: ConcernReport) -> QuerySet[User]:
+    """The active people who follow ``report``: the heads of its unit and of the units
+    above it, when it is about an account or a protected name, and the account's current
+    site manager. One query."""
+    who = Q(pk__in=[])
+    if report.org_unit_id is not None and (report.account_id or report.matched_name_id):
+        who |= Q(units_headed__path__in=report.org_unit.ancestor_paths())
+    if report.account_id is not None:
+        who |= Q(pk__in=_site_managers(report.account_id).values("person"))
+    return User.objects.filter(who, is_active=True).distinct().order_by("full_name", "pk")
+
+
+def headed_paths(user) -> list[str]:
+    """The paths of the units ``user`` heads: one query."""
+    return list(OrgUnit.objects.filter(head=user.pk).values_list("path", flat=True))
+
+
+def followed_by(user) -> QuerySet[ConcernReport]:
+    """The reports ``user`` follows, newest first: about the accounts or names of a unit
+    they head (or a unit inside it), or about an account they are site manager of today.
+    Two queries for a page of any length."""
+    about_units = roles.within("org_unit__path", headed_paths(user)) & _ABOUT_SOMETHING
+    about_accounts = Exists(_site_managers(OuterRef("account")).filter(person=user.pk))
+    return ConcernReport.objects.select_related("account__platform", "matched_name__owner", "org_unit",
+                                                "assignee").filter(about_units | about_accounts)
+
+
+def open_followed_by(user) -> QuerySet[ConcernReport]:
+    """``followed_by`` still open (new or in review): what the home page lists."""
+    return followed_by(user).exclude(status=ConcernReport.Status.RESOLVED)
+
+
+def follows_anything(user) -> bool:
+    """Whether ``user`` heads a unit or is site manager of a live account: whether the
+    list of reports about their accounts is theirs to open. One query."""
+    managed = Designation.objects.current().filter(role=Designation.Role.SITE_MANAGER, person=user.pk,
+                                                   account__in=OfficialAccount.objects.live())
+    return User.objects.filter(pk=user.pk).filter(Q(units_headed__isnull=False) | Exists(managed)).exists()
+
+
+def follows(user, report: ConcernReport) -> bool:
+    """Whether ``user`` follows ``report`` (``followers_for``, for one person)."""
+    return followers_for(report).filter(pk=user.pk).exists()
+
+
+def readable_by(user) -> QuerySet[ConcernReport]:
+    """The reports ``user`` may open: those they triage (``reports_for``) and those they
+    follow (``followed_by``)."""
+    return ConcernReport.objects.select_related(
+        "account__platform", "matched_name__owner", "org_unit", "assignee", "reporter", "resolved_by"
+    ).filter(Q(pk__in=reports_for(user).values("pk")) | Q(pk__in=followed_by(user).values("pk")))
 
 
 def status_counts(queryset: QuerySet[ConcernReport]) -> dict[str, int]:

@@ -9,7 +9,10 @@ Who may act is ``concerns.triage_report``: in scope, and not keeping the reporte
 Mail never carries what the reporter wrote: a report about disclosed private data must
 not copy that data into inboxes. Triagers get the reference, the kind and a link to the
 portal; the reporter, at the end, hears that the report was reviewed and closed, never the
-outcome (a referral to HR is a personnel matter).
+outcome (a referral to HR is a personnel matter). The report's followers (the head of the
+unit whose account or name it is about, the account's site manager:
+``selectors.followers_for``) are told it arrived and, at the end, its outcome, never who
+reported it.
 """
 
 from dataclasses import dataclass
@@ -27,7 +30,7 @@ from accounts.rules import protected_names_in
 from audits.services import record
 from mps_social.errors import ServiceError
 from mps_social.permissions import has_perm
-from notifications.services import enqueue, notify, render
+from notifications.services import enqueue, notify, notify_many, render
 from people.models import OrgUnit, User
 
 from . import selectors
@@ -129,8 +132,9 @@ def submit_report(
     *, kind: str, description: str, link: str = "", reporter_email: str = "", reporter: User | None = None
 ) -> ConcernReport:
     """Anyone reports a concern (R-IV-B; impersonation R-III-A). The report is routed to
-    an org unit and everyone who may triage it there is told. Rate limits belong to the
-    caller (the view limits by address)."""
+    an org unit and everyone who may triage it there is told, and so are its followers
+    (the head of the unit whose account or name it is about, the account's site manager).
+    Rate limits belong to the caller (the view limits by address)."""
     link = (link or "").strip()
     description = (description or "").strip()
     reporter_email = (reporter_email or "").strip().lower()
@@ -180,9 +184,19 @@ def submit_report(
     triagers = selectors.triagers_for(match.org_unit, match.account)
     if reporter is not None:
         triagers = triagers.exclude(pk=reporter.pk)
+    told = {reporter.pk} if reporter is not None else set()
     for person in triagers:
         notify(recipient=person, template="concern_submitted", context={"report": report})
+        told.add(person.pk)
+    _tell_followers(report, "concern_about_yours", exclude=told)
     return report
+
+
+def _tell_followers(report: ConcernReport, template: str, *, exclude=()) -> None:
+    """Tell the report's followers (R-IV-B: the head of the unit it is about, the
+    account's site manager), but not the people in ``exclude``; one insert."""
+    notify_many((person, template, {"report": report}, f"{template}:{report.pk}:{person.pk}")
+                for person in selectors.followers_for(report) if person.pk not in exclude)
 
 
 def _lock(report: ConcernReport) -> ConcernReport:
@@ -261,8 +275,8 @@ def _tell_reporter(report: ConcernReport) -> None:
 @transaction.atomic
 def resolve(*, actor: User, report: ConcernReport, outcome: str, resolution: str) -> ConcernReport:
     """Close a report with an outcome and what was done (R-IV-B). A reporter who left an
-    email hears that it was closed. A report resolved straight from "new" is owned by
-    whoever resolved it."""
+    email hears that it was closed; its followers hear the outcome. A report resolved
+    straight from "new" is owned by whoever resolved it."""
     _check_triager(actor, report)
     resolution = (resolution or "").strip()
     if outcome not in ConcernReport.Outcome.values:
@@ -285,4 +299,5 @@ def resolve(*, actor: User, report: ConcernReport, outcome: str, resolution: str
     record(actor=actor, verb=verb, target=report, before=before,
            after={"status": report.status, "outcome": outcome}, org_unit=report.org_unit, reason=resolution)
     _tell_reporter(report)
+    _tell_followers(report, "concern_outcome", exclude={actor.pk})
     return report

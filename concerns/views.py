@@ -1,8 +1,12 @@
-"""Concern pages (R-IV-B, Policy 4038 §IV.B): the public report form and the triage desk.
+"""Concern pages (R-IV-B, Policy 4038 §IV.B): the public report form, the triage desk,
+and the reports a unit's head or an account's site manager follows.
 
 Access follows ``mps_social.access``: the report pages are public; the triage pages need
 ``concerns.triage`` (anonymous → sign in, signed in without it → 403), and a report
-outside the user's triage scope is 404 exactly like one that does not exist.
+outside the user's triage scope is 404 exactly like one that does not exist. A report's
+page opens to its triagers and to its followers (``concerns.read``, then
+``concerns.read_report``); a follower who may not triage it reads it without the forms,
+the notes or the reporter's name and address. The followed list needs ``concerns.follow``.
 """
 
 import time
@@ -15,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from mps_social.access import get_for_user_or_404, permission_required
 from mps_social.actions import act
+from mps_social.permissions import has_perm
 from mps_social.request_context import client_ip
 
 from . import selectors, services
@@ -129,9 +134,25 @@ def _detail(request, report, *, assign_form=None, note_form=None, resolve_form=N
     })
 
 
-@permission_required("concerns.triage")
+@permission_required("concerns.read")
 def detail(request, reference):
-    return _detail(request, _report(request, reference))
+    """The triage page for its triagers; the read-only page for its followers (R-IV-B).
+    Whoever keeps the reported account reads it as a follower and never triages it."""
+    report = get_for_user_or_404(request.user, "concerns.read_report", selectors.readable_by(request.user),
+                                 reference=clean_reference(reference) or reference)
+    if has_perm(request.user, "concerns.triage_report", report):
+        return _detail(request, report)
+    return render(request, "concerns/followed_detail.html", {"report": report})
+
+
+@permission_required("concerns.follow")
+def followed(request):
+    """The reports about the accounts and names of the units the user heads, and about
+    the accounts they are site manager of, newest first, paginated (R-IV-B)."""
+    page = Paginator(selectors.followed_by(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "concerns/followed.html", {
+        "page": page, "heads": bool(selectors.headed_paths(request.user)),
+    })
 
 
 @require_POST

@@ -14,14 +14,48 @@ for model in (SocialApp, SocialToken):
         admin.site.unregister(model)
 
 
+class OrgUnitAdminForm(forms.ModelForm):
+    actor = None  # the administrator editing, set per request by ``OrgUnitAdmin.get_form``
+
+    def clean_head(self):
+        head = self.cleaned_data.get("head")
+        if head is not None and head.pk != self.instance.head_id:
+            if problem := services.head_problem(actor=self.actor, head=head):
+                raise forms.ValidationError(problem)
+        return head
+
+
 @admin.register(OrgUnit)
 class OrgUnitAdmin(AuditedModelAdmin):
-    list_display = ["name", "kind", "code", "parent"]
+    """A unit's head reads the concern reports about its accounts and names (R-IV-B): a
+    change of head goes through ``people.services.set_unit_head``, with its own audit event."""
+
+    form = OrgUnitAdminForm
+    list_display = ["name", "kind", "code", "parent", "head"]
     list_filter = ["kind"]
     search_fields = ["name", "code", "slug"]
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "head"]
     prepopulated_fields = {"slug": ["name"]}
-    list_select_related = ["parent"]
+    list_select_related = ["parent", "head"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)  # a new class each time
+        form.actor = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        head_changed = "head" in form.changed_data
+        head = obj.head
+        if head_changed:
+            obj.head_id = form.initial.get("head")  # the unit is saved as it was; the service changes the head
+            form.changed_data.remove("head")
+        super().save_model(request, obj, form, change)
+        if head_changed:
+            try:
+                services.set_unit_head(actor=request.user, unit=obj, head=head, reason="Changed in the admin.")
+            except services.PeopleError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            obj.refresh_from_db(fields=["head"])
 
 
 class UserAdminForm(forms.ModelForm):

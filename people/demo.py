@@ -43,6 +43,10 @@ PEOPLE = [
     ("admin@example.org", "Robin Ellis", "Portal administrator, IT", "employee", "MPS", "designee@example.org", {"admin": True}),
 ]
 
+# unit code → its head's email
+HEADS = {"RHS": "principal@example.org", "SWHS": "principal.southwest@example.org",
+         "WHS": "principal.washburn@example.org"}
+
 
 def seed(stdout):
     units = {}
@@ -100,4 +104,13 @@ def seed(stdout):
             reason="Follows her school's accounts through the audit this semester.")
         record(actor=superintendent, verb="delegation.granted", target=delegation, org_unit=units["RHS"],
                reason="Demo data")
-    stdout.write(f"  {len(units)} org units, {len(people)} people, the superintendent's designees.")
+    # The schools' heads: told of the concern reports about their schools' accounts and names.
+    for code, email in HEADS.items():
+        unit = units[code]
+        if unit.head_id is None:
+            unit.head = people[email]
+            unit.save(update_fields=["head"])
+            record(actor=None, verb="orgunit.head_changed", target=unit, before={"head": None},
+                   after={"head": email}, org_unit=unit, reason="Demo data")
+    stdout.write(f"  {len(units)} org units, {len(people)} people, the superintendent's designees, "
+                 f"{len(HEADS)} principals as their schools' heads.")

@@ -16,7 +16,8 @@ from django.utils.text import slugify
 
 
 class OrgUnit(models.Model):
-    """The district, a school, a department or a program, in one tree.
+    """The district, a school, a department or a program, in one tree. ``head`` is who
+    leads it (a principal, a director): kept through ``people.services.set_unit_head``.
 
     ``path`` is the chain of ancestor ids ("/1/4/17/"), kept by ``save``: it makes "is this
     unit inside that subtree" a prefix test, so a delegation's scope is one indexed
@@ -38,6 +39,12 @@ class OrgUnit(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     path = models.CharField(max_length=255, editable=False, db_index=True)
     website = models.URLField(blank=True)
+    head = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.PROTECT, related_name="units_headed",
+        help_text="The principal or director. Told of concern reports about the accounts and names of this unit "
+        "and the units inside it, and may read them (R-IV-B). Changed by an administrator; every change is "
+        "recorded in the audit trail.",
+    )
 
     class Meta:
         ordering = ["path"]

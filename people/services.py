@@ -158,3 +158,37 @@ def revoke_delegation(*, actor: User, delegation: Delegation, reason: str) -> De
     )
     notify(recipient=delegation.grantee, template="delegation_revoked", context={"delegation": delegation})
     return delegation
+
+
+def head_problem(*, actor: User | None, head: User | None) -> str:
+    """Why ``head`` cannot be made a unit's head by ``actor``, in words for beside the
+    field; "" when they can. A head reads the concern reports about the unit's accounts
+    and names (R-IV-B), so an administrator never makes themselves one: another must."""
+    if head is None:
+        return ""
+    if actor is not None and head.pk == actor.pk:
+        return "You cannot make yourself a unit's head: another administrator must do it."
+    if not head.is_active or not head.is_employee:
+        return "A unit's head must be an active district employee."
+    return ""
+
+
+@transaction.atomic
+def set_unit_head(*, actor: User, unit: OrgUnit, head: User | None, reason: str = "") -> OrgUnit:
+    """Make ``head`` the head of ``unit`` (None: nobody). Only an administrator, never for
+    themselves (``head_problem``); one audit event naming the outgoing and incoming head.
+    Being a unit's head lets one read the concern reports about its accounts and names
+    and be told of them (R-IV-B); it grants no power to act on anything."""
+    if not (actor.is_active and actor.is_staff):
+        raise PeopleError("Only an administrator can change who heads a school or department.")
+    if problem := head_problem(actor=actor, head=head):
+        raise PeopleError(problem, field="head")
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    before = unit.head.email if unit.head_id else None
+    if unit.head_id == (head.pk if head else None):
+        return unit
+    unit.head = head
+    unit.save(update_fields=["head"])
+    record(actor=actor, verb="orgunit.head_changed", target=unit, before={"head": before},
+           after={"head": head.email if head else None}, org_unit=unit, reason=reason)
+    return unit

@@ -483,8 +483,9 @@ def athletics_account(district, handle, **keepers):
 def test_r_iv_b_a_triager_cannot_see_or_triage_a_report_about_an_account_he_keeps(
         district, athletics_triager, role):
     """The athletics designee keeps @MPSAthletics (site manager, or backup): a report about
-    it is out of his reach like one outside his scope (404, and the services refuse), while
-    another Athletics report stays his to handle."""
+    it is out of his triage like one outside his scope (its actions 404, and the services
+    refuse), while another Athletics report stays his to handle. As its site manager he
+    follows it: he reads it, without the forms (R-IV-B); as its backup he does not."""
     kept = athletics_account(district, "MPSAthletics", **{role: athletics_triager})
     report = services.submit_report(kind=Kind.PRIVATE_DATA, description="Medical forms visible in a photo.",
                                     link="https://x.com/MPSAthletics/status/1")
@@ -496,7 +497,12 @@ def test_r_iv_b_a_triager_cannot_see_or_triage_a_report_about_an_account_he_keep
     queue = client.get(QUEUE_URL + "?status=all")
     assert [r.pk for r in queue.context["page"].object_list] == [other.pk]
     assert queue.context["counts"]["new"] == 1
-    assert client.get(report.get_absolute_url()).status_code == 404
+    page = client.get(report.get_absolute_url())
+    if role == "site_manager":
+        assert page.status_code == 200 and "concerns/followed_detail.html" in [t.name for t in page.templates]
+        assert b"Resolve the report" not in page.content and b"Add the note" not in page.content
+    else:
+        assert page.status_code == 404
     for name, data in [("assign", {"assignee": athletics_triager.pk}), ("note", {"body": "x"}),
                        ("resolve", {"outcome": Outcome.NO_ACTION, "resolution": "No action needed."})]:
         assert client.post(reverse(f"concerns:{name}", args=[report.reference]), data).status_code == 404
@@ -534,12 +540,14 @@ def test_r_iv_b_a_report_cannot_be_assigned_to_a_keeper_of_the_account(district,
 
 
 def test_r_iv_b_the_superintendent_does_not_triage_a_report_about_her_own_account(district):
-    """It stays with the other triagers in scope (here the district-wide designee)."""
+    """It stays with the other triagers in scope (here the district-wide designee); as the
+    account's site manager she reads it, without the forms."""
     report = report_in(district.athletics, account=athletics_account(
         district, "SuperAthletics", site_manager=district.superintendent))
     superintendent = _client(district.superintendent)
     assert report.pk not in [r.pk for r in superintendent.get(QUEUE_URL).context["page"].object_list]
-    assert superintendent.get(report.get_absolute_url()).status_code == 404
+    page = superintendent.get(report.get_absolute_url())
+    assert page.status_code == 200 and "concerns/followed_detail.html" in [t.name for t in page.templates]
     with pytest.raises(ConcernError, match="about an account you keep"):
         services.resolve(actor=district.superintendent, report=report, outcome=Outcome.NO_ACTION, resolution="x")
     assert _client(district.designee).get(report.get_absolute_url()).status_code == 200
