@@ -108,6 +108,23 @@ def notify_many(items) -> int:
     return len(messages)
 
 
+def unqueued(items) -> list:
+    """The ``items`` of ``notify_many`` whose key is not in the outbox yet, in one query:
+    what a reminder job has left to send. Every item has a key."""
+    items = list(items)
+    queued = set(OutboxMessage.objects.filter(key__in=[item[3] for item in items]).values_list("key", flat=True))
+    return [item for item in items if item[3] not in queued]
+
+
+def notify_new(items) -> int:
+    """``notify_many`` for a reminder job: every item has a key, and those already in the
+    outbox (an earlier run's) are left out before anything is rendered (``unqueued``). A
+    second run, or a second scheduler, queues nothing twice: what it finds queued is
+    skipped here, what a concurrent run queues between that look and its own insert is
+    skipped by the insert (the outbox's unique key). Returns how many were left to queue."""
+    return notify_many(unqueued(items))
+
+
 def _nudge_worker():
     try:
         queue("notifications.deliver_outbox")
