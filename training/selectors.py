@@ -10,6 +10,9 @@ courses, documents, people or completions:
 - ``unacknowledged(user)``: the required documents whose current version they have not
   acknowledged (one query; the gate of ``training.services.acknowledgment_problem``);
 - ``due_reminders(today)``: the reminders the daily job owes (two queries);
+- ``never_taken(today)`` and ``acknowledgments_owed(today)``: the weekly reminders of
+  required courses never taken and of versions to acknowledge (five and three queries);
+  ``must_acknowledge()``: who must acknowledge a required document's current version;
 - ``site_managers_lacking_training()`` and ``lacks_site_manager_training(person)``: for
   the training page's figures and the compliance audit (one query);
 - ``site_manager_courses_lacking(person)``: the same test for one person, naming the

@@ -27,6 +27,14 @@ row with a unique key is inserted in the reminder's own transaction before its m
 queued with the same key, so a job run twice, or by two beat processes at once, sends
 nothing twice. Reminders are not audit events (nothing changes state); the ``Reminder``
 rows and the outbox are their record.
+
+Two more daily jobs remind what no completion expires for: a required course someone never
+took (``send_course_reminders``: weekly from the day it became required, the supervisor
+copied once from day 14) and the current version of a required document someone must
+acknowledge and has not (``send_policy_reminders``: weekly from its publication). Their
+outbox keys alone make them once-only (``notifications.services.notify_new``).
+``publish_version`` publishes a new version of a document: its audit event, and mail to
+everyone who must acknowledge it (R-V-A, R-IV-C).
 """
 
 from dataclasses import dataclass
