@@ -447,6 +447,54 @@ class TestAccessGrantsEnding:
         assert_constant(escrow.send_grant_reminders, DUE - timedelta(days=3), grow)
 
 
+# --- two schedulers, each in its own connection (PostgreSQL) ----------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_beat_processes_racing_send_every_kind_of_reminder_once(district, far_designee):
+    """Two schedulers run every reminder job at the same moment, each in its own
+    connection: both find nothing queued, both insert, and the outbox's unique key keeps
+    the second's rows out. Every mail is queued once, and a run afterwards finds nothing
+    the race missed."""
+    import threading
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL to run two writers at once (CI runs it); on SQLite writers queue, and each "
+                    "kind's test_..._two_schedulers_at_once_send_each_reminder_once covers the same guard")
+    today = timezone.localdate()
+    reviewed_account(district)
+    delegation(district)
+    lent(district)
+    make_course()  # the teacher, site manager since today, never took it
+    make_document(versions=(("1", today - timedelta(days=30)),))
+    jobs = [(registry.send_review_reminders, DUE - timedelta(days=30)), (training.send_course_reminders, today),
+            (training.send_policy_reminders, today), (people.send_delegation_reminders, DUE - timedelta(days=14)),
+            (escrow.send_grant_reminders, DUE - timedelta(days=10))]
+    start, failures = threading.Barrier(2), []
+
+    def scheduler():
+        try:
+            start.wait()
+            for job, day in jobs:
+                job(today=day)
+        except Exception as error:  # reported below, in the test's own thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+    templates = ["review_reminder", "course_never_taken", "policy_reminder", "delegation_ending",
+                 "access_grant_ending"]
+    keys = list(OutboxMessage.objects.filter(template__in=templates).values_list("key", flat=True))
+    assert len(keys) == len(set(keys)) == 1 + 1 + 1 + 2 + 2  # the holder and the superintendent: 2 each
+    assert [job(today=day) for job, day in jobs] == [0] * 5
+
+
 # --- the tasks, from beat ------------------------------------------------------------------
 
 
