@@ -317,6 +317,24 @@ class TestPolicyVersions:
         assert set(OutboxMessage.objects.filter(template="policy_version_published")
                    .values_list("recipient", flat=True)) == asked
 
+    def test_r_iv_c_a_bad_version_in_the_admin_is_explained_and_publishes_nothing(self, district, client_for):
+        document = make_document()  # has version 1
+        response = client_for("admin").post(reverse("admin:training_policydocument_change", args=[document.pk]), {
+            "title": document.title, "slug": document.slug, "kind": document.kind, "summary": "", "required": "on",
+            "is_active": "on", "versions-TOTAL_FORMS": "3", "versions-INITIAL_FORMS": "1",
+            "versions-MIN_NUM_FORMS": "0", "versions-MAX_NUM_FORMS": "1000",
+            "versions-0-id": str(document.versions.get().pk), "versions-0-document": str(document.pk),
+            "versions-0-number": "1", "versions-0-effective_on": "2014-08-13", "versions-0-text": "Text.",
+            "versions-1-number": "1", "versions-1-effective_on": "2027-01-04", "versions-1-text": "Again.",
+            "versions-2-number": "3", "versions-2-effective_on": "2027-01-04", "versions-2-text": " ",
+        })
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Please correct the duplicate data for number." in page
+        assert "Give the text, a link to it, or both." in page
+        assert not AuditEvent.objects.filter(verb="policy.version_published").exists()
+        assert document.versions.count() == 1
+
     def test_r_iv_c_two_schedulers_at_once_send_each_reminder_once(self, district, asked):
         today = timezone.localdate()
         make_document(versions=(("1", today - timedelta(days=30)),))
