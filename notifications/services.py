@@ -108,11 +108,19 @@ def notify_many(items) -> int:
     return len(messages)
 
 
+KEYS_PER_QUERY = 5000  # under SQLite's limit on a statement's parameters (32,766)
+
+
 def unqueued(items) -> list:
-    """The ``items`` of ``notify_many`` whose key is not in the outbox yet, in one query:
-    what a reminder job has left to send. Every item has a key."""
+    """The ``items`` of ``notify_many`` whose key is not in the outbox yet: what a reminder
+    job has left to send. Every item has a key. One query per ``KEYS_PER_QUERY`` items, as
+    the insert is one statement per batch."""
     items = list(items)
-    queued = set(OutboxMessage.objects.filter(key__in=[item[3] for item in items]).values_list("key", flat=True))
+    keys = [item[3] for item in items]
+    queued = set()
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        queued.update(OutboxMessage.objects.filter(key__in=keys[start:start + KEYS_PER_QUERY])
+                      .values_list("key", flat=True))
     return [item for item in items if item[3] not in queued]
 
 

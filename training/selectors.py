@@ -469,19 +469,24 @@ def never_taken(today: date | None = None) -> list[NeverTaken]:
         for person in set().union(*audiences_of):
             if (person, course.pk) not in completed:
                 owed.append((person, course, min(found[person] for found in audiences_of if person in found)))
-    people = User.objects.filter(pk__in={person for person, _, _ in owed}, is_active=True).select_related(
-        "supervisor").in_bulk()
+    people = people_asked().select_related("supervisor").in_bulk()
     return [NeverTaken(people[person], course, since, reminders.week(since, today))
             for person, course, since in sorted(owed, key=lambda owe: (owe[0], owe[1].pk))
             if person in people and since <= today]
 
 
+def people_asked() -> QuerySet[User]:
+    """The active people training asks something of: those with a role on a live account
+    and those with an open application (a subquery each, never a list of ids)."""
+    return User.objects.filter(Q(pk__in=account_staff_ids()) | Q(pk__in=applicant_ids()), is_active=True)
+
+
 def must_acknowledge() -> QuerySet[User]:
     """Who must acknowledge the current version of every required document (R-IV-C,
-    Policy 4038 §IV.C): the active people it gates, those with a role on a live account
-    (acting as its site manager, escrowing its credentials, reviewing it) and those with
-    an open application."""
-    return User.objects.filter(Q(pk__in=account_staff_ids()) | Q(pk__in=applicant_ids()), is_active=True)
+    Policy 4038 §IV.C): the people it gates (``people_asked``), those acting for a live
+    account (its site manager escrowing its credentials or reviewing it, its backup who
+    may become one) and those applying for one."""
+    return people_asked()
 
 
 def asked_from(version: PolicyVersion) -> date:
