@@ -268,6 +268,9 @@ class TestPolicyVersions:
 
     def test_r_iv_c_bad_versions_are_refused_beside_the_field(self, district):
         document = make_document()
+        with pytest.raises(training.TrainingError, match="Only an administrator"):
+            training.publish_version(actor=district.superintendent, document=document, number="2", effective_on=DUE,
+                                     text="x")
         with pytest.raises(training.TrainingError) as refused:
             training.publish_version(actor=district.admin, document=document, number="1", effective_on=DUE, text="x")
         assert refused.value.field == "number" and "already has a version 1" in refused.value.message

@@ -307,6 +307,8 @@ def publish_version(*, actor: User, document: PolicyDocument, number: str, effec
     at once, that mail is the first of the weekly reminders
     (``send_policy_reminders``), under the same key; otherwise the reminders start on the
     day it takes effect. Administrators publish in the admin (``PolicyDocumentAdmin``)."""
+    if not has_perm(actor, "training.publish_version", document):
+        raise TrainingError("Only an administrator publishes a new version of a policy document.")
     today = today or timezone.localdate()
     number, text, url = number.strip(), text.strip(), url.strip()
     if not number:
