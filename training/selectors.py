@@ -442,8 +442,8 @@ def never_taken(today: date | None = None) -> list[NeverTaken]:
     sent): one per active person and active course required of them that they never
     completed. A course is required of someone since they took the role it is asked of
     (their earliest current designation as site manager, or on an account; their
-    earliest open application): the day the weeks are counted from. Five queries,
-    whatever the number of people, courses or completions."""
+    earliest open application): the day the weeks are counted from. At most five
+    queries, whatever the number of people, courses or completions."""
     today = today or timezone.localdate()
     courses = list(Course.objects.filter(Q(for_site_managers=True) | Q(for_applicants=True)
                                          | Q(for_account_staff=True), is_active=True).order_by("pk"))
@@ -469,6 +469,8 @@ def never_taken(today: date | None = None) -> list[NeverTaken]:
         for person in set().union(*audiences_of):
             if (person, course.pk) not in completed:
                 owed.append((person, course, min(found[person] for found in audiences_of if person in found)))
+    if not owed:
+        return []
     people = people_asked().select_related("supervisor").in_bulk()
     return [NeverTaken(people[person], course, since, reminders.week(since, today))
             for person, course, since in sorted(owed, key=lambda owe: (owe[0], owe[1].pk))
