@@ -1,4 +1,6 @@
-"""The demo district's protected names (Policy 4038 §III.A) and official accounts."""
+"""The demo district's protected names (Policy 4038 §III.A) and official accounts. The
+active accounts' annual reviews fall due in 30 days, so the daily job (run here once) has
+reminded their site managers (R-V-D)."""
 
 from datetime import timedelta
 
@@ -79,4 +81,5 @@ def seed_accounts(stdout):
             )
             record(actor=superintendent, verb="account.activated", target=account, org_unit=account.org_unit,
                    before={"status": "pending_setup"}, after={"status": status}, reason="Demo data")
-    stdout.write(f"  {len(ACCOUNTS)} official accounts.")
+    reminded = services.send_review_reminders()
+    stdout.write(f"  {len(ACCOUNTS)} official accounts, {reminded} reminders of annual reviews.")

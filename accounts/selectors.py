@@ -1,7 +1,12 @@
 """Reads of the catalogue and the registry, already narrowed to what the user may see."""
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from mps_social import reminders
 from people import roles
 from people.models import REGISTRY_POWERS, OrgUnit, Power
 from people.selectors import reports_of
@@ -124,3 +129,54 @@ def units_to_establish_for(user) -> QuerySet[OrgUnit]:
         return OrgUnit.objects.order_by("path")
     scope = roles.in_scope(user, "path", Power.ESTABLISH_ACCOUNTS)
     return OrgUnit.objects.filter(scope).order_by("path") if scope else OrgUnit.objects.none()
+
+
+# --- the annual review's reminders ----------------------------------------------------
+
+REVIEW_REMINDER_DAYS = (30, 7)  # before the review is due; then on the day, then once overdue
+
+
+def review_threshold(due: date, today: date) -> str | None:
+    """Which reminder of the annual review due on ``due`` is owed on ``today`` (R-V-D):
+    "30" and "7" days before, "due" on the day, "overdue" from the day after (sent once).
+    None when the review is further off."""
+    if today == due:
+        return "due"
+    if today > due:
+        return "overdue"
+    return reminders.before(due, today, REVIEW_REMINDER_DAYS)
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    """A reminder of an annual review the daily job owes to the account's site manager
+    (``designation.person``)."""
+
+    designation: Designation
+    threshold: str
+
+    @property
+    def account(self) -> OfficialAccount:
+        return self.designation.account
+
+    @property
+    def escalates(self) -> bool:
+        """Once the review is overdue, the site manager's supervisor is copied (R-V-D)."""
+        return self.threshold == "overdue"
+
+
+def reviews_due(today: date | None = None) -> list[ReviewDue]:
+    """The reminders of annual reviews owed on ``today``, whether sent already or not
+    (``accounts.services.send_review_reminders`` leaves out those sent): one per active
+    account whose review falls due within 30 days or is overdue, to its current site
+    manager, an active member of staff. One query, whatever the size of the registry."""
+    today = today or timezone.localdate()
+    designations = (
+        Designation.objects.filter(role=Designation.Role.SITE_MANAGER, ended_at__isnull=True, person__is_active=True,
+                                   account__status=OfficialAccount.Status.ACTIVE,
+                                   account__next_review_due__lte=today + timedelta(days=REVIEW_REMINDER_DAYS[0]))
+        .select_related("account__platform", "person__supervisor")
+        .order_by("account__next_review_due", "pk")
+    )
+    return [ReviewDue(designation, review_threshold(designation.account.next_review_due, today))
+            for designation in designations]

@@ -6,6 +6,8 @@ the transition against ``TRANSITIONS``, writes the audit event and queues the ma
 changes nothing and raises ``RegistryError`` with a message fit to show beside the form.
 """
 
+from datetime import date
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -13,10 +15,11 @@ from audits.services import record
 from mps_social.errors import ServiceError
 from mps_social.months import add_months
 from mps_social.permissions import has_perm
-from notifications.services import notify
+from notifications.services import notify, notify_new
 from people.models import OrgUnit, User
 from training.services import acknowledgment_problem, site_manager_training_problem
 
+from . import selectors
 from .models import AnnualReview, Designation, OfficialAccount, Platform
 from .rules import audience_age_problem, hidden_character_errors, name_conflicts, read_handle
 
@@ -328,3 +331,36 @@ def record_review(
             notify(recipient=superintendent, template="account_review_flagged",
                    context={"account": account, "review": review})
     return review
+
+
+# --- reminders ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def send_review_reminders(*, today: date | None = None) -> int:
+    """The daily job (``accounts.tasks``): remind each active account's site manager of
+    its annual review 30 and 7 days before it is due, on the day, and once when it is
+    overdue, copying their supervisor then (R-V-D, Policy 4038 §V.D). Each reminder has
+    its outbox key (account, review date, threshold, person), so a second run, or a second
+    scheduler at once, sends nothing twice; a completed review moves the date and starts
+    a new cycle. Reminders change no state, so they are no audit events: the outbox is
+    their record. A fixed number of queries whatever the number of accounts. Returns how
+    many mails were queued."""
+    return notify_new(review_reminder_mails(today or timezone.localdate()))
+
+
+def review_reminder_mails(today: date) -> list:
+    """The mails ``send_review_reminders`` owes on ``today``, sent already or not, as
+    ``notify_new``'s items."""
+    items = []
+    for due in selectors.reviews_due(today):
+        account, person = due.account, due.designation.person
+        cycle = f"review-reminder:{account.pk}:{account.next_review_due:%Y-%m-%d}:{due.threshold}"
+        context = {"account": account, "person": person, "threshold": due.threshold,
+                   "due_on": account.next_review_due, "days_left": (account.next_review_due - today).days}
+        supervisor = person.active_supervisor if due.escalates else None
+        items.append((person, "review_reminder", {**context, "copy": False, "supervisor": supervisor},
+                      f"{cycle}:{person.pk}"))
+        if supervisor is not None:
+            items.append((supervisor, "review_reminder", {**context, "copy": True}, f"{cycle}:{supervisor.pk}"))
+    return items

@@ -9,7 +9,7 @@ class ApprovalsConfig(AppConfig):
     verbose_name = "Account applications"
 
     def ready(self):
-        from .selectors import applicant_ids
+        from .selectors import applicant_ids, applicants_since
 
         # Courses for applicants (R-V-A): training asks who they are without knowing applications.
-        audiences.register(audiences.APPLICANTS, applicant_ids)
+        audiences.register(audiences.APPLICANTS, applicant_ids, since=applicants_since)

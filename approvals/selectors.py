@@ -5,7 +5,7 @@ its detail page would answer with a 404. Related rows come along, so a page of 2
 the same number of queries as a page of 1.
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from audits.selectors import events_for
 from people import roles
@@ -168,3 +168,11 @@ def applicant_ids(person: int | None = None) -> QuerySet:
     if person is not None:
         applying = applying.filter(applicant=person)
     return applying.values("applicant_id")
+
+
+def applicants_since() -> QuerySet:
+    """(person id, when their earliest open application was started), for everyone with an
+    open application: the day training's courses for applicants became required of them
+    (``training.audiences``, registered with ``applicant_ids``)."""
+    return (Application.objects.filter(status__in=Application.OPEN_STATUSES).values("applicant_id")
+            .annotate(since=Min("created_at")).values_list("applicant_id", "since").order_by())

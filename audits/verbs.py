@@ -84,6 +84,7 @@ TOPICS = [
         "training.completed": "Training completed",
         "training.completion_imported": "Training completion imported",
         "policy.acknowledged": "Policy acknowledged",
+        "policy.version_published": "New policy version published",
         "course.added_from_catalogue": "Course added from the catalogue",
         "policydocument.added_from_catalogue": "Policy document added from the catalogue",
         "policyversion.added_from_catalogue": "Policy version added from the catalogue",

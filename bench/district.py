@@ -201,7 +201,7 @@ def time_seeded(facts: dict) -> dict:
     from . import jobs
 
     results["jobs"] = {"audit": jobs.audit(), "names": jobs.protected_names(), "reminders": jobs.reminders(),
-                       "reveal": jobs.reveal(), "rotation": jobs.rotation()}
+                       "due": jobs.due_reminders(), "reveal": jobs.reveal(), "rotation": jobs.rotation()}
     return results
 
 
@@ -239,7 +239,7 @@ def report(by_profile: dict) -> list[str]:
 
 
 def _job_lines(vendor: str, profile: str, jobs: dict) -> list[str]:
-    audit, names, reminders = jobs["audit"], jobs["names"], jobs["reminders"]
+    audit, names, reminders, due = jobs["audit"], jobs["names"], jobs["reminders"], jobs["due"]
     reveal, rotation = jobs["reveal"], jobs["rotation"]
     ratio = audit["run"] / audit["floor"]
     return [
@@ -252,6 +252,8 @@ def _job_lines(vendor: str, profile: str, jobs: dict) -> list[str]:
         f"one another, a worst case)",
         f"{vendor}: training reminders ({profile}): {reminders['first']:.1f} s sending {reminders['first_sent']:,}, "
         f"then {reminders['second']:.1f} s sending {reminders['second_sent']:,}",
+        f"{vendor}: other reminders ({profile}): {due['first']:.1f} s sending {due['first_sent']:,}, "
+        f"then {due['second']:.1f} s sending {due['second_sent']:,}",
         f"{vendor}: reveal ({profile}): median {reveal['median_ms']:.1f} ms over {reveal['times']} | < 20 ms | "
         f"{_mark(reveal['median_ms'] < 20)}",
         f"{vendor}: key rotation ({profile}): {rotation['per_1000']:.2f} s per 1,000 secrets "

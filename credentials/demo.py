@@ -10,8 +10,16 @@ three days ago, has not escrowed Southwest Lakers Soccer's credentials and may o
 renews it by passing the quiz; Keisha Walker never took it, so Washburn Millers has none.
 The compliance audit flags both accounts.
 
+The designee has lent Chris Olson (the webmaster) access to MPS Athletics' credentials
+while its site manager is away; it ends in ten days, so the daily job (run here once) has
+reminded him and the superintendent.
+
 Idempotent: an account that already has credentials is left alone.
 """
+
+from datetime import timedelta
+
+from django.utils import timezone
 
 from accounts.models import OfficialAccount
 from accounts.services import current
@@ -19,9 +27,10 @@ from people.models import User
 from training.services import site_manager_training_problem
 
 from . import services
-from .models import Secrets
+from .models import AccessGrant, Secrets
 
 REVEALED_BY_DESIGNEE = "MinneapolisPublicSchools"
+LENT_TO_WEBMASTER = "MPSAthletics"
 
 
 def seed(stdout):
@@ -47,4 +56,11 @@ def seed(stdout):
             services.reveal(actor=User.objects.get(email="designee@example.org"), account=account,
                             reason_kind="post", reason="Posting the snow-day closure while the webmaster is out.",
                             second_factor_used=True)
-    stdout.write(f"  credentials escrowed for {made} accounts.")
+    lent = OfficialAccount.objects.get(handle=LENT_TO_WEBMASTER)
+    if not AccessGrant.objects.filter(account=lent).exists():
+        services.grant_access(actor=User.objects.get(email="designee@example.org"), account=lent,
+                              grantee=User.objects.get(email="webmaster@example.org"),
+                              ends_at=timezone.now() + timedelta(days=10),
+                              reason="Posting the tournament results while the athletics director is away.")
+    reminded = services.send_grant_reminders()
+    stdout.write(f"  credentials escrowed for {made} accounts, {reminded} reminders of access lent ending.")

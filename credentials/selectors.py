@@ -4,6 +4,9 @@ Mirrors ``credentials.permissions`` for many accounts at once, so the list of "c
 I can access" holds exactly the accounts whose reveal the user would be allowed.
 """
 
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
 from django.db.models import CharField, DateTimeField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -11,6 +14,7 @@ from django.utils import timezone
 from accounts.models import LISTING_ORDER, Designation, OfficialAccount
 from accounts.selectors import annotate_page, with_keepers
 from audits.models import AuditEvent
+from mps_social import reminders
 from people import roles
 from people.models import Power
 from people.selectors import reports_of
@@ -95,3 +99,36 @@ def versions_of(account: OfficialAccount) -> QuerySet[CredentialVersion]:
 
 def grants_of(account: OfficialAccount):
     return account.access_grants.select_related("grantee", "granted_by", "revoked_by")
+
+
+# --- access grants ending -----------------------------------------------------------------
+
+ENDING_REMINDER_DAYS = (14, 3)  # before the day a grant ends
+
+
+@dataclass(frozen=True)
+class GrantEnding:
+    """A reminder the daily job owes about access lent that ends: ``threshold`` "14" or
+    "3"; ``days_left`` to the day it ends (0 when it ends today)."""
+
+    grant: AccessGrant
+    threshold: str
+    days_left: int
+
+
+def grants_ending(today: date | None = None) -> list[GrantEnding]:
+    """The reminders owed on ``today`` about access lent (R-III-E) that ends within 14
+    days ("14") or 3 days ("3"), and is neither revoked nor over, to an active person;
+    whether sent already or not (``credentials.services.send_grant_reminders`` leaves out
+    those sent). One query, whatever the number of grants."""
+    today = today or timezone.localdate()
+    start = timezone.make_aware(datetime.combine(today, time.min))
+    ending = (AccessGrant.objects.filter(revoked_at__isnull=True, grantee__is_active=True, ends_at__gte=start,
+                                         ends_at__lt=start + timedelta(days=ENDING_REMINDER_DAYS[0] + 1))
+              .select_related("grantee", "account__platform").order_by("ends_at", "pk"))
+    owed = []
+    for grant in ending:
+        last = timezone.localdate(grant.ends_at)
+        if threshold := reminders.before(last, today, ENDING_REMINDER_DAYS):
+            owed.append(GrantEnding(grant, threshold, (last - today).days))
+    return owed

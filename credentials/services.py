@@ -8,7 +8,7 @@ event is written, and never put in an audit event, a message or a log line.
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -20,11 +20,11 @@ from accounts.models import Designation, OfficialAccount
 from audits.services import record
 from mps_social.errors import ServiceError
 from mps_social.permissions import has_perm
-from notifications.services import notify
+from notifications.services import notify, notify_new
 from people.models import User
 from training.services import acknowledgment_problem
 
-from . import canary
+from . import canary, selectors
 from .keyring import CannotDecrypt, keyring, ring_source
 from .models import AccessGrant, CredentialVersion, Secrets
 from .permissions import site_manager_id
@@ -256,3 +256,30 @@ def mark_stale(now=None) -> int:
     accounts = OfficialAccount.objects.live().filter(pk__in=stale.values("account_id"))
     return mark_rotation_due(accounts, actor=None,
                      reason=f"The credentials are older than {settings.ESCROW_MAX_AGE_DAYS} days.")
+
+
+@transaction.atomic
+def send_grant_reminders(*, today: date | None = None) -> int:
+    """The daily job (``credentials.tasks``): 14 and 3 days before access lent to a
+    person ends, remind them and the superintendent, who may lend it again before it
+    lapses (R-III-E). Each reminder has its outbox key (grant, threshold, person), so a
+    second run, or a second scheduler at once, sends nothing twice. Reminders change no
+    state, so they are no audit events: the outbox is their record. A fixed number of
+    queries whatever the number of grants. Returns how many mails were queued."""
+    return notify_new(grant_reminder_mails(today or timezone.localdate()))
+
+
+def grant_reminder_mails(today: date) -> list:
+    """The mails ``send_grant_reminders`` owes on ``today``, sent already or not, as
+    ``notify_new``'s items."""
+    ending = selectors.grants_ending(today)
+    superintendent = User.objects.filter(is_superintendent=True, is_active=True).first() if ending else None
+    items = []
+    for due in ending:
+        grant = due.grant
+        context = {"grant": grant, "account": grant.account, "threshold": due.threshold, "days_left": due.days_left}
+        for person, holder in ((grant.grantee, True), (superintendent, False)):
+            if person is not None and (holder or person.pk != grant.grantee_id):
+                items.append((person, "access_grant_ending", {**context, "holder": holder},
+                              f"access-grant-ending:{grant.pk}:{due.threshold}:{person.pk}"))
+    return items

@@ -9,3 +9,9 @@ from . import services
 def mark_stale() -> int:
     """Daily from beat: credentials past their age fall due for rotation (R-III-E)."""
     return services.mark_stale()
+
+
+@shared_task(name="credentials.send_grant_reminders")
+def send_grant_reminders() -> int:
+    """Daily: reminders of access lent that ends within 14 and 3 days (R-III-E)."""
+    return services.send_grant_reminders()

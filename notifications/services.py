@@ -108,6 +108,31 @@ def notify_many(items) -> int:
     return len(messages)
 
 
+KEYS_PER_QUERY = 5000  # under SQLite's limit on a statement's parameters (32,766)
+
+
+def unqueued(items) -> list:
+    """The ``items`` of ``notify_many`` whose key is not in the outbox yet: what a reminder
+    job has left to send. Every item has a key. One query per ``KEYS_PER_QUERY`` items, as
+    the insert is one statement per batch."""
+    items = list(items)
+    keys = [item[3] for item in items]
+    queued = set()
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        queued.update(OutboxMessage.objects.filter(key__in=keys[start:start + KEYS_PER_QUERY])
+                      .values_list("key", flat=True))
+    return [item for item in items if item[3] not in queued]
+
+
+def notify_new(items) -> int:
+    """``notify_many`` for a reminder job: every item has a key, and those already in the
+    outbox (an earlier run's) are left out before anything is rendered (``unqueued``). A
+    second run, or a second scheduler, queues nothing twice: what it finds queued is
+    skipped here, what a concurrent run queues between that look and its own insert is
+    skipped by the insert (the outbox's unique key). Returns how many were left to queue."""
+    return notify_many(unqueued(items))
+
+
 def _nudge_worker():
     try:
         queue("notifications.deliver_outbox")

@@ -1,4 +1,6 @@
-"""The demo district's people and org units (see README, "Demo logins")."""
+"""The demo district's people and org units (see README, "Demo logins"). Angela Brooks's
+narrow delegation ends in ten days, so the daily job (run here once) has reminded her and
+the superintendent."""
 
 from datetime import timedelta
 
@@ -6,7 +8,7 @@ from django.utils import timezone
 
 from audits.services import record
 
-from . import addresses
+from . import addresses, services
 from .models import Delegation, OrgUnit, User
 
 DEMO_PASSWORD = "mps-demo-2026"
@@ -100,7 +102,7 @@ def seed(stdout):
         # A narrow delegation: her school's compliance, and nothing else anywhere.
         delegation = Delegation.objects.create(
             grantee=principal, granted_by=superintendent, scope=units["RHS"], oversee_compliance=True,
-            starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=170),
+            starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=10),
             reason="Follows her school's accounts through the audit this semester.")
         record(actor=superintendent, verb="delegation.granted", target=delegation, org_unit=units["RHS"],
                reason="Demo data")
@@ -112,5 +114,6 @@ def seed(stdout):
             unit.save(update_fields=["head"])
             record(actor=None, verb="orgunit.head_changed", target=unit, before={"head": None},
                    after={"head": email}, org_unit=unit, reason="Demo data")
+    reminded = services.send_delegation_reminders(today=today)
     stdout.write(f"  {len(units)} org units, {len(people)} people, the superintendent's designees, "
-                 f"{len(HEADS)} principals as their schools' heads.")
+                 f"{len(HEADS)} principals as their schools' heads, {reminded} reminders of delegations ending.")

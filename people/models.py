@@ -191,6 +191,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self):
         return self.full_name
 
+    @property
+    def active_supervisor(self) -> "User | None":
+        """The supervisor to copy on a reminder escalated to them: None when there is none
+        or they have left the district."""
+        supervisor = self.supervisor
+        return supervisor if supervisor is not None and supervisor.is_active else None
+
     def get_short_name(self):
         """The first name, for greetings: "Dr. Lena Ortiz" is Lena, not "Dr."."""
         words = [w for w in self.full_name.split() if w.lower().rstrip(".") not in HONORIFICS]

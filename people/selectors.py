@@ -1,6 +1,12 @@
 """Reads of people data, already narrowed to what the asking user may see."""
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from mps_social import reminders
 
 from . import roles
 from .models import Delegation, OrgUnit, User
@@ -35,3 +41,32 @@ def reports_of(user, *, including_departed: bool = False) -> QuerySet[User]:
     person's supervisor across the join instead, PostgreSQL scanned every person."""
     people = User.objects.filter(supervisor=user)
     return (people if including_departed else people.filter(is_active=True)).values("pk")
+
+
+# --- delegations ending ---------------------------------------------------------------
+
+ENDING_REMINDER_DAYS = (14, 3)  # before a delegation's last day
+
+
+@dataclass(frozen=True)
+class DelegationEnding:
+    """A reminder the daily job owes about a delegation ending: ``threshold`` "14" or "3";
+    ``days_left`` to its last day (0 on the last day itself)."""
+
+    delegation: Delegation
+    threshold: str
+    days_left: int
+
+
+def delegations_ending(today: date | None = None) -> list[DelegationEnding]:
+    """The reminders owed on ``today`` about delegations in force that end within 14 days
+    ("14") or 3 days ("3"), whether sent already or not (``people.services.
+    send_delegation_reminders`` leaves out those sent). One query, whatever the number of
+    delegations."""
+    today = today or timezone.localdate()
+    ending = (Delegation.objects.in_force(today)
+              .filter(ends_on__lte=today + timedelta(days=ENDING_REMINDER_DAYS[0]))
+              .select_related("grantee", "scope").order_by("ends_on", "pk"))
+    return [DelegationEnding(delegation, reminders.before(delegation.ends_on, today, ENDING_REMINDER_DAYS),
+                             (delegation.ends_on - today).days)
+            for delegation in ending]

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from audits.services import record, snapshot
 from mps_social.errors import ServiceError
-from notifications.services import notify, notify_many
+from notifications.services import notify, notify_many, notify_new
 
-from . import roles
+from . import roles, selectors
 from .models import DISTRICT_ONLY_POWERS, Delegation, OrgUnit, Power, User
 
 
@@ -192,3 +192,30 @@ def set_unit_head(*, actor: User, unit: OrgUnit, head: User | None, reason: str 
     record(actor=actor, verb="orgunit.head_changed", target=unit, before={"head": before},
            after={"head": head.email if head else None}, org_unit=unit, reason=reason)
     return unit
+@transaction.atomic
+def send_delegation_reminders(*, today: date | None = None) -> int:
+    """The daily job (``people.tasks``): 14 and 3 days before a delegation in force ends,
+    remind its holder and the superintendent, who may grant a new one before the powers
+    lapse (Policy 4038 §III.C, §V). Each reminder has its outbox key (delegation,
+    threshold, person), so a second run, or a second scheduler at once, sends nothing
+    twice. Reminders change no state, so they are no audit events: the outbox is their
+    record. A fixed number of queries whatever the number of delegations. Returns how
+    many mails were queued."""
+    return notify_new(delegation_reminder_mails(today or timezone.localdate()))
+
+
+def delegation_reminder_mails(today: date) -> list:
+    """The mails ``send_delegation_reminders`` owes on ``today``, sent already or not, as
+    ``notify_new``'s items."""
+    ending = selectors.delegations_ending(today)
+    superintendent = User.objects.filter(is_superintendent=True, is_active=True).first() if ending else None
+    items = []
+    for due in ending:
+        delegation = due.delegation
+        context = {"delegation": delegation, "threshold": due.threshold, "days_left": due.days_left,
+                   "powers": delegation.get_powers_display()}
+        for person, holder in ((delegation.grantee, True), (superintendent, False)):
+            if person is not None and (holder or person.pk != delegation.grantee_id):
+                items.append((person, "delegation_ending", {**context, "holder": holder},
+                              f"delegation-ending:{delegation.pk}:{due.threshold}:{person.pk}"))
+    return items

@@ -22,8 +22,8 @@ FLOORS = {
     "mps_social": TOP,  # settings, URLs, the home page, the digest, the commands: they wire every app
     **{f"mps_social.{name}": BASEMENT for name in (
         "access", "actions", "admin_widgets", "celery", "context_processors", "csvfiles", "errors",
-        "exports", "forms", "months", "permissions", "request_context", "templatetags", "versioned_cache",
-        "widgets")},
+        "exports", "forms", "months", "permissions", "reminders", "request_context", "templatetags",
+        "versioned_cache", "widgets")},
     # People and the trail every app records into; the outbox every app mails through.
     "people": GROUND,
     "notifications": GROUND,

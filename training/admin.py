@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from audits.admin import AuditedModelAdmin, ReadOnlyAdmin
+from audits.services import record, snapshot
 from mps_social.admin_widgets import SafeAutocompleteAdmin
 from mps_social.forms import CsvFileField
 
@@ -184,6 +185,27 @@ class PolicyDocumentAdmin(AuditedModelAdmin):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PolicyVersionInline]
+
+    def save_formset(self, request, form, formset, change):
+        """A new version is published through ``services.publish_version``: its audit
+        event, and the mail to everyone who must acknowledge it (R-V-A, R-IV-C). A change
+        to a version, or its deletion, is recorded like any edit in the admin."""
+        if formset.model is not PolicyVersion:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for version in formset.deleted_objects:
+            record(actor=request.user, verb="policyversion.deleted_in_admin", target=version)
+            version.delete()
+        for version, fields in formset.changed_objects:
+            before = snapshot(PolicyVersion.objects.get(pk=version.pk), fields)
+            version.save()
+            record(actor=request.user, verb="policyversion.changed_in_admin", target=version, before=before,
+                   after=snapshot(version, fields))
+        for version in formset.new_objects:
+            published = services.publish_version(actor=request.user, document=form.instance, number=version.number,
+                                                  effective_on=version.effective_on, text=version.text,
+                                                  url=version.url)
+            version.pk, version.created_at = published.pk, published.created_at
 
 
 @admin.register(Acknowledgment)

@@ -14,6 +14,9 @@
   in effect except Priya Raman, who acknowledged Regulation 6415 before its 2025 version:
   as site manager of Washburn Theatre (pending setup) she is refused escrowing its
   credentials until she acknowledges the new version under Training.
+- The daily jobs (run here once) have also reminded Keisha Walker and the applicants of the
+  courses required of them that they never took, and Priya Raman of Regulation 6415's new
+  version (R-V-C, R-IV-C).
 
 Policy 4038 and the site-manager course are the starting catalogue of every district
 (``training.catalogue``), loaded the same way with the demo's additions. Everything goes
@@ -126,4 +129,7 @@ def seed(stdout):
     made = seed_completions(course, today)
     seed_documents(today)
     reminded = services.send_reminders(today=today)
-    stdout.write(f"  training: {made} completions, 2 policy documents acknowledged, {reminded} reminders sent.")
+    never_taken = services.send_course_reminders(today=today)
+    to_acknowledge = services.send_policy_reminders(today=today)
+    stdout.write(f"  training: {made} completions, 2 policy documents acknowledged, {reminded} reminders sent, "
+                 f"{never_taken} of courses never taken, {to_acknowledge} of versions to acknowledge.")

@@ -4,7 +4,8 @@
   active course, takes its quiz, and acknowledges the current version of a document.
 - Self-attestation is open only where the course allows it.
 - Recording a completion for someone else, by hand or from a CSV, is an administrator's
-  (Django admin staff): it is catalogue keeping, done in the admin.
+  (Django admin staff): it is catalogue keeping, done in the admin. So is publishing a new
+  version of a policy document.
 """
 
 from mps_social.permissions import register
@@ -42,4 +43,9 @@ def acknowledge(user, version=None):
 
 @register("training.record_completions", "Record or import completions for others (administrators)")
 def record_completions(user, obj=None):
+    return user.is_staff
+
+
+@register("training.publish_version", "Publish a new version of a policy document (administrators)")
+def publish_version(user, obj=None):
     return user.is_staff

@@ -10,6 +10,9 @@ courses, documents, people or completions:
 - ``unacknowledged(user)``: the required documents whose current version they have not
   acknowledged (one query; the gate of ``training.services.acknowledgment_problem``);
 - ``due_reminders(today)``: the reminders the daily job owes (two queries);
+- ``never_taken(today)`` and ``acknowledgments_owed(today)``: the weekly reminders of
+  required courses never taken and of versions to acknowledge (five and three queries);
+  ``must_acknowledge()``: who must acknowledge a required document's current version;
 - ``site_managers_lacking_training()`` and ``lacks_site_manager_training(person)``: for
   the training page's figures and the compliance audit (one query);
 - ``site_manager_courses_lacking(person)``: the same test for one person, naming the
@@ -23,6 +26,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from accounts.models import Designation, OfficialAccount
+from mps_social import reminders
 from mps_social.versioned_cache import VersionedCache
 from people.models import User
 
@@ -405,6 +409,120 @@ def due_reminders(today: date | None = None) -> list[Due]:
     sent = set(Reminder.objects.filter(cycle__gte=oldest).values_list("user_id", "course_id", "cycle", "threshold"))
     return [Due(completion, threshold) for completion, threshold in owed
             if (completion.user_id, completion.course_id, completion.expires_on, threshold) not in sent]
+
+
+# --- reminders of courses never taken and of versions to acknowledge ------------------------
+
+NEVER_TAKEN_COPY_DAYS = 14  # the supervisor is copied from this many days after the course became required
+
+
+@dataclass(frozen=True)
+class NeverTaken:
+    """A weekly reminder the daily job owes: ``course`` is required of ``person`` since
+    ``since`` and they never completed it; ``threshold`` is "week-N", counted from
+    ``since``."""
+
+    person: User
+    course: Course
+    since: date
+    threshold: str
+
+    def escalates(self, today: date) -> bool:
+        """From 14 days on, the supervisor is copied (once per ``since``)."""
+        return (today - self.since).days >= NEVER_TAKEN_COPY_DAYS
+
+
+def _earliest(found: dict, person: int, day: date) -> None:
+    found[person] = min(found.get(person, day), day)
+
+
+def never_taken(today: date | None = None) -> list[NeverTaken]:
+    """The reminders owed on ``today`` of required courses never completed (R-V-C),
+    whether sent already or not (``services.send_course_reminders`` leaves out those
+    sent): one per active person and active course required of them that they never
+    completed. A course is required of someone since they took the role it is asked of
+    (their earliest current designation as site manager, or on an account; their
+    earliest open application): the day the weeks are counted from. At most five
+    queries, whatever the number of people, courses or completions."""
+    today = today or timezone.localdate()
+    courses = list(Course.objects.filter(Q(for_site_managers=True) | Q(for_applicants=True)
+                                         | Q(for_account_staff=True), is_active=True).order_by("pk"))
+    if not courses:
+        return []
+    site_manager, staff, applicant = {}, {}, {}
+    for person, role, started_at in (_designations().filter(person__is_active=True)
+                                     .values_list("person_id", "role", "started_at").order_by()):
+        day = timezone.localdate(started_at)
+        _earliest(staff, person, day)
+        if role == Designation.Role.SITE_MANAGER:
+            _earliest(site_manager, person, day)
+    for person, started_at in audiences.since(audiences.APPLICANTS):
+        _earliest(applicant, person, timezone.localdate(started_at))
+    completed = set(Completion.objects.filter(course__in=courses)
+                    .filter(Q(user__in=account_staff_ids()) | Q(user__in=applicant_ids()))
+                    .values_list("user_id", "course_id").distinct().order_by())
+    owed = []
+    for course in courses:
+        audiences_of = [found for found, asked in ((site_manager, course.for_site_managers),
+                                                   (staff, course.for_account_staff),
+                                                   (applicant, course.for_applicants)) if asked]
+        for person in set().union(*audiences_of):
+            if (person, course.pk) not in completed:
+                owed.append((person, course, min(found[person] for found in audiences_of if person in found)))
+    if not owed:
+        return []
+    people = people_asked().select_related("supervisor").in_bulk()
+    return [NeverTaken(people[person], course, since, reminders.week(since, today))
+            for person, course, since in sorted(owed, key=lambda owe: (owe[0], owe[1].pk))
+            if person in people and since <= today]
+
+
+def people_asked() -> QuerySet[User]:
+    """The active people training asks something of: those with a role on a live account
+    and those with an open application (a subquery each, never a list of ids)."""
+    return User.objects.filter(Q(pk__in=account_staff_ids()) | Q(pk__in=applicant_ids()), is_active=True)
+
+
+def must_acknowledge() -> QuerySet[User]:
+    """Who must acknowledge the current version of every required document (R-IV-C,
+    Policy 4038 §IV.C): the people it gates (``people_asked``), those acting for a live
+    account (its site manager escrowing its credentials or reviewing it, its backup who
+    may become one) and those applying for one."""
+    return people_asked()
+
+
+def asked_from(version: PolicyVersion) -> date:
+    """The day everyone is first asked to acknowledge ``version``: the later of the day it
+    takes effect and the day it was published."""
+    return max(version.effective_on, timezone.localdate(version.created_at))
+
+
+@dataclass(frozen=True)
+class ToAcknowledge:
+    """A weekly reminder the daily job owes: ``person`` has not acknowledged ``version``,
+    the current version of a required document; ``threshold`` is "week-N", counted from
+    ``asked_from(version)``."""
+
+    person: User
+    version: PolicyVersion
+    threshold: str
+
+
+def acknowledgments_owed(today: date | None = None) -> list[ToAcknowledge]:
+    """The reminders owed on ``today`` of current versions of required documents not
+    acknowledged by those who must (``must_acknowledge``), whether sent already or not
+    (``services.send_policy_reminders`` leaves out those sent). Three queries, whatever
+    the number of people, documents or acknowledgments."""
+    today = today or timezone.localdate()
+    versions = list(current_versions(today).filter(document__required=True))
+    if not versions:
+        return []
+    people = list(must_acknowledge().order_by("pk"))
+    done = set(Acknowledgment.objects.filter(version__in=versions, user__in=must_acknowledge())
+               .values_list("user_id", "version_id").order_by())
+    return [ToAcknowledge(person, version, reminders.week(asked_from(version), today))
+            for version in versions if asked_from(version) <= today
+            for person in people if (person.pk, version.pk) not in done]
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,14 @@ row with a unique key is inserted in the reminder's own transaction before its m
 queued with the same key, so a job run twice, or by two beat processes at once, sends
 nothing twice. Reminders are not audit events (nothing changes state); the ``Reminder``
 rows and the outbox are their record.
+
+Two more daily jobs remind what no completion expires for: a required course someone never
+took (``send_course_reminders``: weekly from the day it became required, the supervisor
+copied once from day 14) and the current version of a required document someone must
+acknowledge and has not (``send_policy_reminders``: weekly from its publication). Their
+outbox keys alone make them once-only (``notifications.services.notify_new``).
+``publish_version`` publishes a new version of a document: its audit event, and mail to
+everyone who must acknowledge it (R-V-A, R-IV-C).
 """
 
 from dataclasses import dataclass
@@ -41,11 +49,12 @@ from mps_social import csvfiles
 from mps_social.errors import ServiceError
 from mps_social.months import add_months
 from mps_social.permissions import has_perm
-from notifications.services import notify
+from notifications.services import notify, notify_many, notify_new
 from people.models import User
 
 from . import selectors
-from .models import Acknowledgment, Choice, Completion, Course, PolicyVersion, Reminder, reminder_key
+from .models import (Acknowledgment, Choice, Completion, Course, PolicyDocument, PolicyVersion, Reminder,
+                     reminder_key)
 
 Method = Completion.Method
 
@@ -289,14 +298,40 @@ def acknowledge(*, actor: User, version: PolicyVersion, today: date | None = Non
     return acknowledgment
 
 
+@transaction.atomic
+def publish_version(*, actor: User, document: PolicyDocument, number: str, effective_on: date, text: str = "",
+                    url: str = "", today: date | None = None) -> PolicyVersion:
+    """Publish a new version of ``document`` (R-V-A): one audit event, and, when the
+    document is required and active, a mail to everyone who must acknowledge it
+    (``selectors.must_acknowledge``, R-IV-C) telling them from when. Where it is in effect
+    at once, that mail is the first of the weekly reminders
+    (``send_policy_reminders``), under the same key; otherwise the reminders start on the
+    day it takes effect. Administrators publish in the admin (``PolicyDocumentAdmin``)."""
+    if not has_perm(actor, "training.publish_version", document):
+        raise TrainingError("Only an administrator publishes a new version of a policy document.")
+    today = today or timezone.localdate()
+    number, text, url = number.strip(), text.strip(), url.strip()
+    if not number:
+        raise TrainingError("Give the version's number.", field="number")
+    if not (text or url):
+        raise TrainingError("Give the text, a link to it, or both.", field="text")
+    if PolicyVersion.objects.filter(document=document, number=number).exists():
+        raise TrainingError(f"{document.title} already has a version {number}.", field="number")
+    version = PolicyVersion.objects.create(document=document, number=number, effective_on=effective_on, text=text,
+                                           url=url)
+    record(actor=actor, verb="policy.version_published", target=version,
+           after={"document": document.slug, "number": number, "effective_on": effective_on.isoformat(),
+                  "required": document.required})
+    if document.required and document.is_active:
+        in_effect = effective_on <= today
+        key = f"policy-reminder:{version.pk}:{{}}:week-0" if in_effect else f"policy-published:{version.pk}:{{}}"
+        context = {"version": version, "document": document, "in_effect": in_effect}
+        notify_many((person, "policy_version_published", context, key.format(person.pk))
+                    for person in selectors.must_acknowledge().order_by("pk"))
+    return version
+
+
 # --- reminders ----------------------------------------------------------------------
-
-
-def _supervisor(person: User) -> User | None:
-    supervisor = person.supervisor
-    if supervisor is None or not supervisor.is_active or supervisor.pk == person.pk:
-        return None
-    return supervisor
 
 
 def send_reminder(due: selectors.Due, *, today: date | None = None) -> bool:
@@ -305,7 +340,7 @@ def send_reminder(due: selectors.Due, *, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     completion = due.completion
     person, course = completion.user, completion.course
-    supervisor = _supervisor(person) if due.escalates else None
+    supervisor = person.active_supervisor if due.escalates else None
     context = {"course": course, "completion": completion, "threshold": due.threshold, "person": person,
                "days_left": (completion.expires_on - today).days,
                "days_expired": (today - completion.expires_on).days}
@@ -327,3 +362,53 @@ def send_reminders(*, today: date | None = None) -> int:
     """The daily job: every reminder owed today, each once. Returns how many were sent."""
     today = today or timezone.localdate()
     return sum(send_reminder(due, today=today) for due in selectors.due_reminders(today))
+
+
+@transaction.atomic
+def send_course_reminders(*, today: date | None = None) -> int:
+    """The daily job (``training.tasks``): every week from the day a course became
+    required of someone who never completed it, remind them; from day 14, copy their
+    supervisor, once (R-V-C, Policy 4038 §V.C). Each reminder has its outbox key (person,
+    course, the day it became required, week), so a second run, or a second scheduler at
+    once, sends nothing twice. The ``Reminder`` rows are about completions that expire;
+    these, like every reminder that changes no state, are recorded by the outbox alone.
+    A fixed number of queries whatever the number of people. Returns how many mails were
+    queued."""
+    return notify_new(course_reminder_mails(today or timezone.localdate()))
+
+
+def course_reminder_mails(today: date) -> list:
+    """The mails ``send_course_reminders`` owes on ``today``, sent already or not, as
+    ``notify_new``'s items."""
+    items = []
+    for due in selectors.never_taken(today):
+        person, course = due.person, due.course
+        cycle = f"course-never-taken:{person.pk}:{course.pk}:{due.since:%Y-%m-%d}"
+        supervisor = person.active_supervisor if due.escalates(today) else None
+        context = {"course": course, "person": person, "since": due.since, "supervisor": supervisor}
+        items.append((person, "course_never_taken", {**context, "copy": False}, f"{cycle}:{due.threshold}"))
+        if supervisor is not None:
+            items.append((supervisor, "course_never_taken", {**context, "copy": True},
+                          f"{cycle}:supervisor:{supervisor.pk}"))
+    return items
+
+
+@transaction.atomic
+def send_policy_reminders(*, today: date | None = None) -> int:
+    """The daily job (``training.tasks``): every week from the day a version of a required
+    document was first asked of them (``selectors.asked_from``), remind each person who
+    must acknowledge it and has not (R-IV-C, Policy 4038 §IV.C). The mail at publication
+    is week 0's (``publish_version``). Each reminder has its outbox key (version, person,
+    week), so a second run, or a second scheduler at once, sends nothing twice. A fixed
+    number of queries whatever the number of people. Returns how many mails were
+    queued."""
+    return notify_new(policy_reminder_mails(today or timezone.localdate()))
+
+
+def policy_reminder_mails(today: date) -> list:
+    """The mails ``send_policy_reminders`` owes on ``today``, sent already or not, as
+    ``notify_new``'s items."""
+    return [(due.person, "policy_reminder", {"version": due.version, "document": due.version.document,
+                                             "threshold": due.threshold},
+             f"policy-reminder:{due.version.pk}:{due.person.pk}:{due.threshold}")
+            for due in selectors.acknowledgments_owed(today)]
