@@ -65,7 +65,7 @@ def _feed(unit=None) -> tuple[bytes, str]:
     (``directory_cache``)."""
     def build():
         body = feed_body(unit)
-        return body, '"%s"' % hashlib.sha256(body).hexdigest()[:40]
+        return body, etag_of(body)
 
     return directory_cache.held(f"feed:{unit.pk if unit else 'all'}", build, FEED_MAX_AGE)
 
@@ -84,15 +84,26 @@ def directory_feed(request):
         unit = selectors.directory_units().filter(slug=slug).first()
         if unit is None:
             return cors(JsonResponse({"error": f"No school or department has the address {slug!r}."}, status=404))
-    offered = {tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))}
     body, etag = _feed(unit)
-    if "*" in offered or etag in offered:
+    return public_json(request, body, etag)
+
+
+def public_json(request, body: bytes, etag: str, status: int = 200):
+    """A public JSON body with its ETag (a hash of the body), as the feed and the search
+    API answer: cacheable for ``FEED_MAX_AGE`` seconds, then revalidated; a body the
+    client already holds costs a 304 with no body; any origin may read it."""
+    offered = {tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))}
+    if status == 200 and ("*" in offered or etag in offered):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response = HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
     response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={FEED_MAX_AGE}"
     return cors(response)
+
+
+def etag_of(body: bytes) -> str:
+    return '"%s"' % hashlib.sha256(body).hexdigest()[:40]
 
 
 class EmbedForm(PortalForm):

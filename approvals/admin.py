@@ -8,11 +8,11 @@ from django.template.loader import render_to_string
 from audits.admin import ReadOnlyAdmin
 
 from . import selectors
-from .models import Application
+from .models import Application, Comment
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):  # its comments are on its timeline
     list_display = ["pk", "display_name", "platform", "org_unit", "applicant", "status", "updated_at"]
     list_filter = ["status", "purpose", "platform"]
     search_fields = ["display_name", "handle", "applicant__email", "org_unit__name"]
@@ -34,3 +34,15 @@ class ApplicationAdmin(ReadOnlyAdmin):
     @admin.display(description="Timeline")
     def timeline(self, application):
         return render_to_string("approvals/_admin_timeline.html", {"timeline": selectors.timeline(application)})
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    """Comments between the applicant and the reviewers, as the application's timeline shows them."""
+
+    list_display = ["application", "author", "created_at"]
+    search_fields = ["application__display_name", "application__handle", "author__full_name", "body"]
+    date_hierarchy = "created_at"
+    list_select_related = ["application", "author"]
+    fields = ["application", "author", "created_at", "body"]
+    show_full_result_count = False

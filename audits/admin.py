@@ -5,7 +5,7 @@ from django.db import transaction
 
 from mps_social.admin_widgets import SafeAutocompleteAdmin
 
-from .models import AuditEvent, ChainCheckpoint
+from .models import AuditEvent, ChainCheckpoint, ChainHead
 from .services import record, snapshot
 
 
@@ -69,3 +69,10 @@ class ChainCheckpointAdmin(ReadOnlyAdmin):
 
     list_display = ["at", "ok", "sequence", "hash", "first_bad", "problem"]
     list_filter = ["ok"]
+
+
+@admin.register(ChainHead)
+class ChainHeadAdmin(ReadOnlyAdmin):
+    """The end of the hash chain that every audit event extends (``audits.chain``)."""
+
+    list_display = ["sequence", "hash"]

@@ -64,6 +64,7 @@ def _pages():
     from django.db.models import Q
 
     from accounts import selectors as accounts
+    from accounts.api import PAGE_SIZE as API_PAGE
     from accounts.models import LISTING_ORDER, OfficialAccount
     from accounts.views_directory import PER_PAGE as DIRECTORY_PAGE
     from accounts.views_registry import PER_PAGE as REGISTRY_PAGE
@@ -107,6 +108,14 @@ def _pages():
         Page("verify", "verify a handle, public", "", lambda s: f"/verify/?q=%40{s['verify_handle']}",
              lambda r, s: list(OfficialAccount.objects.filter(Q(handle_key=s["verify_handle"]))
                                .select_related("platform", "org_unit"))),
+        Page("api", "search API (JSON), first page, public", "", lambda s: "/api/v1/accounts",
+             lambda r, s: list(accounts.directory_accounts()[:API_PAGE])),
+        Page("api-page-20", "search API (JSON), page 20, public", "", lambda s: "/api/v1/accounts?page=20",
+             lambda r, s: list(accounts.directory_accounts()[19 * API_PAGE:20 * API_PAGE])),
+        Page("api-search", "search API (JSON) by handle, public", "",
+             lambda s: f"/api/v1/accounts?q={s['verify_handle']}",
+             lambda r, s: list(accounts.directory_accounts().filter(handle_key__contains=s["verify_handle"])
+                               [:API_PAGE])),
         Page("credentials-teacher", "credentials I can access, site manager", TEACHER, lambda s: "/credentials/",
              lambda r, s: credentials.with_access_facts(credentials.revealable_for(r.user)[:CREDENTIALS_PAGE])),
         Page("credentials-office", "credentials I can access, superintendent", SUPERINTENDENT,

@@ -52,6 +52,9 @@ class CheckResult(models.Model):
         ordering = ["run", "check_slug"]
         constraints = [models.UniqueConstraint(fields=["run", "check_slug"], name="checkresult_once_per_run")]
 
+    def __str__(self):
+        return f"{self.check_slug} in audit run {self.run_id}"
+
     @property
     def share_passing(self) -> float:
         return 1 - self.failing / self.accounts if self.accounts else 1.0

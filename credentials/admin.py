@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from audits.admin import ReadOnlyAdmin
 
-from .models import AccessGrant, CredentialVersion
+from .models import AccessGrant, CredentialVersion, KeyRingCanary
 
 
 @admin.register(CredentialVersion)
@@ -24,3 +24,11 @@ class AccessGrantAdmin(ReadOnlyAdmin):
     list_display = ["account", "grantee", "granted_by", "starts_at", "ends_at", "revoked_at"]
     search_fields = ["account__display_name", "grantee__email"]
     list_select_related = ["account__platform", "grantee", "granted_by"]
+
+
+@admin.register(KeyRingCanary)
+class KeyRingCanaryAdmin(ReadOnlyAdmin):
+    """Which key sealed the canary, and when; never the sealed bytes."""
+
+    list_display = ["key_id", "sealed_at"]
+    fields = ["key_id", "sealed_at"]

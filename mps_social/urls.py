@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.http import require_GET
 
+from accounts.api import api
 from people import views as people_views
 
 from . import views
@@ -40,5 +41,7 @@ urlpatterns = [
     path("compliance/", include("compliance.urls")),
     path("", include("accounts.urls")),
     path("", include("concerns.urls")),
+    # The public search API and its OpenAPI document (accounts/api.py).
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialApp, SocialToken
 from django import forms
 from django.contrib import admin, messages
@@ -12,6 +13,22 @@ from .models import Delegation, OrgUnit, User
 for model in (SocialApp, SocialToken):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
+# allauth's own admin for second factors shows and edits their data: the authenticator
+# app's secret and the recovery codes. Ours shows whose factor it is, and when it was used.
+if admin.site.is_registered(Authenticator):
+    admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(ReadOnlyAdmin):
+    """A person's second factors (R-III-E), read-only and without their secrets: people
+    enrol and remove their own on their account's "Two-factor sign-in" page."""
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    search_fields = ["user__full_name", "user__email"]
+    list_select_related = ["user"]
+    fields = ["user", "type", "created_at", "last_used_at"]
 
 
 class OrgUnitAdminForm(forms.ModelForm):

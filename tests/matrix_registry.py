@@ -31,6 +31,10 @@ REGISTRY_ROWS = {
     "directory_feed": Row(public()),
     "directory_embed": Row(public()),
     "verify": Row(public()),
+    # The public search API and its OpenAPI document (accounts/api.py); its root has no page.
+    "api:accounts": Row(public()),
+    "api:openapi-json": Row(public()),
+    "api:api-root": Row(public(404)),
     # Staff pages of the registry (accounts/urls_registry.py)
     "accounts:registry": Row(only(OFFICE), powers=REGISTRY_POWERS),
     "accounts:export": Row(only(OFFICE), powers=REGISTRY_POWERS),

@@ -1,10 +1,23 @@
 """Django admin: administrators keep the catalogue; every edit is audited; history is read-only."""
 
+import base64
+import io
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import Platform, ProtectedName
+from accounts.models import OfficialAccount, Platform, ProtectedName
 from audits.models import AuditEvent
+from credentials.models import CredentialVersion, KeyRingCanary
 from people.models import User
+
+from .admin_pages import (EDITABLE, HISTORY, NOT_IN_THE_ADMIN, ROSTER_HEADER, TOTP_SECRET, every_kind_of_row,
+                          registered_models)
 
 
 def test_admin_adds_a_platform_and_it_is_audited(district, client_for):
@@ -103,3 +116,77 @@ def test_anonymous_visitors_are_sent_to_the_portal_sign_in(district, client):
     response = client.get(reverse("admin:people_user_changelist"))
     assert response["Location"] == "/admin/login/?next=/admin/people/user/"
     assert client.get(response["Location"])["Location"] == "/accounts/login/?next=%2Fadmin%2Fpeople%2Fuser%2F"
+
+
+# --- every model, every page -------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_admin(db, client):
+    """The demo district with a row of every kind, and its administrator signed in."""
+    call_command("seed_demo", stdout=io.StringIO())
+    every_kind_of_row()
+    client.force_login(User.objects.get(email="admin@example.org"))
+    return client
+
+
+def test_every_model_is_in_the_admin_or_left_out_with_its_reason(db):
+    labels = {model._meta.label for model in apps.get_models()}
+    shown = {model._meta.label for model in registered_models()}
+    assert labels - shown == set(NOT_IN_THE_ADMIN), "register these models, or say why they are left out"
+    assert all(reason.strip() for reason in NOT_IN_THE_ADMIN.values())
+    # Each one shown is either history or kept here, and said to be which.
+    assert sorted(shown) == sorted(HISTORY + EDITABLE)
+
+
+def test_history_cannot_be_added_changed_or_deleted_in_the_admin(district, rf):
+    """Audit events, the chain, compliance runs and findings, roster imports, comments, the
+    registry's accounts, keepers and reviews, escrow metadata, second factors: read-only
+    (their changes go through the portal's services, with their audit events)."""
+    request = rf.get("/admin/")
+    request.user = district.admin
+    for label in HISTORY:
+        model_admin = admin.site._registry[apps.get_model(label)]
+        assert not model_admin.has_add_permission(request), label
+        assert not model_admin.has_change_permission(request), label
+        assert not model_admin.has_delete_permission(request), label
+        assert model_admin.has_view_permission(request), label
+
+
+def test_r_iii_e_every_admin_page_opens_and_none_shows_a_sealed_value(demo_admin):
+    """Every changelist (and its search), every add page the admin offers, one change page
+    per model: they open, without an N+1 (zeal), and none shows a sealed value: escrowed
+    credentials' ciphertext, the key ring's canary, an authenticator app's secret (in clear
+    or sealed), a roster's uploaded file."""
+    sealed = [bytes(version.sealed) for version in CredentialVersion.objects.all()]
+    sealed.append(bytes(KeyRingCanary.objects.get().sealed))
+    authenticator = Authenticator.objects.get(type="totp")
+    forbidden = [TOTP_SECRET, authenticator.data["secret"], ROSTER_HEADER]
+    for value in sealed:
+        forbidden += [repr(value)[2:40], value[:24].hex(), base64.b64encode(value)[:32].decode()]
+    for model in registered_models():
+        info = model._meta.app_label, model._meta.model_name
+        model_admin = admin.site._registry[model]
+        pages = [reverse("admin:%s_%s_changelist" % info)]
+        if model_admin.search_fields:
+            pages.append(pages[0] + "?q=north")
+        row = model._default_manager.order_by("pk").first()
+        assert row is not None, f"no {model._meta.label} to show: add one to every_kind_of_row"
+        pages.append(reverse("admin:%s_%s_change" % info, args=[row.pk]))
+        for url in pages:
+            response = demo_admin.get(url)
+            assert response.status_code == 200, url
+            html = response.content.decode()
+            for value in forbidden:
+                assert value not in html, f"{url} shows a sealed value"
+        add = demo_admin.get(reverse("admin:%s_%s_add" % info))
+        assert add.status_code == (200 if model._meta.label not in HISTORY else 403), model._meta.label
+
+
+def test_the_admin_links_an_account_to_its_page_in_the_portal(demo_admin):
+    account = OfficialAccount.objects.first()
+    page = demo_admin.get(reverse("admin:accounts_officialaccount_change", args=[account.pk])).content.decode()
+    assert 'name="_save"' not in page and "View on site" in page
+    link = reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(account).pk, account.pk])
+    assert link in page
+    assert demo_admin.get(link)["Location"].endswith(account.get_absolute_url())

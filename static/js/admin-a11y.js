@@ -37,6 +37,58 @@
     });
   }
 
-  $(function () { name(document); });
-  document.addEventListener("formset:added", function (event) { name(event.target); });
+  // A date and time field (AdminSplitDateTime) labels only the whole field: its two
+  // boxes say "Date:" and "Time:" as plain text (axe-core: label, critical). Name each box
+  // by the field and its part.
+  function nameDateTime(scope) {
+    $(scope).find("p.datetime input").each(function () {
+      if (this.labels && this.labels.length) {
+        return;
+      }
+      var field = this.closest("fieldset, .form-row");
+      var legend = field && field.querySelector("legend, label");
+      var part = /_0$/.test(this.id) ? "date" : "time";
+      var whole = legend ? legend.textContent.replace(/:\s*$/, "").trim() : "";
+      this.setAttribute("aria-label", whole ? whole + ", " + part : part);
+    });
+  }
+
+  // A tabular inline (a course's questions, a question's choices) heads each column with
+  // the field's name, but its boxes have no label (axe-core: label, critical). Name each
+  // box by its column's heading, and its row's number.
+  function nameTabular(scope) {
+    $(scope).find("div.tabular table").each(function () {
+      var headings = $(this).find("thead tr").first().children().map(function () {
+        return (this.childNodes[0] && this.childNodes[0].textContent || "").replace(/[?:]\s*$/, "").trim();
+      }).get();
+      $(this).find("tbody tr.form-row").each(function (row) {
+        $(this).children("td").each(function (column) {
+          var heading = headings[column];
+          if (!heading) {
+            return;
+          }
+          $(this).find("input, select, textarea").not("[type=hidden]").each(function () {
+            if (!(this.labels && this.labels.length) && !this.hasAttribute("aria-label")) {
+              this.setAttribute("aria-label", heading + ", row " + (row + 1));
+            }
+          });
+        });
+      });
+    });
+  }
+
+  // The filter boxes of a two-list picker (SelectFilter2, e.g. a group's permissions) put
+  // their hint in an aria-label on a plain span (axe-core: aria-prohibited-attr): the
+  // span is an icon, so say so. SelectFilter2 draws them on the window's load.
+  function nameFilterIcons() {
+    $("span.help-tooltip.search-label-icon[aria-label]").not("[role]").attr("role", "img");
+  }
+
+  $(function () { name(document); nameDateTime(document); nameTabular(document); });
+  window.addEventListener("load", nameFilterIcons);
+  document.addEventListener("formset:added", function (event) {
+    name(event.target);
+    nameDateTime(event.target);
+    nameTabular(event.target.closest("div.tabular") || event.target);
+  });
 }());
