@@ -181,7 +181,8 @@ def submit_report(
     if reporter is not None:
         triagers = triagers.exclude(pk=reporter.pk)
     for person in triagers:
-        notify(recipient=person, template="concern_submitted", context={"report": report})
+        notify(recipient=person, template="concern_submitted", context={"report": report},
+               link=report.get_absolute_url())
     return report
 
 
@@ -226,7 +227,8 @@ def assign(*, actor: User, report: ConcernReport, assignee: User | None) -> Conc
     record(actor=actor, verb=verb, target=report, before=before,
            after={"status": report.status, "assignee": assignee.email}, org_unit=report.org_unit)
     if assignee.pk != actor.pk:
-        notify(recipient=assignee, template="concern_assigned", context={"report": report, "actor": actor})
+        notify(recipient=assignee, template="concern_assigned", context={"report": report, "actor": actor},
+               link=report.get_absolute_url())
     return report
 
 
