@@ -57,8 +57,9 @@ def choose_delivery(*, person, choices: dict[str, str]) -> dict[str, str]:
     changed = {slug: delivery for slug, delivery in choices.items()
                if current.get(slug, Preference.Delivery.AT_ONCE) != delivery}
     if changed:
-        for slug, delivery in changed.items():
-            Preference.objects.update_or_create(person=person, kind=slug, defaults={"delivery": delivery})
+        Preference.objects.bulk_create(
+            [Preference(person=person, kind=slug, delivery=delivery) for slug, delivery in changed.items()],
+            update_conflicts=True, unique_fields=["person", "kind"], update_fields=["delivery"])
         record(actor=person, verb="inbox.choices_changed", target=person,
                before={slug: current.get(slug, Preference.Delivery.AT_ONCE) for slug in changed},
                after=changed, org_unit=person.org_unit)
