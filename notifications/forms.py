@@ -28,3 +28,10 @@ class MarkReadForm(PortalForm):
     then = forms.ChoiceField(choices=[("inbox", "Stay in the inbox"), ("open", "Open what it is about")],
                              required=False)
     page = forms.IntegerField(min_value=1, required=False)
+
+
+class MarkAllReadForm(PortalForm):
+    """Mark all read, up to the newest message the page showed: one that arrived since
+    stays unread."""
+
+    up_to = forms.IntegerField(min_value=1, required=False)

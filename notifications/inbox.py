@@ -34,9 +34,14 @@ def mark_read(*, person, entry: InboxEntry) -> InboxEntry:
 
 
 @transaction.atomic
-def mark_all_read(*, person) -> int:
-    """Mark every unread entry of ``person`` read, in one statement. Returns how many."""
-    count = InboxEntry.objects.filter(recipient=person, read_at__isnull=True).update(read_at=timezone.now())
+def mark_all_read(*, person, up_to: int | None = None) -> int:
+    """Mark every unread entry of ``person`` read, in one statement; with ``up_to`` (the
+    newest entry the person saw), none that came after it, which they have not seen yet.
+    Returns how many."""
+    unread = InboxEntry.objects.filter(recipient=person, read_at__isnull=True)
+    if up_to is not None:
+        unread = unread.filter(pk__lte=up_to)
+    count = unread.update(read_at=timezone.now())
     if count:
         record(actor=person, verb="inbox.all_read", target=person, after={"marked read": count},
                org_unit=person.org_unit)

@@ -23,3 +23,8 @@ def unread_count(user) -> int:
 def choices_of(user) -> dict[str, str]:
     """``user``'s delivery choice per kind slug; a kind without one is mailed at once."""
     return dict(Preference.objects.filter(person=user).values_list("kind", "delivery"))
+
+
+def newest_pk(user) -> int | None:
+    """The newest of ``user``'s entries (what "mark all as read" marks up to)."""
+    return InboxEntry.objects.filter(recipient=user).order_by("-pk").values_list("pk", flat=True).first()

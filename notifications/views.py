@@ -12,7 +12,7 @@ from mps_social.actions import act
 
 from . import inbox as actions
 from . import kinds, selectors
-from .forms import DeliveryForm, MarkReadForm
+from .forms import DeliveryForm, MarkAllReadForm, MarkReadForm
 
 PER_PAGE = 25
 
@@ -23,7 +23,7 @@ def inbox(request):
     entries = selectors.inbox_for(request.user, unread_first=unread_first)
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {
-        "page": page, "unread_first": unread_first, "kinds": kinds.BY_SLUG})
+        "page": page, "unread_first": unread_first, "newest": selectors.newest_pk(request.user)})
 
 
 @require_POST
@@ -43,7 +43,8 @@ def mark_read(request, pk):
 @require_POST
 @permission_required("notifications.view_inbox")
 def mark_all_read(request):
-    count = actions.mark_all_read(person=request.user)
+    form = MarkAllReadForm(request.POST)
+    count = actions.mark_all_read(person=request.user, up_to=form.cleaned_data["up_to"] if form.is_valid() else None)
     messages.success(request, f"{count} message{'s' if count != 1 else ''} marked as read." if count
                      else "Every message was already read.")
     return redirect("notifications:inbox")
