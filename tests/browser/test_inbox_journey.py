@@ -31,7 +31,7 @@ def test_the_site_manager_reads_his_inbox_and_chooses_a_daily_email(demo_distric
     expect(newest).to_contain_text("Escrowed credentials")
     newest.get_by_text("Read the message").click()
     expect(newest).to_contain_text("due for rotation")
-    snap(page, "inbox-01-unread", "inbox.png")
+    snap(page, "inbox-01-unread")
 
     newest.get_by_role("button", name=re.compile(r"^Mark as read")).click()
     expect(page.get_by_role("status")).to_contain_text("is marked as read")
@@ -47,7 +47,7 @@ def test_the_site_manager_reads_his_inbox_and_chooses_a_daily_email(demo_distric
     findings = page.get_by_role("group", name="Compliance findings")
     expect(findings.get_by_label("Email me at once")).to_be_checked()
     findings.get_by_label("One email a day with all of them (a daily digest)").check()
-    snap(page, "inbox-02-settings", "inbox-settings.png")
+    snap(page, "inbox-02-settings")
     page.get_by_role("button", name="Save my choices").click()
     expect(page.get_by_role("status")).to_contain_text("Your choices are saved")
     expect(page.get_by_role("group", name="Compliance findings").get_by_label(
