@@ -12,8 +12,9 @@ class DeliveryForm(PortalForm):
     """One radio group per kind a person may choose for (each in its fieldset, its legend
     the kind's name); the mandatory kinds are listed on the page, not offered here."""
 
-    def __init__(self, *args, choices: dict[str, str], **kwargs):
+    def __init__(self, *args, choices: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        choices = choices or {}
         for kind in kinds.CHOOSABLE:
             self.fields[kind.slug] = forms.ChoiceField(
                 label=kind.label, help_text=kind.description, choices=Preference.Delivery.choices,
