@@ -160,7 +160,8 @@ def establish_account(
         org_unit=org_unit,
         reason="\n".join(text for text in (reason, name_override_reason if conflicts else "") if text.strip()),
     )
-    notify(recipient=site_manager, template="account_established", context={"account": account})
+    notify(recipient=site_manager, template="account_established", context={"account": account},
+           link=account.get_absolute_url())
     return account
 
 
@@ -209,7 +210,7 @@ def change_status(*, actor: User, account: OfficialAccount, status: str, reason:
     verb = _transition(account, status, actor=actor, reason=reason, now=timezone.now())
     manager = current(account)
     if manager is not None and manager.person != actor:
-        notify(recipient=manager.person, template="account_status_changed",
+        notify(recipient=manager.person, template="account_status_changed", link=account.get_absolute_url(),
                context={"account": account, "verb": verb, "reason": reason})
     return account
 
@@ -253,7 +254,7 @@ def hand_over(*, actor: User, account: OfficialAccount, new_site_manager: User, 
     if new_site_manager.supervisor is not None:
         recipients.add(new_site_manager.supervisor)
     for person in recipients - {actor}:
-        notify(recipient=person, template="account_handed_over",
+        notify(recipient=person, template="account_handed_over", link=account.get_absolute_url(),
                context={"account": account, "new": new_site_manager,
                         "old": outgoing.person if outgoing else None, "reason": reason})
     return designation
@@ -282,7 +283,8 @@ def set_backup(*, actor: User, account: OfficialAccount, backup: User | None, re
     if backup is not None:
         designation = _designate(account=account, person=backup, role=Role.BACKUP, actor=actor, reason=reason,
                                  now=now)
-        notify(recipient=backup, template="account_backup", context={"account": account})
+        notify(recipient=backup, template="account_backup", context={"account": account},
+               link=account.get_absolute_url())
     record(actor=actor, verb="account.backup_changed", target=account,
            before={"backup": previous.person.email if previous else None},
            after={"backup": backup.email if backup else None}, org_unit=account.org_unit, reason=reason)
@@ -328,7 +330,7 @@ def record_review(
     if not all(answers):
         superintendent = User.objects.filter(is_superintendent=True, is_active=True).first()
         if superintendent is not None:
-            notify(recipient=superintendent, template="account_review_flagged",
+            notify(recipient=superintendent, template="account_review_flagged", link=account.get_absolute_url(),
                    context={"account": account, "review": review})
     return review
 

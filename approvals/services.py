@@ -468,5 +468,5 @@ def _deciders(application: Application) -> list[User]:
 
 def _tell(people, application: Application, event: str, *, reason: str = "", actor: User | None = None) -> None:
     for person in people:
-        notify(recipient=person, template="application_update",
+        notify(recipient=person, template="application_update", link=application.get_absolute_url(),
                context={"application": application, "event": event, "reason": reason, "actor": actor})

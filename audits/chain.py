@@ -28,6 +28,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import notify
@@ -254,7 +255,7 @@ def checkpoint():
             log.error("%s", verdict)
             superintendent = User.objects.filter(is_superintendent=True, is_active=True).first()
             if superintendent is not None:
-                notify(recipient=superintendent, template="audit_trail_broken",
+                notify(recipient=superintendent, template="audit_trail_broken", link=reverse("audits:trail"),
                        context={"verdict": verdict, "checkpoint": point},
                        key=f"audit-trail-broken:{timezone.localdate().isoformat()}")
         else:

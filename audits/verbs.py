@@ -80,6 +80,11 @@ TOPICS = [
         "roster.apply_started": "Staff roster import started",
         "roster.applied": "Staff roster imported",
     }),
+    ("inbox", "Inbox", ("inbox.",), {
+        "inbox.read": "Message in the inbox marked as read",
+        "inbox.all_read": "Every message in the inbox marked as read",
+        "inbox.choices_changed": "Choice of how messages are emailed changed",
+    }),
     ("training", "Training and policies", ("training.", "course.", "policy.", "policydocument.", "policyversion."), {
         "training.completed": "Training completed",
         "training.completion_imported": "Training completion imported",

@@ -192,7 +192,8 @@ def _notify_opened(run: AuditRun, check) -> None:
                    "site_manager": designation.person}
         for person in (designation.person, designation.person.supervisor):
             if person is not None and person.is_active:
-                items.append((person, "finding_opened", context, f"finding:{finding.pk}:{person.pk}"))
+                items.append((person, "finding_opened", context, f"finding:{finding.pk}:{person.pk}",
+                              finding.get_absolute_url()))
     notify_many(items)
 
 

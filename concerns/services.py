@@ -186,7 +186,8 @@ def submit_report(
         triagers = triagers.exclude(pk=reporter.pk)
     told = {reporter.pk} if reporter is not None else set()
     for person in triagers:
-        notify(recipient=person, template="concern_submitted", context={"report": report})
+        notify(recipient=person, template="concern_submitted", context={"report": report},
+               link=report.get_absolute_url())
         told.add(person.pk)
     _tell_followers(report, "concern_about_yours", exclude=told)
     return report
@@ -195,7 +196,7 @@ def submit_report(
 def _tell_followers(report: ConcernReport, template: str, *, exclude=()) -> None:
     """Tell the report's followers (R-IV-B: the head of the unit it is about, the
     account's site manager), but not the people in ``exclude``; one insert."""
-    notify_many((person, template, {"report": report}, f"{template}:{report.pk}:{person.pk}")
+    notify_many((person, template, {"report": report}, f"{template}:{report.pk}:{person.pk}", report.get_absolute_url())
                 for person in selectors.followers_for(report) if person.pk not in exclude)
 
 
@@ -240,7 +241,8 @@ def assign(*, actor: User, report: ConcernReport, assignee: User | None) -> Conc
     record(actor=actor, verb=verb, target=report, before=before,
            after={"status": report.status, "assignee": assignee.email}, org_unit=report.org_unit)
     if assignee.pk != actor.pk:
-        notify(recipient=assignee, template="concern_assigned", context={"report": report, "actor": actor})
+        notify(recipient=assignee, template="concern_assigned", context={"report": report, "actor": actor},
+               link=report.get_absolute_url())
     return report
 
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services as registry
@@ -181,7 +182,7 @@ def reveal(*, actor: User, account: OfficialAccount, reason_kind: str, reason: s
         account.save(update_fields=["rotation_due", "rotation_due_reason"])
         manager = User.objects.filter(pk=manager_id, is_active=True).first()
         if manager is not None:
-            notify(recipient=manager, template="credentials_revealed",
+            notify(recipient=manager, template="credentials_revealed", link=account.get_absolute_url(),
                    context={"account": account, "actor": actor, "reason": reason,
                             "reason_label": dict(REASONS)[reason_kind]})
     return Revealed(version, secrets, rotation_made_due=by_other)
@@ -205,7 +206,8 @@ def grant_access(*, actor: User, account: OfficialAccount, grantee: User, ends_a
                                        starts_at=now, ends_at=ends_at)
     record(actor=actor, verb="credentials.access_granted", target=account,
            after={"grantee": grantee.email, "ends_at": ends_at.isoformat()}, org_unit=account.org_unit, reason=reason)
-    notify(recipient=grantee, template="credentials_access_granted", context={"account": account, "grant": grant})
+    notify(recipient=grantee, template="credentials_access_granted", context={"account": account, "grant": grant},
+           link=reverse("credentials:access"))
     return grant
 
 

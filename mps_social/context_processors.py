@@ -28,7 +28,10 @@ NAVIGATION = [
 
 # The layout's own links (base.html), by the name the template reads them with.
 LAYOUT_LINKS = {"home": "home", "directory": "directory", "security": "mfa_index", "sign_in": "account_login",
-                "sign_out": "account_logout", "admin": "admin:index"}
+                "sign_out": "account_logout", "admin": "admin:index", "inbox": "notifications:inbox"}
+
+# The signed-in person's unread messages, beside "Inbox" in the header (one query a page).
+UNREAD_COUNT = "notifications.selectors.unread_count"
 
 
 @functools.cache
@@ -51,7 +54,9 @@ def portal(request):
     addresses = _addresses(get_urlconf(), get_script_prefix())
     user = getattr(request, "user", None)
     items = []
+    unread = 0
     if user is not None and user.is_authenticated:
+        unread = import_string(UNREAD_COUNT)(user)
         for label, url_name, perm, count in NAVIGATION:
             if has_perm(user, perm):
                 waiting = import_string(count)(user) if count else 0
@@ -66,5 +71,6 @@ def portal(request):
         "portal_name": settings.PORTAL_NAME,
         "district_name": settings.DISTRICT_NAME,
         "nav_items": items,
+        "inbox_unread": unread,
         "layout_links": {key: addresses[name] for key, name in LAYOUT_LINKS.items()},
     }

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from approvals.selectors import decision_count
@@ -37,7 +38,7 @@ def send_digest(*, today: date | None = None) -> int:
         if OutboxMessage.objects.filter(key=key).exists():
             continue  # sent this week already
         with transaction.atomic():
-            notify(recipient=person, template="weekly_digest", key=key, context={
+            notify(recipient=person, template="weekly_digest", key=key, link=reverse("approvals:decisions"), context={
                 "today": today, "decisions": decision_count(person), "figures": figures,
                 "open_findings": open_findings,
             })

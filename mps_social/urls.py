@@ -39,6 +39,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("compliance/trail/", include("audits.urls")),
     path("compliance/", include("compliance.urls")),
+    path("inbox/", include("notifications.urls")),
     path("", include("accounts.urls")),
     path("", include("concerns.urls")),
     # The public search API and its OpenAPI document (accounts/api.py).

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from audits.admin import ReadOnlyAdmin
 
-from .models import OutboxMessage
+from .models import InboxEntry, OutboxMessage
 
 
 @admin.register(OutboxMessage)
@@ -18,3 +18,16 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
                   "created_at", "next_attempt_at", "sent_at"]
         # A message that carries a one-time link never shows its body here.
         return fields if obj is not None and obj.sensitive else [*fields, "body_text"]
+
+
+@admin.register(InboxEntry)
+class InboxEntryAdmin(ReadOnlyAdmin):
+    """Each person's copy of what they were told; a one-time link never reaches it."""
+
+    list_display = ["created_at", "recipient", "kind", "subject", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["subject", "recipient__email"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    list_select_related = ["recipient"]
+    fields = ["recipient", "kind", "subject", "body_text", "link", "created_at", "read_at", "message"]

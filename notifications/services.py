@@ -1,27 +1,46 @@
-"""Enqueueing and delivering mail through the outbox.
+"""Enqueueing and delivering mail through the outbox, and the inbox it fills.
 
 ``notify`` writes a rendered message inside the caller's transaction and, once that
 transaction commits, nudges a worker to deliver it. If the broker is down the nudge is
 lost but the message is not: the ``deliver_outbox`` beat task sweeps every pending row.
+
+Every message to a person (``recipient``, at their own address) is also an entry in their
+inbox (``InboxEntry``), written with it: the same subject and words, and a link to what it
+is about. How it is mailed follows the person's choice for its kind (``kinds``,
+``Preference``): at once (pending), in tomorrow morning's daily digest (held, then
+``send_daily_digests``), or not at all (portal only). The outbox row is written in every
+case, so the outbox stays the one record of what was mailed and what was not. The
+policy's mandatory kinds, and every message with a one-time link, always mail at once.
 """
 
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from mps_social.celery import queue
 
-from .models import OutboxMessage
+from . import kinds
+from .models import InboxEntry, OutboxMessage, Preference
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 WIPED = "[removed after delivery: it held a one-time link]"
+# What the inbox keeps of a message with a one-time link (a password reset): not its words.
+SENSITIVE_ENTRY = ("We emailed you about your sign-in. The email may hold a one-time link, so its words are "
+                   "kept only in your email, not here. If you did not ask for it, tell the superintendent's office.")
+Status = OutboxMessage.Status
+Delivery = Preference.Delivery
+STATUS_FOR = {Delivery.AT_ONCE: Status.PENDING, Delivery.DIGEST: Status.HELD, Delivery.PORTAL: Status.NOT_MAILED}
 
 
 def render(template: str, context: dict) -> tuple[str, str, str]:
@@ -38,11 +57,13 @@ def render(template: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def notify(*, recipient, template: str, context: dict, key: str | None = None, to: str = "") -> OutboxMessage:
+def notify(*, recipient, template: str, context: dict, key: str | None = None, to: str = "",
+           link: str = "") -> OutboxMessage:
     """Queue one email to ``recipient`` (a user), rendered from ``template``, at their
     address or at ``to`` (an address they no longer have, told of a change). Call it inside
     the action's transaction. With ``key``, a second call with the same key returns the
-    first message unchanged."""
+    first message unchanged. ``link`` is the page (a path) of what the message is about,
+    kept with its inbox entry."""
     if key:
         existing = OutboxMessage.objects.filter(key=key).first()
         if existing:
@@ -50,7 +71,30 @@ def notify(*, recipient, template: str, context: dict, key: str | None = None, t
     subject, text, html = render(template, {"recipient": recipient, **context})
     return enqueue(
         to=to or recipient.email, recipient=recipient, template=template, subject=subject,
-        body_text=text, body_html=html, key=key,
+        body_text=text, body_html=html, key=key, link=link,
+    )
+
+
+def in_inbox(recipient, to: str) -> bool:
+    """A message belongs to a person's inbox when it goes to their own address: one sent
+    to an address they no longer have is for whoever reads that address (the roster's
+    notice of a changed email), and a member of the public has no inbox."""
+    return recipient is not None and bool(recipient.email) and to.lower() == recipient.email.lower()
+
+
+def _status(kind: kinds.Kind, *, sensitive: bool, for_inbox: bool, choice: str | None) -> str:
+    """Pending (mail at once), held (daily digest) or not mailed (portal only). The policy's
+    mandatory kinds, a one-time link, and mail that reaches no inbox always go at once."""
+    if sensitive or kind.mandatory or not for_inbox:
+        return Status.PENDING
+    return STATUS_FOR[choice or Delivery.AT_ONCE]
+
+
+def _entry(message: OutboxMessage, kind: kinds.Kind, link: str) -> InboxEntry:
+    return InboxEntry(
+        recipient=message.recipient, message=message, kind=kind.slug, subject=message.subject,
+        body_text=SENSITIVE_ENTRY if message.sensitive else message.body_text,
+        link="" if message.sensitive else link, created_at=message.created_at,
     )
 
 
@@ -64,10 +108,18 @@ def enqueue(
     body_html: str = "",
     key: str | None = None,
     sensitive: bool = False,
+    link: str = "",
 ) -> OutboxMessage:
-    """Write one rendered message to the outbox and nudge a worker after commit."""
+    """Write one rendered message to the outbox, and to its person's inbox, and nudge a
+    worker after commit (unless the person's choice holds it or keeps it in the portal)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Queue mail inside the transaction of the change that causes it.")
+    kind = kinds.kind_of(template)
+    for_inbox = in_inbox(recipient, to)
+    choice = None
+    if for_inbox and not (sensitive or kind.mandatory):
+        choice = Preference.objects.filter(person=recipient, kind=kind.slug).values_list("delivery", flat=True).first()
+    status = _status(kind, sensitive=sensitive, for_inbox=for_inbox, choice=choice)
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(
@@ -79,31 +131,63 @@ def enqueue(
                 body_text=body_text,
                 body_html=body_html,
                 sensitive=sensitive,
+                status=status,
                 next_attempt_at=timezone.now(),
             )
+            if for_inbox:
+                _entry(message, kind, link).save()
     except IntegrityError:
         if key:  # another process queued the same key first
             return OutboxMessage.objects.get(key=key)
         raise
-    transaction.on_commit(_nudge_worker)
+    if status == Status.PENDING:
+        transaction.on_commit(_nudge_worker)
     return message
 
 
 def notify_many(items) -> int:
-    """Queue many emails at once: ``items`` yields (recipient, template, context, key).
-    One insert for all of them, whatever their number (a nightly job's notices); a key
-    already queued is skipped, so a job run twice sends nothing twice. Returns how many
-    were queued."""
+    """Queue many emails at once: ``items`` yields (recipient, template, context, key) or
+    (recipient, template, context, key, link). A constant number of queries for all of
+    them, whatever their number (a nightly job's notices); a key already queued is
+    skipped, so a job run twice sends nothing twice. Each message goes to its person's
+    inbox too, and follows their choice for its kind. Returns how many were queued."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Queue mail inside the transaction of the change that causes it.")
     now = timezone.now()
-    messages = []
-    for recipient, template, context, key in items:
+    rendered = []
+    for recipient, template, context, key, *rest in items:
         subject, text, html = render(template, {"recipient": recipient, **context})
-        messages.append(OutboxMessage(key=key, recipient=recipient, to=recipient.email, template=template,
-                                      subject=subject, body_text=text, body_html=html, next_attempt_at=now))
-    if messages:
-        OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+        rendered.append((recipient, template, key, rest[0] if rest else "", subject, text, html))
+    if not rendered:
+        return 0
+    choices = dict(((person, kind), delivery) for person, kind, delivery in Preference.objects.filter(
+        person__in={recipient.pk for recipient, *_ in rendered}).values_list("person_id", "kind", "delivery"))
+    for _attempt in range(2):  # a second try when another process queued one of the keys meanwhile
+        keys = [key for _, _, key, *_ in rendered if key]
+        taken = set(OutboxMessage.objects.filter(key__in=keys).values_list("key", flat=True)) if keys else set()
+        messages, entries = [], []
+        for recipient, template, key, link, subject, text, html in rendered:
+            if key in taken:
+                continue
+            kind = kinds.kind_of(template)
+            status = _status(kind, sensitive=False, for_inbox=in_inbox(recipient, recipient.email),
+                             choice=choices.get((recipient.pk, kind.slug)))
+            message = OutboxMessage(key=key, recipient=recipient, to=recipient.email, template=template,
+                                    subject=subject, body_text=text, body_html=html, status=status,
+                                    next_attempt_at=now)
+            messages.append(message)
+            entries.append((message, kind, link))
+        try:
+            with transaction.atomic():
+                OutboxMessage.objects.bulk_create(messages)
+                InboxEntry.objects.bulk_create(_entry(message, kind, link) for message, kind, link in entries
+                                               if in_inbox(message.recipient, message.to))
+        except IntegrityError:
+            continue
+        break
+    else:
+        raise IntegrityError("The same messages were queued by another process twice over.")
+    if any(message.status == Status.PENDING for message in messages):
         transaction.on_commit(_nudge_worker)
     return len(messages)
 
@@ -131,6 +215,48 @@ def notify_new(items) -> int:
     skipped here, what a concurrent run queues between that look and its own insert is
     skipped by the insert (the outbox's unique key). Returns how many were left to queue."""
     return notify_many(unqueued(items))
+
+
+def send_daily_digests(*, now=None) -> int:
+    """Combine each person's held messages into one mail (R-V-C reminders, R-V-D findings
+    and the rest, for whoever chose a daily digest), and mark them sent in it. Returns how
+    many digests were queued.
+
+    Set-based: a constant number of queries whatever the number of people and messages,
+    but for the rendering of each digest. Idempotent: a person gets one digest a day (its
+    key is the person and the day); what is held after today's digest waits for
+    tomorrow's. Safe from two schedulers: the held rows are locked (``SKIP LOCKED`` on
+    PostgreSQL; SQLite serialises writers), so a second run finds none of them."""
+    now = now or timezone.now()
+    day = timezone.localdate(now).isoformat()
+    with transaction.atomic():
+        held = list(OutboxMessage.objects.select_for_update(skip_locked=True)
+                    .filter(status=Status.HELD, recipient__isnull=False, created_at__lte=now)
+                    .order_by("recipient_id", "created_at", "pk"))
+        by_person = defaultdict(list)
+        for message in held:
+            by_person[message.recipient_id].append(message)
+        keys = {person: f"daily-digest:{person}:{day}" for person in by_person}
+        sent_today = set(OutboxMessage.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+        people = get_user_model().objects.in_bulk([person for person, key in keys.items() if key not in sent_today])
+        digests = []
+        for person in people.values():
+            subject, text, html = render(kinds.DIGEST_TEMPLATE, {
+                "recipient": person, "messages": by_person[person.pk], "day": timezone.localdate(now)})
+            digests.append(OutboxMessage(key=keys[person.pk], recipient=person, to=person.email,
+                                         template=kinds.DIGEST_TEMPLATE, subject=subject, body_text=text,
+                                         body_html=html, next_attempt_at=now))
+        if not digests:
+            return 0
+        OutboxMessage.objects.bulk_create(digests)
+        # Each held message points at its person's digest of the day, in one statement.
+        digest_of_the_day = OutboxMessage.objects.filter(
+            key=Concat(Value("daily-digest:"), Cast(OuterRef("recipient_id"), CharField()), Value(f":{day}")))
+        OutboxMessage.objects.filter(
+            pk__in=[message.pk for message in held if message.recipient_id in people],
+        ).update(status=Status.DIGESTED, digest=Subquery(digest_of_the_day.values("pk")[:1]))
+        transaction.on_commit(_nudge_worker)
+    return len(digests)
 
 
 def _nudge_worker():

@@ -24,3 +24,10 @@ def deliver_outbox() -> int:
         log.warning("Outbox not swept: the database is unreachable (%s); the next sweep retries.",
                     type(error).__name__)
         return 0
+
+
+@shared_task(name="notifications.send_daily_digests")
+def send_daily_digests() -> int:
+    """Daily from beat: each person's held messages, in one digest mail. Once a day per
+    person however often it runs, and safe from two beat processes (``services``)."""
+    return services.send_daily_digests()

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from audits.services import record
+from notifications.services import notify
 
 from . import addresses, services
 from .models import Delegation, OrgUnit, User
@@ -29,7 +30,8 @@ UNITS = [
     ("SCIFAIR", "District Science Fair", OrgUnit.Kind.PROGRAM, "TL"),
 ]
 
-# email, name, title, kind, unit code, supervisor email, flags
+# email, name, title, kind, unit code, supervisor email, flags (the superintendent is appointed
+# once everyone exists, by the administrator, as the service does it: staff are told)
 PEOPLE = [
     ("superintendent@example.org", "Dr. Lena Ortiz", "Superintendent", "employee", "MPS", None, {"superintendent": True}),
     ("designee@example.org", "Marcus Hill", "Chief Communications Officer", "employee", "COMM", "superintendent@example.org", {}),
@@ -69,7 +71,6 @@ def seed(stdout):
                 employee_id=f"E{10000 + number}",
                 org_unit=units[unit],
                 supervisor=people.get(supervisor),
-                is_superintendent=flags.get("superintendent", False),
                 is_staff=flags.get("admin", False),
                 is_superuser=flags.get("admin", False),
             )
@@ -78,7 +79,12 @@ def seed(stdout):
             added.append(user)
         people[email] = user
     addresses.mark_verified(added, actor=None, source="demo")  # as the roster would
-    superintendent, designee = people["superintendent@example.org"], people["designee@example.org"]
+    if not User.objects.filter(is_superintendent=True).exists():
+        services.appoint_superintendent(
+            actor=people["admin@example.org"],
+            appointee=next(people[row[0]] for row in PEOPLE if row[-1].get("superintendent")),
+            reason="Appointed by the school board; recorded in the portal by its administrator.")
+    superintendent, designee = User.objects.get(is_superintendent=True), people["designee@example.org"]
     today = timezone.localdate()
     if not Delegation.objects.filter(grantee=designee).exists():
         delegation = Delegation.objects.create(
@@ -97,6 +103,8 @@ def seed(stdout):
         )
         record(actor=superintendent, verb="delegation.granted", target=delegation, org_unit=units["MPS"],
                reason="Demo data")
+        notify(recipient=designee, template="delegation_granted",
+               context={"delegation": delegation, "powers": delegation.get_powers_display()})
     principal = people["principal@example.org"]
     if not Delegation.objects.filter(grantee=principal).exists():
         # A narrow delegation: her school's compliance, and nothing else anywhere.
@@ -106,6 +114,8 @@ def seed(stdout):
             reason="Follows her school's accounts through the audit this semester.")
         record(actor=superintendent, verb="delegation.granted", target=delegation, org_unit=units["RHS"],
                reason="Demo data")
+        notify(recipient=principal, template="delegation_granted",
+               context={"delegation": delegation, "powers": delegation.get_powers_display()})
     # The schools' heads: told of the concern reports about their schools' accounts and names.
     for code, email in HEADS.items():
         unit = units[code]

@@ -89,7 +89,8 @@ def _tell_about_departures(findings, actor) -> None:
         if departed is not None and departed.supervisor is not None and departed.supervisor.is_active:
             people.add(departed.supervisor)
         context = {"account": account, "finding": finding, "departed": departed}
-        items += [(person, "site_manager_departed", context, f"departed:{finding.pk}:{person.pk}")
+        items += [(person, "site_manager_departed", context, f"departed:{finding.pk}:{person.pk}",
+                   finding.get_absolute_url())
                   for person in people if actor is None or person.pk != actor.pk]
     notify_many(items)
 

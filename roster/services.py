@@ -9,6 +9,7 @@ form.
 
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audits.services import record
@@ -73,7 +74,8 @@ def start_roster_import(*, actor: User, upload: RosterImport, confirmed: bool = 
                after={"changes of authority": len(upload.authority)})
         for person in User.objects.filter(is_superintendent=True, is_active=True):
             notify(recipient=person, template="roster_awaiting_confirmation",
-                   context={"upload": upload, "uploader": actor, "lines": upload.authority})
+                   context={"upload": upload, "uploader": actor, "lines": upload.authority},
+                   link=reverse("roster:preview", args=[upload.pk]))
         return upload
     if upload.authority:
         if not confirmed:
@@ -104,7 +106,8 @@ def decline_roster(*, actor: User, upload: RosterImport, reason: str) -> RosterI
     record(actor=actor, verb="roster.declined", target=upload, reason=reason)
     if upload.uploaded_by_id != actor.pk:
         notify(recipient=upload.uploaded_by, template="roster_declined",
-               context={"upload": upload, "superintendent": actor, "reason": reason})
+               context={"upload": upload, "superintendent": actor, "reason": reason},
+               link=reverse("roster:preview", args=[upload.pk]))
     return upload
 
 

@@ -22,6 +22,7 @@ from .matrix_approvals import APPROVAL_ROWS
 from .matrix_concerns import CONCERN_ROWS
 from .matrix_compliance import COMPLIANCE_ROWS
 from .matrix_credentials import CREDENTIAL_ROWS
+from .matrix_inbox import INBOX_ROWS
 from .matrix_registry import REGISTRY_ROWS
 from .matrix_training import TRAINING_ROWS
 
@@ -110,7 +111,7 @@ CORE_ROWS = {
 
 # Each area of the portal keeps its rows in its own module (tests/matrix_*.py).
 MATRIX = {**CORE_ROWS, **REGISTRY_ROWS, **CONCERN_ROWS, **APPROVAL_ROWS, **CREDENTIAL_ROWS,
-          **TRAINING_ROWS, **COMPLIANCE_ROWS}
+          **TRAINING_ROWS, **COMPLIANCE_ROWS, **INBOX_ROWS}
 
 # Django admin: the admin site itself admits only staff. Anonymous visitors and people
 # without admin access are sent to the admin's sign-in page (the "admin:login" row above:

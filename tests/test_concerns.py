@@ -746,7 +746,8 @@ def test_the_queue_runs_a_constant_number_of_queries(district, client_for, north
         ])
 
     client = client_for("designee")
-    assert assert_constant_queries(client, QUEUE_URL + "?status=all", grow, small=10, large=200) <= 8
+    # 9: the page's own, and the header's count of unread messages (as on every page).
+    assert assert_constant_queries(client, QUEUE_URL + "?status=all", grow, small=10, large=200) <= 9
 
 
 def test_the_admin_shows_reports_read_only(district, client_for):

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import ProtectedName
+from notifications.models import InboxEntry
 from people.demo import DEMO_PASSWORD, PEOPLE
 from people.models import Delegation, OrgUnit, User
 
@@ -47,3 +48,15 @@ def test_every_demo_login_works(demo, email):
     client = Client()
     response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/", email
+
+
+def test_the_demo_inboxes_hold_read_and_unread_messages(demo):
+    """Every persona the portal tells anything has messages in their inbox, the newest
+    unread; the contractor, who holds no role the portal reports on, has none."""
+    for email, *_ in PEOPLE:
+        entries = InboxEntry.objects.filter(recipient__email=email)
+        if email == "contractor@example.org":
+            assert not entries.exists()
+            continue
+        assert entries.filter(read_at__isnull=True).count() == 1, email
+    assert InboxEntry.objects.filter(recipient__email="principal@example.org", read_at__isnull=False).exists()

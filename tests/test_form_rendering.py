@@ -27,7 +27,8 @@ from .test_approvals import in_state
 Status = Application.Status
 
 FORM_MODULES = ["accounts.forms", "accounts.views_feed", "accounts.views_verify", "approvals.forms", "audits.forms",
-                "concerns.forms", "credentials.forms", "people.forms", "roster.forms", "training.forms"]
+                "concerns.forms", "credentials.forms", "notifications.forms", "people.forms", "roster.forms",
+                "training.forms"]
 NASTY = 'Arts & "Books" <Academy> O\'Keefe'
 
 

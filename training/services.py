@@ -349,7 +349,8 @@ def send_reminder(due: selectors.Due, *, today: date | None = None) -> bool:
         with transaction.atomic():
             Reminder.objects.create(user=person, course=course, cycle=completion.expires_on,
                                     threshold=due.threshold, supervisor=supervisor)
-            notify(recipient=person, template="training_reminder", context={**context, "copy": False}, key=key)
+            notify(recipient=person, template="training_reminder", context={**context, "copy": False}, key=key,
+                   link=course.get_absolute_url())
             if supervisor is not None:
                 notify(recipient=supervisor, template="training_reminder", context={**context, "copy": True},
                        key=f"{key}:supervisor")

@@ -17,7 +17,7 @@ from people.models import User
 # Training before the escrow: only a site manager whose training is current escrows
 # (R-V-C), so the demo's escrow follows the demo's training records.
 SEEDERS = ["people.demo", "accounts.demo", "concerns.demo", "approvals.demo", "training.demo",
-           "credentials.demo"]
+           "credentials.demo", "notifications.demo"]  # the inboxes last: every notice is in
 
 
 class Command(BaseCommand):
