@@ -42,31 +42,35 @@ KINDS = (
     # manager; access lent to escrowed credentials is told the same way.
     Kind("credentials", "Escrowed credentials",
          "When someone reveals the log-in credentials of an account you manage, and when access to an account's "
-         "credentials is lent to you (Policy 4038 §III.E).",
-         frozenset({"credentials_revealed", "credentials_access_granted"}), mandatory=True),
+         "credentials is lent to you or is about to end (Policy 4038 §III.E).",
+         frozenset({"credentials_revealed", "credentials_access_granted", "access_grant_ending"}), mandatory=True),
     # Authority moves only by the superintendent's word (§III.B, §III.C): who holds it is told.
     Kind("authority", "The superintendent and delegations",
-         "A new superintendent, and a delegation of the superintendent's powers given to you or ended "
-         "(Policy 4038 §III.C).",
-         frozenset({"superintendent_appointed", "delegation_granted", "delegation_revoked"}), mandatory=True),
+         "A new superintendent, and a delegation of the superintendent's powers given to you, about to end or "
+         "ended (Policy 4038 §III.C).",
+         frozenset({"superintendent_appointed", "delegation_granted", "delegation_ending", "delegation_revoked"}),
+         mandatory=True),
     Kind("applications", "Applications and decisions",
          "News of the applications you made, endorse or decide, and the weekly summary of decisions waiting.",
          frozenset({"application_update", "weekly_digest"})),
     Kind("accounts", "Accounts you look after",
-         "An account established for you, handed over, given a backup, suspended or retired, or its annual review "
-         "flagged.",
+         "An account established for you, handed over, given a backup, suspended or retired, its annual review "
+         "coming due or flagged.",
          frozenset({"account_established", "account_handed_over", "account_backup", "account_status_changed",
-                    "account_review_flagged"})),
+                    "account_review_flagged", "review_reminder"})),
     Kind("findings", "Compliance findings",
          "What the district's compliance audit finds about an account you manage or supervise, and an account "
          "left without its site manager (Policy 4038 §V.D).",
          frozenset({"finding_opened", "site_manager_departed"})),
     Kind("concerns", "Concern reports",
-         "Concerns reported about accounts you look after, assigned to you, or reported by you and resolved.",
-         frozenset({"concern_submitted", "concern_assigned", "concern_resolved"})),
+         "Concerns reported about accounts you look after or your school's names, assigned to you, or reported by "
+         "you, and how they were resolved.",
+         frozenset({"concern_submitted", "concern_assigned", "concern_resolved", "concern_about_yours",
+                    "concern_outcome"})),
     Kind("training", "Training and policy reminders",
-         "Reminders before your required training expires, and copies of your staff's (Policy 4038 §V.C).",
-         frozenset({"training_reminder"})),
+         "Reminders of required training not yet taken or about to expire, and copies of your staff's "
+         "(Policy 4038 §V.C); a new policy version to acknowledge (§IV.C).",
+         frozenset({"training_reminder", "course_never_taken", "policy_version_published", "policy_reminder"})),
     Kind("roster", "Staff roster imports",
          "A staff roster waiting for your confirmation, or one you uploaded that was declined.",
          frozenset({"roster_awaiting_confirmation", "roster_declined"})),
