@@ -9,6 +9,7 @@ changes nothing and raises ``RegistryError`` with a message fit to show beside t
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audits.services import record
@@ -362,7 +363,8 @@ def review_reminder_mails(today: date) -> list:
                    "due_on": account.next_review_due, "days_left": (account.next_review_due - today).days}
         supervisor = person.active_supervisor if due.escalates else None
         items.append((person, "review_reminder", {**context, "copy": False, "supervisor": supervisor},
-                      f"{cycle}:{person.pk}"))
+                      f"{cycle}:{person.pk}", reverse("accounts:review", args=[account.pk])))
         if supervisor is not None:
-            items.append((supervisor, "review_reminder", {**context, "copy": True}, f"{cycle}:{supervisor.pk}"))
+            items.append((supervisor, "review_reminder", {**context, "copy": True}, f"{cycle}:{supervisor.pk}",
+                          account.get_absolute_url()))
     return items

@@ -283,5 +283,7 @@ def grant_reminder_mails(today: date) -> list:
         for person, holder in ((grant.grantee, True), (superintendent, False)):
             if person is not None and (holder or person.pk != grant.grantee_id):
                 items.append((person, "access_grant_ending", {**context, "holder": holder},
-                              f"access-grant-ending:{grant.pk}:{due.threshold}:{person.pk}"))
+                              f"access-grant-ending:{grant.pk}:{due.threshold}:{person.pk}",
+                              reverse("credentials:access") if holder else
+                              reverse("credentials:grants", args=[grant.account.pk])))
     return items

@@ -8,6 +8,7 @@ message fit to show beside the form.
 from datetime import date
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audits.services import record, snapshot
@@ -217,5 +218,6 @@ def delegation_reminder_mails(today: date) -> list:
         for person, holder in ((delegation.grantee, True), (superintendent, False)):
             if person is not None and (holder or person.pk != delegation.grantee_id):
                 items.append((person, "delegation_ending", {**context, "holder": holder},
-                              f"delegation-ending:{delegation.pk}:{due.threshold}:{person.pk}"))
+                              f"delegation-ending:{delegation.pk}:{due.threshold}:{person.pk}",
+                              reverse("people:delegations" if holder else "people:grant_delegation")))
     return items

@@ -21,7 +21,7 @@ from audits.models import AuditEvent
 from credentials import services as escrow
 from credentials.models import AccessGrant
 from mps_social import reminders
-from notifications.models import OutboxMessage
+from notifications.models import InboxEntry, OutboxMessage
 from notifications.services import notify_many, unqueued
 from people import services as people
 from people.models import Delegation
@@ -537,3 +537,22 @@ def test_every_reminder_job_is_a_task_scheduled_in_beat(district, far_designee):
     for task in (account_tasks.send_review_reminders, training_tasks.send_policy_reminders,
                  people_tasks.send_delegation_reminders, credential_tasks.send_grant_reminders):
         assert task.delay().get() == 0
+
+
+def test_each_reminder_waits_in_the_inbox_with_a_link_to_where_the_person_acts(district, far_designee):
+    """R-V-D, R-III-E: a reminder is an inbox entry too (notifications.InboxEntry), and
+    its link opens the very page where the person does what it asks."""
+    account = reviewed_account(district)
+    grant = lent(district)
+    delegation(district)
+    registry.send_review_reminders(today=DUE - timedelta(days=30))
+    escrow.send_grant_reminders(today=DUE - timedelta(days=14))
+    people.send_delegation_reminders(today=DUE - timedelta(days=14))
+    links = {(entry.recipient_id, entry.message.template): entry.link
+             for entry in InboxEntry.objects.select_related("message")}
+    assert links[(district.teacher.pk, "review_reminder")] == reverse("accounts:review", args=[account.pk])
+    assert links[(district.coach.pk, "access_grant_ending")] == reverse("credentials:access")
+    assert links[(district.superintendent.pk, "access_grant_ending")] == reverse(
+        "credentials:grants", args=[grant.account.pk])
+    assert links[(district.principal.pk, "delegation_ending")] == reverse("people:delegations")
+    assert links[(district.superintendent.pk, "delegation_ending")] == reverse("people:grant_delegation")

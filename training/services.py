@@ -42,6 +42,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from audits.services import record
@@ -326,7 +327,7 @@ def publish_version(*, actor: User, document: PolicyDocument, number: str, effec
         in_effect = effective_on <= today
         key = f"policy-reminder:{version.pk}:{{}}:week-0" if in_effect else f"policy-published:{version.pk}:{{}}"
         context = {"version": version, "document": document, "in_effect": in_effect}
-        notify_many((person, "policy_version_published", context, key.format(person.pk))
+        notify_many((person, "policy_version_published", context, key.format(person.pk), document.get_absolute_url())
                     for person in selectors.must_acknowledge().order_by("pk"))
     return version
 
@@ -387,10 +388,11 @@ def course_reminder_mails(today: date) -> list:
         cycle = f"course-never-taken:{person.pk}:{course.pk}:{due.since:%Y-%m-%d}"
         supervisor = person.active_supervisor if due.escalates(today) else None
         context = {"course": course, "person": person, "since": due.since, "supervisor": supervisor}
-        items.append((person, "course_never_taken", {**context, "copy": False}, f"{cycle}:{due.threshold}"))
+        items.append((person, "course_never_taken", {**context, "copy": False}, f"{cycle}:{due.threshold}",
+                      course.get_absolute_url()))
         if supervisor is not None:
             items.append((supervisor, "course_never_taken", {**context, "copy": True},
-                          f"{cycle}:supervisor:{supervisor.pk}"))
+                          f"{cycle}:supervisor:{supervisor.pk}", reverse("training:mine")))
     return items
 
 
@@ -411,5 +413,5 @@ def policy_reminder_mails(today: date) -> list:
     ``notify_new``'s items."""
     return [(due.person, "policy_reminder", {"version": due.version, "document": due.version.document,
                                              "threshold": due.threshold},
-             f"policy-reminder:{due.version.pk}:{due.person.pk}:{due.threshold}")
+             f"policy-reminder:{due.version.pk}:{due.person.pk}:{due.threshold}", due.version.document.get_absolute_url())
             for due in selectors.acknowledgments_owed(today)]
