@@ -46,6 +46,7 @@ TOPICS = [
         "credentials.access_granted": "Access to credentials lent",
         "credentials.access_revoked": "Lent access to credentials ended",
         "credentials.rotation_due": "Credentials due to be changed",
+        "credentials.keys_rotated": "Escrow encryption keys rotated",
     }),
     ("concerns", "Concerns", ("concern.",), {
         "concern.submitted": "Concern reported",
