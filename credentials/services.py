@@ -111,6 +111,11 @@ def escrow(*, actor: User, account: OfficialAccount, secrets: Secrets, reason: s
     return version
 
 
+def _day(day) -> str:
+    """A date in words, with its year: "May 4, 2027"."""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
 @dataclass
 class Revealed:
     """What a reveal gives back: the secrets, or why they cannot be shown."""
@@ -189,7 +194,10 @@ def reveal(*, actor: User, account: OfficialAccount, reason_kind: str, reason: s
 
 @transaction.atomic
 def grant_access(*, actor: User, account: OfficialAccount, grantee: User, ends_at, reason: str) -> AccessGrant:
-    """Lend reveal access to a named employee until ``ends_at`` (a backup during a leave)."""
+    """Lend reveal access to a named employee until ``ends_at`` (a backup during a leave),
+    at most ``ACCESS_GRANT_MAX_DAYS`` from now (R-III-E: access beyond the keepers and the
+    office is temporary, and is asked for again when it lapses). A refusal of the date
+    goes beside the form's ``until``."""
     if not has_perm(actor, "credentials.grant_access", account):
         raise EscrowError("Only the superintendent's office can lend access.")
     if not (grantee.is_active and grantee.is_employee):  # Policy 4038 §III.E: the district's employees only
@@ -200,7 +208,11 @@ def grant_access(*, actor: User, account: OfficialAccount, grantee: User, ends_a
         raise EscrowError("Say why access is lent.", field="reason")
     now = timezone.now()
     if ends_at <= now:
-        raise EscrowError("The end must be in the future.", field="ends_at")
+        raise EscrowError("The end must be in the future.", field="until")
+    latest = timezone.localdate(now) + timedelta(days=settings.ACCESS_GRANT_MAX_DAYS)
+    if timezone.localdate(ends_at) > latest:
+        raise EscrowError(f"Access is lent for at most {settings.ACCESS_GRANT_MAX_DAYS} days: choose "
+                          f"{_day(latest)} or earlier, and lend it again then if it is still needed.", field="until")
     grant = AccessGrant.objects.create(account=account, grantee=grantee, granted_by=actor, reason=reason,
                                        starts_at=now, ends_at=ends_at)
     record(actor=actor, verb="credentials.access_granted", target=account,
