@@ -42,6 +42,7 @@ TOPICS = [
     ("credentials", "Credentials", ("credentials.",), {
         "credentials.escrowed": "Credentials escrowed",
         "credentials.revealed": "Credentials revealed",
+        "credentials.authenticator_secret_revealed": "Authenticator secret revealed",
         "credentials.unreadable": "Credentials could not be decrypted",
         "credentials.access_granted": "Access to credentials lent",
         "credentials.access_revoked": "Lent access to credentials ended",

@@ -10,6 +10,9 @@ three days ago, has not escrowed Southwest Lakers Soccer's credentials and may o
 renews it by passing the quiz; Keisha Walker never took it, so Washburn Millers has none.
 The compliance audit flags both accounts.
 
+The account the designee revealed also signs in with an authenticator app: its reveal
+shows the current six-digit code, and its secret has a reveal of its own (R-III-E).
+
 Idempotent: an account that already has credentials is left alone.
 """
 
@@ -22,6 +25,8 @@ from . import services
 from .models import Secrets
 
 REVEALED_BY_DESIGNEE = "MinneapolisPublicSchools"
+# A demo authenticator secret (the well-known example key of authenticator apps' own docs).
+DEMO_TOTP_SEED = "JBSW Y3DP EHPK 3PXP"
 
 
 def seed(stdout):
@@ -41,6 +46,7 @@ def seed(stdout):
             recovery_phone="+1 612 555 0100",
             recovery_codes="DEMO-1111 DEMO-2222 DEMO-3333",
             notes="Demo credentials: this portal's demo data, not a real account.",
+            totp_seed=DEMO_TOTP_SEED if account.handle == REVEALED_BY_DESIGNEE else "",
         ), reason="Demo data")
         made += 1
         if account.handle == REVEALED_BY_DESIGNEE:

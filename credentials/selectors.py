@@ -18,7 +18,9 @@ from people.selectors import reports_of
 from .models import AccessGrant, CredentialVersion
 
 REVEALED = "credentials.revealed"
-ESCROW_VERBS = ["credentials.escrowed", REVEALED, "credentials.unreadable", "credentials.access_granted",
+SECRET_REVEALED = "credentials.authenticator_secret_revealed"
+REVEAL_VERBS = [REVEALED, SECRET_REVEALED]
+ESCROW_VERBS = ["credentials.escrowed", *REVEAL_VERBS, "credentials.unreadable", "credentials.access_granted",
                 "credentials.access_revoked", "credentials.rotation_due"]
 
 
@@ -85,7 +87,8 @@ def reveals_visible_to(user) -> QuerySet[AuditEvent]:
     scope = _office_scope(user, path="org_unit__path")  # an audit event records the account's unit
     if scope is None:
         return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(scope, verb=REVEALED).select_related("actor", "org_unit").order_by("-sequence")
+    return (AuditEvent.objects.filter(scope, verb__in=REVEAL_VERBS).select_related("actor", "org_unit")
+            .order_by("-sequence"))
 
 
 def versions_of(account: OfficialAccount) -> QuerySet[CredentialVersion]:

@@ -24,7 +24,7 @@ from notifications.services import notify
 from people.models import User
 from training.services import acknowledgment_problem
 
-from . import canary
+from . import canary, totp
 from .keyring import CannotDecrypt, keyring, ring_source
 from .models import AccessGrant, CredentialVersion, Secrets
 from .permissions import site_manager_id
@@ -118,12 +118,23 @@ def _day(day) -> str:
 
 @dataclass
 class Revealed:
-    """What a reveal gives back: the secrets, or why they cannot be shown."""
+    """What a reveal gives back: the secrets, or why they cannot be shown.
+
+    A reveal of the credentials carries no authenticator secret: ``code`` is its current
+    code instead (``totp.current_code``; None when no secret is escrowed or it is not one
+    the portal can read, which ``has_authenticator_secret`` tells apart). A reveal of the
+    authenticator secret (``authenticator_secret``) carries the log-in and that secret only."""
 
     version: CredentialVersion
     secrets: Secrets | None
     problem: str = ""
     rotation_made_due: bool = False
+    code: totp.CurrentCode | None = None
+    has_authenticator_secret: bool = False
+    authenticator_secret: bool = False
+
+
+REVEAL_VERBS = {False: "credentials.revealed", True: "credentials.authenticator_secret_revealed"}
 
 
 def needs_second_factor(actor: User, account: OfficialAccount) -> bool:
@@ -134,10 +145,15 @@ def needs_second_factor(actor: User, account: OfficialAccount) -> bool:
 
 @transaction.atomic
 def reveal(*, actor: User, account: OfficialAccount, reason_kind: str, reason: str,
-           second_factor_used: bool, version_number: int | None = None) -> Revealed:
+           second_factor_used: bool, version_number: int | None = None,
+           authenticator_secret: bool = False) -> Revealed:
     """Decrypt the current credentials for ``actor``, who says why. The reveal event is
     written in this transaction before anything is returned: if it cannot be written,
     nothing is revealed.
+    R-III-E, no more than the need: the credentials come with the authenticator's current
+    code (RFC 6238), never its secret; the secret is ``authenticator_secret=True``, a
+    reveal of its own with its own reason and verb (``credentials.authenticator_secret_revealed``),
+    which gives the log-in and the secret only.
     Anyone but the site manager makes the credentials due for rotation, and the site
     manager is told. Reauthentication is the view's (allauth). ``second_factor_used`` is
     whether the actor's session signed in with its second factor or confirmed it since
@@ -174,22 +190,32 @@ def reveal(*, actor: User, account: OfficialAccount, reason_kind: str, reason: s
         return Revealed(version, None, "These credentials cannot be decrypted: the stored value is damaged or was "
                                        "sealed with a key this portal no longer has. Nothing was revealed, and the "
                                        "attempt is recorded. Ask the site manager to enter them again.")
+    seed = secrets.totp_seed
+    if authenticator_secret and not seed.strip():
+        raise EscrowError("No authenticator secret is escrowed for this account.")
     # The one reveal event. If it cannot be written, the exception leaves this function
     # and the transaction with it: the decrypted secrets are never returned.
-    record(actor=actor, verb="credentials.revealed", target=account,
+    record(actor=actor, verb=REVEAL_VERBS[authenticator_secret], target=account,
            after={"version": version.number, "reason_kind": reason_kind, "by_site_manager": not by_other},
            org_unit=account.org_unit, reason=reason)
     if by_other:
         when = timezone.localtime().strftime("%b %-d, %Y")
+        what = "Authenticator secret revealed" if authenticator_secret else "Revealed"
         account.rotation_due = True
-        account.rotation_due_reason = f"Revealed to {actor.full_name} on {when}."[:200]
+        account.rotation_due_reason = f"{what} to {actor.full_name} on {when}."[:200]
         account.save(update_fields=["rotation_due", "rotation_due_reason"])
         manager = User.objects.filter(pk=manager_id, is_active=True).first()
         if manager is not None:
             notify(recipient=manager, template="credentials_revealed",
                    context={"account": account, "actor": actor, "reason": reason,
-                            "reason_label": dict(REASONS)[reason_kind]})
-    return Revealed(version, secrets, rotation_made_due=by_other)
+                            "reason_label": dict(REASONS)[reason_kind],
+                            "authenticator_secret": authenticator_secret})
+    if authenticator_secret:
+        return Revealed(version, Secrets(login=secrets.login, totp_seed=seed), rotation_made_due=by_other,
+                        has_authenticator_secret=True, authenticator_secret=True)
+    secrets.totp_seed = ""
+    return Revealed(version, secrets, rotation_made_due=by_other, code=totp.current_code(seed) if seed else None,
+                    has_authenticator_secret=bool(seed.strip()))
 
 
 @transaction.atomic

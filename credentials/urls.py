@@ -9,6 +9,8 @@ urlpatterns = [
     path("reveals/", views.reveals, name="reveals"),
     path("<int:pk>/escrow/", views.escrow, name="escrow"),
     path("<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("<int:pk>/reveal/authenticator-secret/", views.reveal_authenticator_secret,
+         name="reveal_authenticator_secret"),
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/grants/", views.grants, name="grants"),
     path("<int:pk>/grants/<int:grant_pk>/revoke/", views.revoke_grant, name="revoke_grant"),

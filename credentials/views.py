@@ -66,6 +66,19 @@ def escrow(request, pk):
 @permission_required("credentials.view_access")
 @reauthentication_required(allow_get=True)
 def reveal(request, pk):
+    """The credentials, with the authenticator's current code instead of its secret (R-III-E)."""
+    return _reveal(request, pk, authenticator_secret=False)
+
+
+@permission_required("credentials.view_access")
+@reauthentication_required(allow_get=True)
+def reveal_authenticator_secret(request, pk):
+    """The authenticator secret alone (to set up a new phone): a reveal of its own, with its
+    own reason and record (R-III-E)."""
+    return _reveal(request, pk, authenticator_secret=True)
+
+
+def _reveal(request, pk, *, authenticator_secret):
     account = get_for_user_or_404(request.user, "credentials.reveal", selectors.revealable_for(request.user), pk=pk)
     used = second_factor_used(request)
     missing = services.needs_second_factor(request.user, account) and not used
@@ -79,12 +92,13 @@ def reveal(request, pk):
     if form.is_bound and form.is_valid():
         try:
             revealed = services.reveal(actor=request.user, account=account, second_factor_used=used,
-                                       version_number=number, **form.cleaned_data)
+                                       version_number=number, authenticator_secret=authenticator_secret,
+                                       **form.cleaned_data)
         except services.EscrowError as error:
             form.add_refusal(error)
     response = render(request, "credentials/reveal.html", _context(
         account=account, form=form, revealed=revealed, version_number=number, needs_second_factor=missing,
-        enrolled=enrolled,
+        enrolled=enrolled, authenticator_secret=authenticator_secret,
     ))
     patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
     return response

@@ -23,6 +23,8 @@ CREDENTIAL_ROWS = {
                                     **OUTSIDE}), kwargs=registry_account),
     "credentials:reveal": Row(only({"teacher": 200, "principal": 200, **OFFICE, **OUTSIDE}),
                               kwargs=registry_account, powers=REVEAL, reach=NORTH),
+    "credentials:reveal_authenticator_secret": Row(only({"teacher": 200, "principal": 200, **OFFICE, **OUTSIDE}),
+                                                   kwargs=registry_account, powers=REVEAL, reach=NORTH),
     "credentials:history": Row(only({"teacher": 200, "principal": 404, **OFFICE, **OUTSIDE}),
                                kwargs=registry_account, powers=REVEAL, reach=NORTH),
     "credentials:grants": Row(only({"teacher": 404, "principal": 404, **OFFICE, **OUTSIDE}), kwargs=registry_account,
