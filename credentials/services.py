@@ -20,7 +20,7 @@ from accounts.models import Designation, OfficialAccount
 from audits.services import record
 from mps_social.errors import ServiceError
 from mps_social.permissions import has_perm
-from notifications.services import notify
+from notifications.services import notify, notify_many
 from people.models import User
 from training.services import acknowledgment_problem
 
@@ -134,8 +134,6 @@ class Revealed:
     authenticator_secret: bool = False
 
 
-REVEAL_VERBS = {False: "credentials.revealed", True: "credentials.authenticator_secret_revealed"}
-
 
 def needs_second_factor(actor: User, account: OfficialAccount) -> bool:
     """§III.E: everyone but the site manager reveals only in a session that used its second
@@ -195,9 +193,12 @@ def reveal(*, actor: User, account: OfficialAccount, reason_kind: str, reason: s
         raise EscrowError("No authenticator secret is escrowed for this account.")
     # The one reveal event. If it cannot be written, the exception leaves this function
     # and the transaction with it: the decrypted secrets are never returned.
-    record(actor=actor, verb=REVEAL_VERBS[authenticator_secret], target=account,
-           after={"version": version.number, "reason_kind": reason_kind, "by_site_manager": not by_other},
-           org_unit=account.org_unit, reason=reason)
+    event = {"target": account, "org_unit": account.org_unit, "reason": reason,
+             "after": {"version": version.number, "reason_kind": reason_kind, "by_site_manager": not by_other}}
+    if authenticator_secret:
+        record(actor=actor, verb="credentials.authenticator_secret_revealed", **event)
+    else:
+        record(actor=actor, verb="credentials.revealed", **event)
     if by_other:
         when = timezone.localtime().strftime("%b %-d, %Y")
         what = "Authenticator secret revealed" if authenticator_secret else "Revealed"
@@ -265,6 +266,11 @@ def revoke_grant(*, actor: User, grant: AccessGrant) -> AccessGrant:
 def mark_rotation_due(accounts, *, actor, reason: str) -> int:
     """Mark ``accounts`` (a queryset) due for rotation, one audit event each; returns how
     many changed. Accounts already due keep their first reason."""
+    return len(_mark_due(accounts, actor=actor, reason=reason))
+
+
+def _mark_due(accounts, *, actor, reason: str) -> list[OfficialAccount]:
+    """``mark_rotation_due``, giving the accounts it changed."""
     # Each event names the account's unit and its label (str: the platform), in this one query.
     changed = list(accounts.filter(rotation_due=False).select_related("org_unit", "platform"))
     OfficialAccount.objects.filter(pk__in=[account.pk for account in changed]).update(
@@ -272,7 +278,34 @@ def mark_rotation_due(accounts, *, actor, reason: str) -> int:
     for account in changed:
         record(actor=actor, verb="credentials.rotation_due", target=account, after={"rotation_due": True},
                org_unit=account.org_unit, reason=reason)
-    return len(changed)
+    return changed
+
+
+@transaction.atomic
+def rotate_all(*, actor: User, accounts, reason: str) -> list[OfficialAccount]:
+    """A leaver or a breach (R-III-E): make every one of ``accounts`` (a queryset, such as
+    ``selectors.revealed_by``) due for rotation at once, with one reason. The
+    superintendent's office with the reveal power over each account may; one audit event
+    (``credentials.rotation_due``) and one mail to its site manager per account changed.
+    Accounts already due keep their first reason and are not told again. Returns the
+    accounts it made due."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise EscrowError("Say why these credentials must be changed now.", field="reason")
+    if len(reason) > 200:
+        raise EscrowError("Keep it under 200 characters: it is shown on each account.", field="reason")
+    accounts = accounts.select_related("org_unit", "platform")
+    if any(not has_perm(actor, "credentials.grant_access", account) for account in accounts):
+        raise EscrowError("Only the superintendent's office can make these credentials due for rotation.")
+    changed = _mark_due(OfficialAccount.objects.filter(pk__in=[account.pk for account in accounts]), actor=actor,
+                        reason=reason)
+    managers = Designation.objects.current().filter(
+        role=Designation.Role.SITE_MANAGER, account__in=changed, person__is_active=True).select_related("person")
+    manager_of = {designation.account_id: designation.person for designation in managers}
+    notify_many((manager_of[account.pk], "credentials_rotation_due",
+                 {"account": account, "actor": actor, "reason": reason}, None)
+                for account in changed if account.pk in manager_of)
+    return changed
 
 
 @transaction.atomic
