@@ -3,7 +3,7 @@
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from people import roles
-from people.models import REGISTRY_POWERS, OrgUnit, Power
+from people.models import REGISTRY_POWERS, OrgUnit, Power, User
 from people.selectors import reports_of
 
 from .models import LISTING_ORDER, Designation, OfficialAccount, Platform
@@ -124,3 +124,26 @@ def units_to_establish_for(user) -> QuerySet[OrgUnit]:
         return OrgUnit.objects.order_by("path")
     scope = roles.in_scope(user, "path", Power.ESTABLISH_ACCOUNTS)
     return OrgUnit.objects.filter(scope).order_by("path") if scope else OrgUnit.objects.none()
+
+
+def people_in_reach(user) -> QuerySet[User]:
+    """The people whose accounts the superintendent's office ``user`` may hand over: those
+    of the units where it holds "establish and manage accounts", and those who keep an
+    account there; everyone for the superintendent."""
+    people = User.objects.select_related("org_unit", "supervisor")
+    if roles.is_superintendent(user):
+        return people
+    paths = roles.scope_paths(user, Power.ESTABLISH_ACCOUNTS)
+    keepers = Designation.objects.current().filter(roles.within("account__unit_path", paths)).values("person_id")
+    return people.filter(roles.within("org_unit__path", paths) | Q(pk__in=keepers))
+
+
+def kept_by(user, person) -> QuerySet[OfficialAccount]:
+    """The live accounts ``person`` keeps now, as site manager or backup, of those the
+    office ``user`` may manage (the subtrees where it holds "establish and manage
+    accounts"), with their keepers, in the lists' order."""
+    keeps = Designation.objects.current().filter(person=person).values("account_id")
+    accounts = OfficialAccount.objects.live().filter(pk__in=keeps)
+    if not roles.is_superintendent(user):
+        accounts = accounts.filter(under(roles.scope_paths(user, Power.ESTABLISH_ACCOUNTS)))
+    return with_keepers(accounts).order_by(*LISTING_ORDER)

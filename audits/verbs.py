@@ -22,6 +22,7 @@ TOPICS = [
         "account.suspended": "Account suspended",
         "account.reinstated": "Account reinstated",
         "account.retired": "Account retired",
+        "account.edited": "Account's name, handle or unit changed",
         "account.handed_over": "Account handed to a new site manager",
         "account.backup_changed": "Backup site manager changed",
         "account.reviewed": "Annual review recorded",
