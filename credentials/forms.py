@@ -55,3 +55,11 @@ class GrantForm(PortalForm):
     until = forms.DateField(label="Until the end of", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=services.MAX_TEXT,
                              help_text="E.g. the site manager's leave. Sent to the employee and recorded.")
+
+
+class RotateAllForm(PortalForm):
+    """R-III-E: the reason a leaver or a breach makes every listed account due for rotation."""
+
+    reason = forms.CharField(label="Why now", max_length=200, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="E.g. left the district on May 4, 2027; a lost laptop. Shown on each account "
+                             "and sent to its site manager.")

@@ -98,3 +98,18 @@ def versions_of(account: OfficialAccount) -> QuerySet[CredentialVersion]:
 
 def grants_of(account: OfficialAccount):
     return account.access_grants.select_related("grantee", "granted_by", "revoked_by")
+
+
+def revealed_by(user, person: str, since=None) -> QuerySet[OfficialAccount]:
+    """The live accounts whose credentials (or authenticator secret) ``person`` (an email)
+    revealed, since the day ``since`` if given, among the reveals ``user`` may see
+    (``reveals_visible_to``): what a leaver or a breach makes due for rotation (R-III-E).
+    In the lists' order, with their keepers."""
+    events = reveals_visible_to(user).filter(actor__email__iexact=person)
+    if since is not None:
+        events = events.filter(at__date__gte=since)
+    ids = events.order_by().values_list("target_id", flat=True).distinct()
+    accounts = OfficialAccount.objects.live().filter(pk__in=[int(pk) for pk in ids if pk.isdigit()])
+    if (office := _office_scope(user)) is not None:
+        accounts = accounts.filter(office)
+    return with_keepers(accounts).order_by(*LISTING_ORDER)

@@ -7,6 +7,7 @@ app_name = "credentials"
 urlpatterns = [
     path("", views.access, name="access"),
     path("reveals/", views.reveals, name="reveals"),
+    path("reveals/rotate/", views.rotate_revealed, name="rotate_revealed"),
     path("<int:pk>/escrow/", views.escrow, name="escrow"),
     path("<int:pk>/reveal/", views.reveal, name="reveal"),
     path("<int:pk>/reveal/authenticator-secret/", views.reveal_authenticator_secret,
