@@ -46,7 +46,8 @@ def access(request):
     """Credentials I can access: the accounts whose credentials the user may reveal."""
     page = Paginator(selectors.revealable_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_access_facts(page.object_list)
-    return render(request, "credentials/access.html", _context(page=page))
+    return render(request, "credentials/access.html", _context(
+        page=page, can_audit=has_perm(request.user, "credentials.audit_access")))
 
 
 @permission_required("credentials.view_access")

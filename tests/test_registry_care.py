@@ -360,3 +360,23 @@ class TestHandOverAll:
         client.force_login(person(athletics))
         assert client.get(reverse("accounts:person", args=[district.teacher.pk])).status_code == 404
         assert client_for("principal").get(reverse("accounts:person", args=[district.teacher.pk])).status_code == 403
+
+
+def test_who_revealed_what_is_linked_for_the_office_only(district, client_for):
+    url = reverse("credentials:reveals")
+    assert url in client_for("designee").get(reverse("credentials:access")).content.decode()
+    assert url not in client_for("teacher").get(reverse("credentials:access")).content.decode()
+
+
+def test_a_persons_page_costs_the_same_at_2_and_6_accounts(district, client_for):
+    from .queries import assert_constant_queries
+
+    made = []
+
+    def grow(count):
+        with zeal_ignore([{"model": "accounts.OfficialAccount", "field": "designations"}]):
+            for _ in range(count):
+                made.append(establish(district, f"Kept{len(made)}", display_name=f"Kept {len(made)}"))
+
+    assert_constant_queries(client_for("superintendent"), reverse("accounts:person", args=[district.teacher.pk]),
+                            grow, small=2, large=6)
