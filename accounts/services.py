@@ -240,8 +240,8 @@ def edit_account(
         FormerHandle.objects.create(account=account, platform=platform, handle=account.handle,
                                     handle_key=account.handle_key, url=account.url, until=now)
     old_unit = account.org_unit
-    account.display_name, account.handle, account.url, account.org_unit = display_name, found.handle, found.url, org_unit
-    account.handle_key = found.key
+    account.display_name, account.org_unit = display_name, org_unit
+    account.handle, account.handle_key, account.url = found.handle, found.key, found.url
     try:
         with transaction.atomic():
             account.save(update_fields=["display_name", "handle", "handle_key", "url", "org_unit"])

@@ -235,8 +235,9 @@ def hand_over_all(request, pk):
     if form.is_valid() and request.POST.get("confirm") != "yes":
         rows = services.hand_over_problems(actor=request.user, accounts=accounts,
                                            successor=form.cleaned_data["successor"])
-        return render(request, "accounts/hand_over_all.html", {"subject": subject, "form": form, "rows": rows,
-                                                               "eligible": sum(1 for _, problem in rows if not problem)})
+        eligible = sum(1 for _, problem in rows if not problem)
+        return render(request, "accounts/hand_over_all.html",
+                      {"subject": subject, "form": form, "rows": rows, "eligible": eligible})
 
     def done(result):
         refused = "; ".join(f"{account.display_name}: {strip_tags(message)}" for account, message in result.refused)

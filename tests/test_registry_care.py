@@ -8,7 +8,7 @@ from django.urls import reverse
 from zeal import zeal_ignore
 
 from accounts import services
-from accounts.models import FormerHandle, OfficialAccount, Platform, ProtectedName
+from accounts.models import FormerHandle, OfficialAccount, ProtectedName
 from audits.models import AuditEvent
 from notifications.models import OutboxMessage
 from people.models import User
@@ -306,8 +306,8 @@ class TestHandOverAll:
     def test_an_ineligible_successor_is_refused_on_every_account_with_the_reason(self, district, keeps_two):
         from accounts import selectors
 
-        rows = services.hand_over_problems(actor=person(district.superintendent),
-                                           accounts=selectors.kept_by(person(district.superintendent), district.teacher),
+        office = person(district.superintendent)
+        rows = services.hand_over_problems(actor=office, accounts=selectors.kept_by(office, district.teacher),
                                            successor=district.contractor)
         assert len(rows) == 2 and all("contractor" in problem for _, problem in rows)
         result = hand_all(district, district.superintendent, district.contractor)

@@ -53,7 +53,8 @@ def test_the_current_code_says_how_long_it_is_valid_and_the_next_one_near_its_en
     assert early.valid_for == 30 and early.next_code is None
 
 
-@pytest.mark.parametrize("text", ["JBSWY3DPEHPK3PXP", "jbsw y3dp ehpk 3pxp", "JBSW-Y3DP-EHPK-3PXP", "JBSWY3DPEHPK3PXP=="])
+@pytest.mark.parametrize("text", ["JBSWY3DPEHPK3PXP", "jbsw y3dp ehpk 3pxp", "JBSW-Y3DP-EHPK-3PXP",
+                                  "JBSWY3DPEHPK3PXP=="])
 def test_setup_keys_are_read_as_platforms_print_them(text):
     assert totp.normalized_secret(text) == SECRET
 
