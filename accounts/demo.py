@@ -11,7 +11,7 @@ from people.models import OrgUnit, User
 
 from . import services
 from .catalogue import add_protected_names
-from .models import OfficialAccount, Platform, ProtectedName
+from .models import FormerHandle, OfficialAccount, Platform, ProtectedName
 
 # name, kind, owner's code
 NAMES = [
@@ -65,8 +65,9 @@ def seed_accounts(stdout):
     platforms = {platform.slug: platform for platform in Platform.objects.all()}
     people = {user.email: user for user in User.objects.all()}
     for name, slug, handle, code, manager, backup, status in ACCOUNTS:
-        if OfficialAccount.objects.filter(platform=platforms[slug], handle__iexact=handle).exists():
-            continue
+        if (OfficialAccount.objects.filter(platform=platforms[slug], handle__iexact=handle).exists()
+                or FormerHandle.objects.filter(platform=platforms[slug], handle__iexact=handle).exists()):
+            continue  # seeded already (and perhaps renamed since: ``RENAMED``)
         account = services.establish_account(
             actor=superintendent, platform=platforms[slug], org_unit=units[code], display_name=name,
             handle=handle, site_manager=people[manager], backup=people.get(backup),
@@ -81,5 +82,20 @@ def seed_accounts(stdout):
             )
             record(actor=superintendent, verb="account.activated", target=account, org_unit=account.org_unit,
                    before={"status": "pending_setup"}, after={"status": status}, reason="Demo data")
+    rename(superintendent, platforms["x"])
     reminded = services.send_review_reminders()
     stdout.write(f"  {len(ACCOUNTS)} official accounts, {reminded} reminders of annual reviews.")
+
+
+# The communications office renamed the district's X account: "is this account official?"
+# still knows the old handle and answers "formerly @MPS_News, now @MPS_Updates".
+RENAMED = ("MPS_News", "MPS_Updates")
+
+
+def rename(superintendent, platform):
+    old, new = RENAMED
+    account = OfficialAccount.objects.filter(platform=platform, handle__iexact=old).first()
+    if account is not None:
+        services.edit_account(actor=superintendent, account=account, display_name=account.display_name,
+                              handle=new, org_unit=account.org_unit,
+                              reason="Demo data: the communications office renamed the account on X.")

@@ -76,3 +76,38 @@ class EstablishForm(PortalForm):
     def __init__(self, *args, org_units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = org_units
+
+
+class EditAccountForm(PortalForm):
+    """The superintendent's office corrects an account's details (``services.edit_account``):
+    what the platform and the district call it now, and which unit it speaks for."""
+
+    display_name = forms.CharField(max_length=150, validators=[refuse_hidden_characters])
+    handle = forms.CharField(label="Handle or profile address", max_length=300,
+                             validators=[refuse_hidden_characters],
+                             help_text="As the platform shows it now. The old handle stays known: "
+                             "\u201cis this account official?\u201d answers \u201cformerly \u2026, now \u2026\u201d.")
+    org_unit = forms.ModelChoiceField(queryset=None, label="Speaks for", widget=LongSelect,
+                                      help_text="Moving it to another unit moves it in the directory too.")
+    reason = forms.CharField(label="What changed, and why", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                             help_text="Recorded with the change and sent to the site manager.")
+    name_override_reason = forms.CharField(
+        label="Why this unit may use another unit's protected name", widget=forms.Textarea(attrs={"rows": 2}),
+        required=False, help_text="Only when the new handle or name uses one (Policy 4038 §III.A).")
+
+    def __init__(self, *args, org_units, account, **kwargs):
+        kwargs.setdefault("initial", {"display_name": account.display_name, "handle": account.url or account.handle,
+                                      "org_unit": account.org_unit_id})
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = org_units
+
+
+class HandOverAllForm(PortalForm):
+    """R-III-E: a leaver's accounts to one successor (``services.hand_over_all``)."""
+
+    successor = StaffEmailField(label="Successor's email",
+                                help_text="An active district employee whose site manager training is current "
+                                "(Policy 4038 §III.E, §V.C). Each account is checked before anything changes.")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="E.g. left the district on May 4, 2027. Recorded on each account and sent "
+                             "with each handover.")

@@ -227,6 +227,26 @@ class OfficialAccount(models.Model):
         return template.replace("{handle}", self.handle) if "{handle}" in template else ""
 
 
+class FormerHandle(models.Model):
+    """A handle an account had before it was edited (R-III-A): "is this account official?"
+    still knows it, and answers "formerly @old, now @new", so an old link or a screenshot
+    still says whose account it was. ``handle_key`` is ``accounts.normalize``'s comparison
+    form, as on the account."""
+
+    account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="former_handles")
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="+")
+    handle = models.CharField(max_length=150)
+    handle_key = models.CharField(max_length=160, db_index=True)
+    url = models.URLField(max_length=300, blank=True)
+    until = models.DateTimeField(help_text="When the account stopped using it.")
+
+    class Meta:
+        ordering = ["-until", "-pk"]
+
+    def __str__(self):
+        return f"@{self.handle} on {self.platform_id}, until {self.until:%Y-%m-%d}"
+
+
 class DesignationQuerySet(models.QuerySet):
     def current(self):
         return self.filter(ended_at__isnull=True)

@@ -67,6 +67,13 @@ def manage_lifecycle(user, account):
     return _office(user, account, Power.ESTABLISH_ACCOUNTS)
 
 
+@register("accounts.edit_account", "Change an account's name, handle, address or unit")
+def edit_account(user, account):
+    # The superintendent's office over the account's unit; a move needs the power over
+    # the new unit too (``accounts.services.edit_account`` asks ``establish_directly``).
+    return manage_lifecycle(user, account)
+
+
 @register("accounts.hand_over", "Designate a new site manager")
 def hand_over(user, account):
     # Policy 4038 §III.E: the superintendent's office, or the site manager's supervisor.
@@ -86,3 +93,10 @@ def review(user, account):
 @register("accounts.export_registry", "Download the registry as CSV")
 def export_registry(user, obj=None):
     return view_registry(user)
+
+
+@register("accounts.view_person", "See a person's accounts and hand them all over (the superintendent's office)")
+def view_person(user, person=None):
+    # Which people: ``selectors.people_in_reach`` (404 beyond). Which of their accounts, and
+    # whether each may be handed over: ``hand_over`` on each account.
+    return roles.holds_power_somewhere(user, Power.ESTABLISH_ACCOUNTS)

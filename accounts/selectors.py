@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from mps_social import reminders
 from people import roles
-from people.models import REGISTRY_POWERS, OrgUnit, Power
+from people.models import REGISTRY_POWERS, OrgUnit, Power, User
 from people.selectors import reports_of
 
 from .models import LISTING_ORDER, Designation, OfficialAccount, Platform
@@ -180,3 +180,24 @@ def reviews_due(today: date | None = None) -> list[ReviewDue]:
     )
     return [ReviewDue(designation, review_threshold(designation.account.next_review_due, today))
             for designation in designations]
+def people_in_reach(user) -> QuerySet[User]:
+    """The people whose accounts the superintendent's office ``user`` may hand over: those
+    of the units where it holds "establish and manage accounts", and those who keep an
+    account there; everyone for the superintendent."""
+    people = User.objects.select_related("org_unit", "supervisor")
+    if roles.is_superintendent(user):
+        return people
+    paths = roles.scope_paths(user, Power.ESTABLISH_ACCOUNTS)
+    keepers = Designation.objects.current().filter(roles.within("account__unit_path", paths)).values("person_id")
+    return people.filter(roles.within("org_unit__path", paths) | Q(pk__in=keepers))
+
+
+def kept_by(user, person) -> QuerySet[OfficialAccount]:
+    """The live accounts ``person`` keeps now, as site manager or backup, of those the
+    office ``user`` may manage (the subtrees where it holds "establish and manage
+    accounts"), with their keepers, in the lists' order."""
+    keeps = Designation.objects.current().filter(person=person).values("account_id")
+    accounts = OfficialAccount.objects.live().filter(pk__in=keeps)
+    if not roles.is_superintendent(user):
+        accounts = accounts.filter(under(roles.scope_paths(user, Power.ESTABLISH_ACCOUNTS)))
+    return with_keepers(accounts).order_by(*LISTING_ORDER)

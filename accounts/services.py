@@ -6,6 +6,7 @@ the transition against ``TRANSITIONS``, writes the audit event and queues the ma
 changes nothing and raises ``RegistryError`` with a message fit to show beside the form.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -21,7 +22,7 @@ from people.models import OrgUnit, User
 from training.services import acknowledgment_problem, site_manager_training_problem
 
 from . import selectors
-from .models import AnnualReview, Designation, OfficialAccount, Platform
+from .models import AnnualReview, Designation, FormerHandle, OfficialAccount, Platform
 from .rules import audience_age_problem, hidden_character_errors, name_conflicts, read_handle
 
 Status = OfficialAccount.Status
@@ -166,6 +167,105 @@ def establish_account(
     return account
 
 
+# What ``edit_account`` may change, in the order its event and mail list them, with the
+# words they are shown in.
+EDITABLE = {"display_name": "display name", "handle": "handle", "url": "address", "org_unit": "unit"}
+
+
+@dataclass(frozen=True)
+class Edited:
+    """What ``edit_account`` changed: field → (before, after), as recorded; empty when the
+    details were already these."""
+
+    account: OfficialAccount
+    changes: dict
+
+    @property
+    def described(self) -> str:
+        return ", ".join(EDITABLE[name] for name in self.changes)
+
+
+@transaction.atomic
+def edit_account(
+    *,
+    actor: User,
+    account: OfficialAccount,
+    display_name: str,
+    handle: str,
+    org_unit: OrgUnit,
+    reason: str = "",
+    name_override_reason: str = "",
+) -> Edited:
+    """Correct or follow an account's name, handle, address or unit: platforms rename
+    handles, schools merge and rename. The superintendent's office over the account's unit
+    may, and over the new unit too for a move (R-III-B); a retired account is not edited.
+
+    The handle (or profile address) is read again as at establishment (``read_handle``:
+    normalised, one live handle per platform), and the address follows it. A protected name
+    of another unit (R-III-A) that the new details bring in needs a reason, as at
+    establishment; one the account already used and kept does not. One event records the
+    changed fields only, before and after; the site manager is told. The old handle is kept
+    (``FormerHandle``), so "is this account official?" answers "formerly @old, now @new".
+    Nothing changed: no event, no mail, and ``Edited.changes`` is empty."""
+    if not has_perm(actor, "accounts.edit_account", account):
+        raise RegistryError("Only the superintendent's office can change an account's details.")
+    if org_unit.pk != account.org_unit_id and not has_perm(actor, "accounts.establish_directly", org_unit):
+        raise RegistryError("You cannot move accounts to this unit.", field="org_unit")
+    if not display_name.strip():
+        raise RegistryError("Give the account's display name.", field="display_name")
+    if errors := hidden_character_errors(display_name=display_name, handle=handle):
+        raise RegistryError(errors=errors)
+    account = _lock(account)
+    if account.status == Status.RETIRED:
+        raise RegistryError("A retired account is not edited: it stays as it was when it was retired.")
+    platform = account.platform
+    found, problem = read_handle(platform, handle)
+    if found is not None and found.key == account.handle_key:
+        problem = ""  # its own handle, perhaps written otherwise
+    if found is None or problem:
+        raise RegistryError(problem or "Give the account's handle or profile address.", field="handle")
+    display_name = display_name.strip()
+    before_names = {match.name.pk for match in name_conflicts(account.org_unit, account.handle, account.display_name)}
+    conflicts = [match for match in name_conflicts(org_unit, found.handle, display_name)
+                 if match.name.pk not in before_names or org_unit.pk != account.org_unit_id]
+    if conflicts and not name_override_reason.strip():
+        raise RegistryError("; ".join(match.describe() for match in conflicts)
+                            + ". Say why this unit may use it (Policy 4038 §III.A).", field="name_override_reason")
+    after = {"display_name": display_name, "handle": found.handle, "url": found.url, "org_unit": org_unit}
+    changes = {}
+    for name, value in after.items():
+        old = getattr(account, name)
+        if old != value:
+            changes[name] = (old.name, value.name) if name == "org_unit" else (old, value)
+    if not changes:
+        return Edited(account, {})
+    now = timezone.now()
+    if found.key != account.handle_key:
+        FormerHandle.objects.create(account=account, platform=platform, handle=account.handle,
+                                    handle_key=account.handle_key, url=account.url, until=now)
+    old_unit = account.org_unit
+    account.display_name, account.org_unit = display_name, org_unit
+    account.handle, account.handle_key, account.url = found.handle, found.key, found.url
+    try:
+        with transaction.atomic():
+            account.save(update_fields=["display_name", "handle", "handle_key", "url", "org_unit"])
+    except IntegrityError:  # a concurrent establishment or edit took the handle first
+        raise RegistryError(f"@{found.handle} is already registered on {platform.name}.", field="handle") from None
+    record(actor=actor, verb="account.edited", target=account,
+           before={name: old for name, (old, _) in changes.items()},
+           after={name: new for name, (_, new) in changes.items()}
+           | ({"name_override": [match.name.name for match in conflicts]} if conflicts else {}),
+           org_unit=org_unit,
+           reason="\n".join(text for text in (reason, name_override_reason if conflicts else "") if text.strip()))
+    manager = current(account)
+    if manager is not None and manager.person != actor:
+        notify(recipient=manager.person, template="account_edited", link=account.get_absolute_url(),
+               context={"account": account, "changes": [(EDITABLE[name], old, new) for name, (old, new)
+                                                        in changes.items()],
+                        "old_unit": old_unit, "actor": actor, "reason": reason})
+    return Edited(account, changes)
+
+
 def _transition(account: OfficialAccount, target: str, *, actor, reason: str, now) -> str:
     verb = TRANSITIONS.get((account.status, target))
     if verb is None:
@@ -259,6 +359,62 @@ def hand_over(*, actor: User, account: OfficialAccount, new_site_manager: User, 
                context={"account": account, "new": new_site_manager,
                         "old": outgoing.person if outgoing else None, "reason": reason})
     return designation
+
+
+@dataclass(frozen=True)
+class HandedOver:
+    """What ``hand_over_all`` did: the accounts handed over, and those refused with why."""
+
+    done: list
+    refused: list  # (account, message)
+
+
+def hand_over_problems(*, actor: User, accounts, successor: User) -> list[tuple[OfficialAccount, str]]:
+    """Each of ``accounts`` with why ``successor`` cannot take it over (empty when they
+    can): the confirmation ``hand_over_all`` asks for. The reasons are ``hand_over``'s own:
+    the office's power over the account, an eligible successor (``check_site_manager``:
+    an employee whose training is current, R-III-E, R-V-C), not someone who manages it
+    already."""
+    try:
+        check_site_manager(successor, field="successor", actor=actor)
+        person_problem = ""
+    except RegistryError as refusal:
+        person_problem = refusal.message
+    rows = []
+    for account in accounts:
+        if not has_perm(actor, "accounts.hand_over", account):
+            problem = "Only the superintendent's office or the site manager's supervisor can hand over."
+        elif account.current_site_manager_id == successor.pk:
+            problem = f"{successor} already manages this account."
+        else:
+            problem = person_problem
+        rows.append((account, problem))
+    return rows
+
+
+@transaction.atomic
+def hand_over_all(*, actor: User, person: User, successor: User, reason: str, accounts) -> HandedOver:
+    """A leaver's accounts to a named successor at once (R-III-E): each of ``accounts``
+    (those ``person`` manages that the office may, ``selectors.kept_by``) goes through
+    ``hand_over``, one audit event and its mail each, its credentials due for rotation;
+    one that ``hand_over`` refuses is listed with its reason, the others are still handed
+    over. ``person``'s backup roles are left to ``set_backup``."""
+    if not reason.strip():
+        raise RegistryError("Say why the accounts change hands.", field="reason")
+    if successor == person:
+        raise RegistryError(f"{successor} already keeps these accounts: name someone else.", field="successor")
+    done, refused = [], []
+    for pk in [account.pk for account in accounts if account.current_site_manager_id == person.pk]:
+        # One row at a time, as its own page would hand it over.
+        account = OfficialAccount.objects.select_related("platform", "org_unit").get(pk=pk)
+        try:
+            with transaction.atomic():
+                hand_over(actor=actor, account=account, new_site_manager=successor, reason=reason)
+        except RegistryError as refusal:
+            refused.append((account, refusal.message))
+        else:
+            done.append(account)
+    return HandedOver(done, refused)
 
 
 @transaction.atomic

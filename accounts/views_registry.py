@@ -2,7 +2,9 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from audits.pages import event_page
@@ -15,7 +17,7 @@ from mps_social.permissions import has_perm
 
 from . import registry_counts, selectors, services
 from .filters import RegistryFilter
-from .forms import BackupForm, EstablishForm, HandOverForm, ReviewForm, StatusForm
+from .forms import BackupForm, EditAccountForm, EstablishForm, HandOverAllForm, HandOverForm, ReviewForm, StatusForm
 from .models import LISTING_ORDER, OfficialAccount
 
 PER_PAGE = 50
@@ -100,7 +102,7 @@ def account(request, pk):
     events = list(_timeline_of(account).order_by("-sequence")[:TIMELINE_ON_ACCOUNT + 1])
     can = {
         name: has_perm(request.user, f"accounts.{name}", account)
-        for name in ("manage_lifecycle", "hand_over", "set_backup", "review")
+        for name in ("manage_lifecycle", "edit_account", "hand_over", "set_backup", "review")
     } | {"registry": has_perm(request.user, "accounts.view_registry")} | {
         f"credentials_{name}": has_perm(request.user, f"credentials.{name}", account)
         for name in ("escrow", "reveal", "view_history")
@@ -112,6 +114,7 @@ def account(request, pk):
         "events": events[:TIMELINE_ON_ACCOUNT],
         "more_events": len(events) > TIMELINE_ON_ACCOUNT,
         "can": can,
+        "former_handles": list(account.former_handles.all()),
     }
     # What the page shows only to those who may act on it is built only for them.
     if can["credentials_escrow"] or can["credentials_reveal"] or can["credentials_view_history"]:
@@ -156,6 +159,23 @@ def change_status(request, pk):
 
 
 @permission_required("accounts.view_my_accounts")
+def edit(request, pk):
+    """The superintendent's office changes an account's name, handle, address or unit
+    (``services.edit_account``); the form starts from the account as it is."""
+    account = _account(request, pk)
+    if not has_perm(request.user, "accounts.edit_account", account):
+        raise PermissionDenied
+    form = EditAccountForm(request.POST if request.method == "POST" else None, account=account,
+                           org_units=selectors.units_to_establish_for(request.user))
+    return act(request, form, lambda data: services.edit_account(actor=request.user, account=account, **data),
+               success=lambda edited: f"Saved: its {edited.described} changed." if edited.changes
+               else "Nothing changed: the account already had these details.",
+               then=account,
+               page=lambda form: render(request, "accounts/account_action.html",
+                                        {"account": account, "form": form, "perm": "accounts.edit_account"}))
+
+
+@permission_required("accounts.view_my_accounts")
 def hand_over(request, pk):
     return _act(request, pk, "accounts.hand_over", HandOverForm,
                 lambda account, data: services.hand_over(actor=request.user, account=account, **data),
@@ -176,3 +196,55 @@ def review(request, pk):
                 lambda account, data: services.record_review(actor=request.user, account=account, **data),
                 "Thank you: the annual review is recorded.")
 
+
+
+@permission_required("accounts.view_person")
+def people(request):
+    """The person page of the staff member whose email is ``?person=`` (the link from "who
+    revealed what"); 404 beyond the office's reach."""
+    subject = get_for_user_or_404(request.user, "accounts.view_person", selectors.people_in_reach(request.user),
+                                  email__iexact=request.GET.get("person", ""))
+    return redirect("accounts:person", subject.pk)
+
+
+def _person_page(request, subject, form, status=200):
+    return render(request, "accounts/person.html", {
+        "subject": subject, "form": form, "accounts": list(selectors.kept_by(request.user, subject)),
+    }, status=status)
+
+
+@permission_required("accounts.view_person")
+def person(request, pk):
+    """A person as the superintendent's office sees them: the accounts they keep in its
+    reach, and the one action for a leaver, handing all they manage to a successor."""
+    subject = get_for_user_or_404(request.user, "accounts.view_person", selectors.people_in_reach(request.user), pk=pk)
+    return _person_page(request, subject, HandOverAllForm())
+
+
+@require_POST
+@permission_required("accounts.view_person")
+def hand_over_all(request, pk):
+    """R-III-E: one confirmation, then every account ``pk`` manages goes to the successor
+    (``services.hand_over_all``). The first post lists each account with whether the
+    successor may take it (``services.hand_over_problems``); the second, with
+    ``confirm``, hands over the eligible ones and names the others with the reason."""
+    subject = get_for_user_or_404(request.user, "accounts.view_person", selectors.people_in_reach(request.user), pk=pk)
+    form = HandOverAllForm(request.POST)
+    accounts = [account for account in selectors.kept_by(request.user, subject)
+                if account.current_site_manager_id == subject.pk]
+    if form.is_valid() and request.POST.get("confirm") != "yes":
+        rows = services.hand_over_problems(actor=request.user, accounts=accounts,
+                                           successor=form.cleaned_data["successor"])
+        eligible = sum(1 for _, problem in rows if not problem)
+        return render(request, "accounts/hand_over_all.html",
+                      {"subject": subject, "form": form, "rows": rows, "eligible": eligible})
+
+    def done(result):
+        refused = "; ".join(f"{account.display_name}: {strip_tags(message)}" for account, message in result.refused)
+        return (f"{len(result.done)} account{'s' if len(result.done) != 1 else ''} handed over; their credentials "
+                f"are due for rotation." + (f" Not handed over: {refused}" if refused else ""))
+
+    return act(request, form,
+               lambda data: services.hand_over_all(actor=request.user, person=subject, accounts=accounts, **data),
+               success=done, then=reverse("accounts:person", args=[subject.pk]),
+               page=lambda form: _person_page(request, subject, form))

@@ -28,7 +28,7 @@ from mps_social.access import permission_required
 from mps_social.forms import PortalForm
 
 from . import directory_cache, rules
-from .models import OfficialAccount, Platform
+from .models import FormerHandle, OfficialAccount, Platform
 from .normalize import normalize
 from .views_feed import FEED_MAX_AGE, account_data, cors
 
@@ -74,6 +74,7 @@ class VerifyForm(PortalForm):
 class Match:
     status: str  # "official", "retired" or "not_current" (pending setup or suspended)
     account: OfficialAccount
+    formerly: str = ""  # the handle asked about, when the account has changed it since
 
     @property
     def public_status(self) -> str:
@@ -89,6 +90,7 @@ class Match:
             return None
         data = account_data(self.account)
         data["official_until"] = self.retired_on.isoformat() if self.status == "retired" and self.retired_on else None
+        data["formerly"] = self.formerly or None
         return data
 
 
@@ -109,9 +111,13 @@ def find_matches(found, platforms) -> list[Match]:
     One platform: its live account with that key, else its newest retired one. A bare
     @handle: the same for every platform, each platform reading the handle by its own
     rules (Facebook ignores periods, LinkedIn pages are "company:…"), plus the plain key.
+    A platform where no account has that handle now answers with the account that had it
+    before (``FormerHandle``, the newest): "formerly @old, now @new", so an old link still
+    says whose it was.
     """
     if found.platform_slug:
         candidates = OfficialAccount.objects.filter(platform__slug=found.platform_slug, handle_key=found.key)
+        formers = FormerHandle.objects.filter(platform__slug=found.platform_slug, handle_key=found.key)
         wanted = None
     else:
         # Every key the handle may have, in one indexed IN on handle_key (an OR of
@@ -123,6 +129,7 @@ def find_matches(found, platforms) -> list[Match]:
             if own is not None:
                 wanted.add((platform.pk, own.key))
         candidates = OfficialAccount.objects.filter(handle_key__in={key for _, key in wanted})
+        formers = FormerHandle.objects.filter(handle_key__in={key for _, key in wanted})
     candidates = candidates.select_related("platform", "org_unit").order_by("-established_at", "-pk")
     best = {}
     for account in candidates:  # newest first; a live account beats a retired one
@@ -133,6 +140,14 @@ def find_matches(found, platforms) -> list[Match]:
         if current is None or (current.status == Status.RETIRED and account.status != Status.RETIRED):
             best[account.platform_id] = account
     matches = [Match(_status_of(account), account) for account in best.values()]
+    formers = formers.select_related("account__platform", "account__org_unit").order_by("-until", "-pk")
+    for former in formers:  # newest first
+        account = former.account
+        if wanted is not None and not ({(None, former.handle_key), (former.platform_id, former.handle_key)} & wanted):
+            continue
+        if former.platform_id not in best:
+            best[former.platform_id] = account
+            matches.append(Match(_status_of(account), account, formerly=former.handle))
     return sorted(matches, key=lambda match: (RANK[match.status], match.account.platform.name))
 
 

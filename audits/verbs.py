@@ -22,6 +22,7 @@ TOPICS = [
         "account.suspended": "Account suspended",
         "account.reinstated": "Account reinstated",
         "account.retired": "Account retired",
+        "account.edited": "Account's name, handle or unit changed",
         "account.handed_over": "Account handed to a new site manager",
         "account.backup_changed": "Backup site manager changed",
         "account.reviewed": "Annual review recorded",
@@ -42,10 +43,12 @@ TOPICS = [
     ("credentials", "Credentials", ("credentials.",), {
         "credentials.escrowed": "Credentials escrowed",
         "credentials.revealed": "Credentials revealed",
+        "credentials.authenticator_secret_revealed": "Authenticator secret revealed",
         "credentials.unreadable": "Credentials could not be decrypted",
         "credentials.access_granted": "Access to credentials lent",
         "credentials.access_revoked": "Lent access to credentials ended",
         "credentials.rotation_due": "Credentials due to be changed",
+        "credentials.keys_rotated": "Escrow encryption keys rotated",
     }),
     ("concerns", "Concerns", ("concern.",), {
         "concern.submitted": "Concern reported",

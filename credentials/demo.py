@@ -13,6 +13,8 @@ The compliance audit flags both accounts.
 The designee has lent Chris Olson (the webmaster) access to MPS Athletics' credentials
 while its site manager is away; it ends in ten days, so the daily job (run here once) has
 reminded him and the superintendent.
+The account the designee revealed also signs in with an authenticator app: its reveal
+shows the current six-digit code, and its secret has a reveal of its own (R-III-E).
 
 Idempotent: an account that already has credentials is left alone.
 """
@@ -31,6 +33,8 @@ from .models import AccessGrant, Secrets
 
 REVEALED_BY_DESIGNEE = "MinneapolisPublicSchools"
 LENT_TO_WEBMASTER = "MPSAthletics"
+# A demo authenticator secret (the well-known example key of authenticator apps' own docs).
+DEMO_TOTP_SEED = "JBSW Y3DP EHPK 3PXP"
 
 
 def seed(stdout):
@@ -50,6 +54,7 @@ def seed(stdout):
             recovery_phone="+1 612 555 0100",
             recovery_codes="DEMO-1111 DEMO-2222 DEMO-3333",
             notes="Demo credentials: this portal's demo data, not a real account.",
+            totp_seed=DEMO_TOTP_SEED if account.handle == REVEALED_BY_DESIGNEE else "",
         ), reason="Demo data")
         made += 1
         if account.handle == REVEALED_BY_DESIGNEE:

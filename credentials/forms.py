@@ -2,6 +2,7 @@
 every field starts empty, and the password fields are never re-rendered with a value."""
 
 from django import forms
+from django.conf import settings
 
 from mps_social.forms import PortalForm
 from people.forms import StaffEmailField
@@ -55,3 +56,15 @@ class GrantForm(PortalForm):
     until = forms.DateField(label="Until the end of", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=services.MAX_TEXT,
                              help_text="E.g. the site manager's leave. Sent to the employee and recorded.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["until"].help_text = f"At most {settings.ACCESS_GRANT_MAX_DAYS} days from today."
+
+
+class RotateAllForm(PortalForm):
+    """R-III-E: the reason a leaver or a breach makes every listed account due for rotation."""
+
+    reason = forms.CharField(label="Why now", max_length=200, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="E.g. left the district on May 4, 2027; a lost laptop. Shown on each account "
+                             "and sent to its site manager.")

@@ -22,7 +22,9 @@ from people.selectors import reports_of
 from .models import AccessGrant, CredentialVersion
 
 REVEALED = "credentials.revealed"
-ESCROW_VERBS = ["credentials.escrowed", REVEALED, "credentials.unreadable", "credentials.access_granted",
+SECRET_REVEALED = "credentials.authenticator_secret_revealed"
+REVEAL_VERBS = [REVEALED, SECRET_REVEALED]
+ESCROW_VERBS = ["credentials.escrowed", *REVEAL_VERBS, "credentials.unreadable", "credentials.access_granted",
                 "credentials.access_revoked", "credentials.rotation_due"]
 
 
@@ -89,7 +91,8 @@ def reveals_visible_to(user) -> QuerySet[AuditEvent]:
     scope = _office_scope(user, path="org_unit__path")  # an audit event records the account's unit
     if scope is None:
         return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(scope, verb=REVEALED).select_related("actor", "org_unit").order_by("-sequence")
+    return (AuditEvent.objects.filter(scope, verb__in=REVEAL_VERBS).select_related("actor", "org_unit")
+            .order_by("-sequence"))
 
 
 def versions_of(account: OfficialAccount) -> QuerySet[CredentialVersion]:
@@ -132,3 +135,16 @@ def grants_ending(today: date | None = None) -> list[GrantEnding]:
         if threshold := reminders.before(last, today, ENDING_REMINDER_DAYS):
             owed.append(GrantEnding(grant, threshold, (last - today).days))
     return owed
+def revealed_by(user, person: str, since=None) -> QuerySet[OfficialAccount]:
+    """The live accounts whose credentials (or authenticator secret) ``person`` (an email)
+    revealed, since the day ``since`` if given, among the reveals ``user`` may see
+    (``reveals_visible_to``): what a leaver or a breach makes due for rotation (R-III-E).
+    In the lists' order, with their keepers."""
+    events = reveals_visible_to(user).filter(actor__email__iexact=person)
+    if since is not None:
+        events = events.filter(at__date__gte=since)
+    ids = events.order_by().values_list("target_id", flat=True).distinct()
+    accounts = OfficialAccount.objects.live().filter(pk__in=[int(pk) for pk in ids if pk.isdigit()])
+    if (office := _office_scope(user)) is not None:
+        accounts = accounts.filter(office)
+    return with_keepers(accounts).order_by(*LISTING_ORDER)

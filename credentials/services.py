@@ -21,11 +21,11 @@ from accounts.models import Designation, OfficialAccount
 from audits.services import record
 from mps_social.errors import ServiceError
 from mps_social.permissions import has_perm
-from notifications.services import notify, notify_new
+from notifications.services import notify, notify_many, notify_new
 from people.models import User
 from training.services import acknowledgment_problem
 
-from . import canary, selectors
+from . import canary, selectors, totp
 from .keyring import CannotDecrypt, keyring, ring_source
 from .models import AccessGrant, CredentialVersion, Secrets
 from .permissions import site_manager_id
@@ -112,14 +112,28 @@ def escrow(*, actor: User, account: OfficialAccount, secrets: Secrets, reason: s
     return version
 
 
+def _day(day) -> str:
+    """A date in words, with its year: "May 4, 2027"."""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
 @dataclass
 class Revealed:
-    """What a reveal gives back: the secrets, or why they cannot be shown."""
+    """What a reveal gives back: the secrets, or why they cannot be shown.
+
+    A reveal of the credentials carries no authenticator secret: ``code`` is its current
+    code instead (``totp.current_code``; None when no secret is escrowed or it is not one
+    the portal can read, which ``has_authenticator_secret`` tells apart). A reveal of the
+    authenticator secret (``authenticator_secret``) carries the log-in and that secret only."""
 
     version: CredentialVersion
     secrets: Secrets | None
     problem: str = ""
     rotation_made_due: bool = False
+    code: totp.CurrentCode | None = None
+    has_authenticator_secret: bool = False
+    authenticator_secret: bool = False
+
 
 
 def needs_second_factor(actor: User, account: OfficialAccount) -> bool:
@@ -130,10 +144,15 @@ def needs_second_factor(actor: User, account: OfficialAccount) -> bool:
 
 @transaction.atomic
 def reveal(*, actor: User, account: OfficialAccount, reason_kind: str, reason: str,
-           second_factor_used: bool, version_number: int | None = None) -> Revealed:
+           second_factor_used: bool, version_number: int | None = None,
+           authenticator_secret: bool = False) -> Revealed:
     """Decrypt the current credentials for ``actor``, who says why. The reveal event is
     written in this transaction before anything is returned: if it cannot be written,
     nothing is revealed.
+    R-III-E, no more than the need: the credentials come with the authenticator's current
+    code (RFC 6238), never its secret; the secret is ``authenticator_secret=True``, a
+    reveal of its own with its own reason and verb (``credentials.authenticator_secret_revealed``),
+    which gives the log-in and the secret only.
     Anyone but the site manager makes the credentials due for rotation, and the site
     manager is told. Reauthentication is the view's (allauth). ``second_factor_used`` is
     whether the actor's session signed in with its second factor or confirmed it since
@@ -170,27 +189,43 @@ def reveal(*, actor: User, account: OfficialAccount, reason_kind: str, reason: s
         return Revealed(version, None, "These credentials cannot be decrypted: the stored value is damaged or was "
                                        "sealed with a key this portal no longer has. Nothing was revealed, and the "
                                        "attempt is recorded. Ask the site manager to enter them again.")
+    seed = secrets.totp_seed
+    if authenticator_secret and not seed.strip():
+        raise EscrowError("No authenticator secret is escrowed for this account.")
     # The one reveal event. If it cannot be written, the exception leaves this function
     # and the transaction with it: the decrypted secrets are never returned.
-    record(actor=actor, verb="credentials.revealed", target=account,
-           after={"version": version.number, "reason_kind": reason_kind, "by_site_manager": not by_other},
-           org_unit=account.org_unit, reason=reason)
+    event = {"target": account, "org_unit": account.org_unit, "reason": reason,
+             "after": {"version": version.number, "reason_kind": reason_kind, "by_site_manager": not by_other}}
+    if authenticator_secret:
+        record(actor=actor, verb="credentials.authenticator_secret_revealed", **event)
+    else:
+        record(actor=actor, verb="credentials.revealed", **event)
     if by_other:
         when = timezone.localtime().strftime("%b %-d, %Y")
+        what = "Authenticator secret revealed" if authenticator_secret else "Revealed"
         account.rotation_due = True
-        account.rotation_due_reason = f"Revealed to {actor.full_name} on {when}."[:200]
+        account.rotation_due_reason = f"{what} to {actor.full_name} on {when}."[:200]
         account.save(update_fields=["rotation_due", "rotation_due_reason"])
         manager = User.objects.filter(pk=manager_id, is_active=True).first()
         if manager is not None:
             notify(recipient=manager, template="credentials_revealed", link=account.get_absolute_url(),
                    context={"account": account, "actor": actor, "reason": reason,
-                            "reason_label": dict(REASONS)[reason_kind]})
-    return Revealed(version, secrets, rotation_made_due=by_other)
+                            "reason_label": dict(REASONS)[reason_kind],
+                            "authenticator_secret": authenticator_secret})
+    if authenticator_secret:
+        return Revealed(version, Secrets(login=secrets.login, totp_seed=seed), rotation_made_due=by_other,
+                        has_authenticator_secret=True, authenticator_secret=True)
+    secrets.totp_seed = ""
+    return Revealed(version, secrets, rotation_made_due=by_other, code=totp.current_code(seed) if seed else None,
+                    has_authenticator_secret=bool(seed.strip()))
 
 
 @transaction.atomic
 def grant_access(*, actor: User, account: OfficialAccount, grantee: User, ends_at, reason: str) -> AccessGrant:
-    """Lend reveal access to a named employee until ``ends_at`` (a backup during a leave)."""
+    """Lend reveal access to a named employee until ``ends_at`` (a backup during a leave),
+    at most ``ACCESS_GRANT_MAX_DAYS`` from now (R-III-E: access beyond the keepers and the
+    office is temporary, and is asked for again when it lapses). A refusal of the date
+    goes beside the form's ``until``."""
     if not has_perm(actor, "credentials.grant_access", account):
         raise EscrowError("Only the superintendent's office can lend access.")
     if not (grantee.is_active and grantee.is_employee):  # Policy 4038 §III.E: the district's employees only
@@ -201,7 +236,11 @@ def grant_access(*, actor: User, account: OfficialAccount, grantee: User, ends_a
         raise EscrowError("Say why access is lent.", field="reason")
     now = timezone.now()
     if ends_at <= now:
-        raise EscrowError("The end must be in the future.", field="ends_at")
+        raise EscrowError("The end must be in the future.", field="until")
+    latest = timezone.localdate(now) + timedelta(days=settings.ACCESS_GRANT_MAX_DAYS)
+    if timezone.localdate(ends_at) > latest:
+        raise EscrowError(f"Access is lent for at most {settings.ACCESS_GRANT_MAX_DAYS} days: choose "
+                          f"{_day(latest)} or earlier, and lend it again then if it is still needed.", field="until")
     grant = AccessGrant.objects.create(account=account, grantee=grantee, granted_by=actor, reason=reason,
                                        starts_at=now, ends_at=ends_at)
     record(actor=actor, verb="credentials.access_granted", target=account,
@@ -229,6 +268,11 @@ def revoke_grant(*, actor: User, grant: AccessGrant) -> AccessGrant:
 def mark_rotation_due(accounts, *, actor, reason: str) -> int:
     """Mark ``accounts`` (a queryset) due for rotation, one audit event each; returns how
     many changed. Accounts already due keep their first reason."""
+    return len(_mark_due(accounts, actor=actor, reason=reason))
+
+
+def _mark_due(accounts, *, actor, reason: str) -> list[OfficialAccount]:
+    """``mark_rotation_due``, giving the accounts it changed."""
     # Each event names the account's unit and its label (str: the platform), in this one query.
     changed = list(accounts.filter(rotation_due=False).select_related("org_unit", "platform"))
     OfficialAccount.objects.filter(pk__in=[account.pk for account in changed]).update(
@@ -236,7 +280,34 @@ def mark_rotation_due(accounts, *, actor, reason: str) -> int:
     for account in changed:
         record(actor=actor, verb="credentials.rotation_due", target=account, after={"rotation_due": True},
                org_unit=account.org_unit, reason=reason)
-    return len(changed)
+    return changed
+
+
+@transaction.atomic
+def rotate_all(*, actor: User, accounts, reason: str) -> list[OfficialAccount]:
+    """A leaver or a breach (R-III-E): make every one of ``accounts`` (a queryset, such as
+    ``selectors.revealed_by``) due for rotation at once, with one reason. The
+    superintendent's office with the reveal power over each account may; one audit event
+    (``credentials.rotation_due``) and one mail to its site manager per account changed.
+    Accounts already due keep their first reason and are not told again. Returns the
+    accounts it made due."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise EscrowError("Say why these credentials must be changed now.", field="reason")
+    if len(reason) > 200:
+        raise EscrowError("Keep it under 200 characters: it is shown on each account.", field="reason")
+    accounts = accounts.select_related("org_unit", "platform")
+    if any(not has_perm(actor, "credentials.grant_access", account) for account in accounts):
+        raise EscrowError("Only the superintendent's office can make these credentials due for rotation.")
+    changed = _mark_due(OfficialAccount.objects.filter(pk__in=[account.pk for account in accounts]), actor=actor,
+                        reason=reason)
+    managers = Designation.objects.current().filter(
+        role=Designation.Role.SITE_MANAGER, account__in=changed, person__is_active=True).select_related("person")
+    manager_of = {designation.account_id: designation.person for designation in managers}
+    notify_many((manager_of[account.pk], "credentials_rotation_due",
+                 {"account": account, "actor": actor, "reason": reason}, None, account.get_absolute_url())
+                for account in changed if account.pk in manager_of)
+    return changed
 
 
 @transaction.atomic

@@ -9,6 +9,8 @@ secrets is never cached (``Cache-Control: no-store``).
 An account outside the user's reach is 404, as everywhere.
 """
 
+from urllib.parse import urlencode
+
 from allauth.account.decorators import reauthentication_required
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
@@ -30,7 +32,7 @@ from mps_social.security import ask_for_the_code, second_factor_used
 from people.models import User
 
 from . import selectors, services
-from .forms import EscrowForm, GrantForm, HistoryFilterForm, RevealForm
+from .forms import EscrowForm, GrantForm, HistoryFilterForm, RevealForm, RotateAllForm
 
 PAGE_SIZE = 25
 
@@ -44,7 +46,8 @@ def access(request):
     """Credentials I can access: the accounts whose credentials the user may reveal."""
     page = Paginator(selectors.revealable_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_access_facts(page.object_list)
-    return render(request, "credentials/access.html", _context(page=page))
+    return render(request, "credentials/access.html", _context(
+        page=page, can_audit=has_perm(request.user, "credentials.audit_access")))
 
 
 @permission_required("credentials.view_access")
@@ -66,6 +69,19 @@ def escrow(request, pk):
 @permission_required("credentials.view_access")
 @reauthentication_required(allow_get=True)
 def reveal(request, pk):
+    """The credentials, with the authenticator's current code instead of its secret (R-III-E)."""
+    return _reveal(request, pk, authenticator_secret=False)
+
+
+@permission_required("credentials.view_access")
+@reauthentication_required(allow_get=True)
+def reveal_authenticator_secret(request, pk):
+    """The authenticator secret alone (to set up a new phone): a reveal of its own, with its
+    own reason and record (R-III-E)."""
+    return _reveal(request, pk, authenticator_secret=True)
+
+
+def _reveal(request, pk, *, authenticator_secret):
     account = get_for_user_or_404(request.user, "credentials.reveal", selectors.revealable_for(request.user), pk=pk)
     used = second_factor_used(request)
     missing = services.needs_second_factor(request.user, account) and not used
@@ -79,12 +95,13 @@ def reveal(request, pk):
     if form.is_bound and form.is_valid():
         try:
             revealed = services.reveal(actor=request.user, account=account, second_factor_used=used,
-                                       version_number=number, **form.cleaned_data)
+                                       version_number=number, authenticator_secret=authenticator_secret,
+                                       **form.cleaned_data)
         except services.EscrowError as error:
             form.add_refusal(error)
     response = render(request, "credentials/reveal.html", _context(
         account=account, form=form, revealed=revealed, version_number=number, needs_second_factor=missing,
-        enrolled=enrolled,
+        enrolled=enrolled, authenticator_secret=authenticator_secret,
     ))
     patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
     return response
@@ -155,4 +172,28 @@ def reveals(request):
                  (e.after or {}).get("reason_kind", ""), e.reason) for e in events.iterator(chunk_size=2000))
         return csv_response("credential-reveals.csv", ["at", "who", "account", "unit", "why", "words"], rows)
     page = event_page(events, request.GET, PAGE_SIZE)
-    return render(request, "credentials/reveals.html", _context(form=form, page=page))
+    person = form.cleaned_data["person"] if form.is_valid() else ""
+    return render(request, "credentials/reveals.html", _context(
+        form=form, page=page, person=person, query=urlencode({"person": person, "since": request.GET.get("since", "")}),
+        can_hand_over=bool(person) and has_perm(request.user, "accounts.view_person")))
+
+
+@permission_required("credentials.audit_access")
+def rotate_revealed(request):
+    """A leaver or a breach (R-III-E): every account the person in the query revealed
+    (since its date) made due for rotation at once. The GET lists them and asks why; the
+    POST, sent from that page, does it (``services.rotate_all``)."""
+    filters = HistoryFilterForm(request.GET or None)
+    if not (filters.is_valid() and filters.cleaned_data["person"]):
+        messages.error(request, "Choose the person whose reveals to act on first.")
+        return redirect("credentials:reveals")
+    person, since = filters.cleaned_data["person"], filters.cleaned_data["since"]
+    accounts = selectors.revealed_by(request.user, person, since)
+    back = f"{reverse('credentials:reveals')}?{request.GET.urlencode()}"
+    return act(request, RotateAllForm(request.POST or None),
+               lambda data: services.rotate_all(actor=request.user, accounts=accounts, reason=data["reason"]),
+               success=lambda changed: f"{len(changed)} account{'s' if len(changed) != 1 else ''} now due for "
+                                       "rotation; each site manager is told.",
+               then=back,
+               page=lambda form: render(request, "credentials/rotate_revealed.html", _context(
+                   form=form, accounts=list(accounts), person=person, since=since, back=back)))

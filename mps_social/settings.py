@@ -340,6 +340,8 @@ if ESCROW_KEYS:
     parse_escrow_keys(ESCROW_KEYS)
 ESCROW_KEY_FILE = VAR_DIR / "escrow-keys"
 ESCROW_MAX_AGE_DAYS = int(env("ESCROW_MAX_AGE_DAYS", "180"))
+# The longest the superintendent's office may lend reveal access to an employee (R-III-E).
+ACCESS_GRANT_MAX_DAYS = int(env("ACCESS_GRANT_MAX_DAYS", "90"))
 # Everyone but the site manager needs an enrolled second factor to reveal. Only the demo
 # may relax it, and says so on every credentials page.
 ESCROW_REQUIRE_MFA = env_bool("ESCROW_REQUIRE_MFA", True)

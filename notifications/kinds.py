@@ -41,9 +41,10 @@ KINDS = (
     # Policy 4038 §III.E (R-III-E): every reveal of an account's credentials tells its site
     # manager; access lent to escrowed credentials is told the same way.
     Kind("credentials", "Escrowed credentials",
-         "When someone reveals the log-in credentials of an account you manage, and when access to an account's "
-         "credentials is lent to you or is about to end (Policy 4038 §III.E).",
-         frozenset({"credentials_revealed", "credentials_access_granted", "access_grant_ending"}), mandatory=True),
+         "When someone reveals the log-in credentials of an account you manage or makes their change due, and "
+         "when access to an account's credentials is lent to you or is about to end (Policy 4038 §III.E).",
+         frozenset({"credentials_revealed", "credentials_access_granted", "access_grant_ending",
+                    "credentials_rotation_due"}), mandatory=True),
     # Authority moves only by the superintendent's word (§III.B, §III.C): who holds it is told.
     Kind("authority", "The superintendent and delegations",
          "A new superintendent, and a delegation of the superintendent's powers given to you, about to end or "
@@ -54,10 +55,10 @@ KINDS = (
          "News of the applications you made, endorse or decide, and the weekly summary of decisions waiting.",
          frozenset({"application_update", "weekly_digest"})),
     Kind("accounts", "Accounts you look after",
-         "An account established for you, handed over, given a backup, suspended or retired, its annual review "
-         "coming due or flagged.",
+         "An account established for you, renamed or moved, handed over, given a backup, suspended or retired, its "
+         "annual review coming due or flagged.",
          frozenset({"account_established", "account_handed_over", "account_backup", "account_status_changed",
-                    "account_review_flagged", "review_reminder"})),
+                    "account_review_flagged", "review_reminder", "account_edited"})),
     Kind("findings", "Compliance findings",
          "What the district's compliance audit finds about an account you manage or supervise, and an account "
          "left without its site manager (Policy 4038 §V.D).",

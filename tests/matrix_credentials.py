@@ -19,10 +19,14 @@ REVEAL = frozenset({Power.REVEAL_CREDENTIALS})
 CREDENTIAL_ROWS = {
     "credentials:access": Row(staff()),
     "credentials:reveals": Row(only(OFFICE), powers=REVEAL),
+    # Without a person to act on: back to the reveals, to choose one.
+    "credentials:rotate_revealed": Row(only({"superintendent": 302, "designee": 302}), powers=REVEAL),
     "credentials:escrow": Row(only({"teacher": 200, "principal": 404, "superintendent": 404, "designee": 404,
                                     **OUTSIDE}), kwargs=registry_account),
     "credentials:reveal": Row(only({"teacher": 200, "principal": 200, **OFFICE, **OUTSIDE}),
                               kwargs=registry_account, powers=REVEAL, reach=NORTH),
+    "credentials:reveal_authenticator_secret": Row(only({"teacher": 200, "principal": 200, **OFFICE, **OUTSIDE}),
+                                                   kwargs=registry_account, powers=REVEAL, reach=NORTH),
     "credentials:history": Row(only({"teacher": 200, "principal": 404, **OFFICE, **OUTSIDE}),
                                kwargs=registry_account, powers=REVEAL, reach=NORTH),
     "credentials:grants": Row(only({"teacher": 404, "principal": 404, **OFFICE, **OUTSIDE}), kwargs=registry_account,

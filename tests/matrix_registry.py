@@ -46,11 +46,21 @@ REGISTRY_ROWS = {
                              kwargs=registry_account, powers=REGISTRY_POWERS, reach=NORTH),
     "accounts:change_status": Row(only({**OFFICE, **OUT_OF_SCOPE}), kwargs=registry_account,
                                   powers=ESTABLISH, reach=NORTH, seen_by=REGISTRY_POWERS),
+    "accounts:edit": Row(only({**OFFICE, **OUT_OF_SCOPE}), kwargs=registry_account,
+                         powers=ESTABLISH, reach=NORTH, seen_by=REGISTRY_POWERS),
     "accounts:hand_over": Row(only({**OFFICE, "principal": 200, **OUT_OF_SCOPE}), kwargs=registry_account,
                               powers=ESTABLISH, reach=NORTH, seen_by=REGISTRY_POWERS),
     # An empty POST clears a backup that is not there: back to the account page.
     "accounts:set_backup": Row(only({"superintendent": 302, "designee": 302, "principal": 302, "teacher": 302,
                                      **OUT_OF_SCOPE}), method="post",
                                kwargs=registry_account, powers=ESTABLISH, reach=NORTH, seen_by=REGISTRY_POWERS),
+    # A person's accounts (the teacher, at North High, keeps the matrix account), for the
+    # office; by email without one: nobody to show.
+    "accounts:people": Row(only({"superintendent": 404, "designee": 404}), powers=ESTABLISH),
+    "accounts:person": Row(only({**OFFICE, "coach": 403, "contractor": 403, "outsider": 403, "admin": 403}),
+                           kwargs=lambda d: {"pk": d.teacher.pk}, powers=ESTABLISH, reach=NORTH),
+    # An empty POST: the person's page again, with what is missing beside each field.
+    "accounts:hand_over_all": Row(only({**OFFICE}), method="post", kwargs=lambda d: {"pk": d.teacher.pk},
+                                  powers=ESTABLISH, reach=NORTH),
     "accounts:review": Row(only({"teacher": 200, **OUT_OF_SCOPE}), kwargs=registry_account, seen_by=REGISTRY_POWERS),
 }

@@ -418,3 +418,35 @@ def test_the_reveal_lists_cost_the_same_at_5_and_40_reveals(district, client_for
     assert_constant_queries(client_for("superintendent"), reverse("credentials:reveals"), grow, small=5, large=40)
     assert_constant_queries(client_for("superintendent"), reverse("credentials:history", args=[account.pk]), grow,
                             small=5, large=40)
+
+
+def test_r_iii_e_lent_access_lasts_at_most_the_setting_and_its_messages_give_the_year(district, client_for, settings):
+    """R-III-E: access is lent for at most ``ACCESS_GRANT_MAX_DAYS``; a later date is refused
+    beside the field with the latest day allowed, nothing lent and what was typed kept;
+    the message and the mail give the year."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.ACCESS_GRANT_MAX_DAYS = 90
+    account = escrowed(district)
+    UserFactory(org_unit=district.north, email="backup@example.org")
+    client = client_for("superintendent")
+    url = reverse("credentials:grants", args=[account.pk])
+    today = timezone.localdate()
+    too_late = (today + timedelta(days=91)).isoformat()
+    response = client.post(url, {"grantee": "backup@example.org", "until": too_late, "reason": "Teacher on leave."})
+    assert response.status_code == 200 and not AccessGrant.objects.exists()
+    latest = today + timedelta(days=90)
+    assert response.context["form"].errors["until"] == [
+        f"Access is lent for at most 90 days: choose {latest:%B} {latest.day}, {latest.year} or earlier, and lend "
+        "it again then if it is still needed."]
+    assert f'value="{too_late}"' in response.content.decode() and "Teacher on leave." in response.content.decode()
+
+    response = client.post(url, {"grantee": "backup@example.org", "until": latest.isoformat(),
+                                 "reason": "Teacher on leave."}, follow=True)
+    grant = AccessGrant.objects.get()
+    assert f"until {latest:%B} {latest.day}, {latest.year}." in response.content.decode()
+    mail = OutboxMessage.objects.get(template="credentials_access_granted")
+    assert str(latest.year) in mail.subject and f"{latest:%b} {latest.day}, {latest.year}" in mail.body_text
+    assert timezone.localdate(grant.ends_at) == latest

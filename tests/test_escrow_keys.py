@@ -290,3 +290,28 @@ def test_rotation_with_nothing_to_do(db, settings):
     out, err = rotate()
     assert "Credential versions by key: new: 0; 0 left on other keys." in out and err == ""
     assert "Every sealed value opens with the key ring." in out
+
+
+def test_r_iii_e_a_rotation_is_one_audit_event_of_counts_and_key_ids(rotated_world):
+    """R-III-E: re-sealing the escrow is on the trail: how many values moved off which key
+    ids onto which, never a key or a secret. Verifying writes nothing."""
+    from audits.models import AuditEvent
+
+    rotate(verify=True)
+    assert not AuditEvent.objects.filter(verb="credentials.keys_rotated").exists()
+
+    rotate()
+    event = AuditEvent.objects.get(verb="credentials.keys_rotated")
+    # Versions: 2 on old, 2 on mid; two-factor secrets: 2 on old, 2 on mid; the canary on old.
+    assert event.before == {"key_ids": ["mid", "old"]}
+    assert event.after == {"key_id": "new", "resealed": 9, "resealed_by_old_key": {"mid": 4, "old": 5},
+                           "not_opened": 0}
+    assert event.actor is None and event.target_type == "credentials.keyringcanary"
+    written = str(event.before) + str(event.after) + event.reason + event.target_label
+    for key_line in (OLD, MID, NEW):
+        assert key_line.partition(":")[2] not in written
+    assert not any(text in written for number in range(1, 6) for text in plaintexts(number))
+
+    rotate()  # again: nothing moves, and the run is still recorded
+    again = AuditEvent.objects.filter(verb="credentials.keys_rotated").order_by("-sequence").first()
+    assert again.after["resealed"] == 0 and again.before == {"key_ids": []}

@@ -179,6 +179,19 @@ def _account(district, status=None):
     return establish(district, f"fuzz_{next(handles)}", status=status)
 
 
+def _revealed(district):
+    from credentials.services import reveal
+
+    from zeal import zeal_ignore
+
+    account = escrowed(district, handle=f"fuzz_{next(handles)}")
+    with zeal_ignore([{"model": "accounts.OfficialAccount", "field": "designations"}]):  # one account, once
+        reveal(actor=district.superintendent, account=account, reason_kind="recover", reason="For the fuzz.",
+               second_factor_used=True)
+    OfficialAccount.objects.filter(pk=account.pk).update(rotation_due=False)  # rotated since
+    return account
+
+
 def _sent(district):
     return sent(district, handle=f"fuzz_{next(handles)}")
 
@@ -227,6 +240,10 @@ CASES = {
                    make=lambda d: _account(d, OfficialAccount.Status.ACTIVE), fresh=True),
     "hand over": Case("superintendent", _url("accounts:hand_over", "pk"), (OfficialAccount, Designation),
                       make=lambda d: _account(d, OfficialAccount.Status.ACTIVE)),
+    "edit account": Case("superintendent", _url("accounts:edit", "pk"), (OfficialAccount,),
+                         make=lambda d: _account(d, OfficialAccount.Status.ACTIVE)),
+    "hand all over": Case("superintendent", _url("accounts:person", "pk"), (OfficialAccount, Designation),
+                          _url("accounts:hand_over_all", "pk"), make=lambda d: _account(d).designations.get().person),
     "backup": Case("teacher", lambda account: account.get_absolute_url(), (Designation,),
                    _url("accounts:set_backup", "pk"), "backup_form",
                    lambda d: _account(d, OfficialAccount.Status.ACTIVE)),
@@ -238,6 +255,8 @@ CASES = {
     "reveal": Case("teacher", _url("credentials:reveal", "pk"), (CredentialVersion, OfficialAccount),
                    make=lambda d: escrowed(d, handle=f"fuzz_{next(handles)}"),
                    refused=lambda response, account: bool(response.context["form"].errors)),
+    "rotate revealed": Case("superintendent", lambda _: reverse("credentials:rotate_revealed") + "?person=super%40"
+                            "example.org", (OfficialAccount,), make=lambda d: _revealed(d)),
     "grant": Case("superintendent", _url("credentials:grants", "pk"), (AccessGrant,),
                   make=lambda d: escrowed(d, handle=f"fuzz_{next(handles)}")),
     # training: the quiz, self-attestation, acknowledgments (R-V-C, R-IV-C)

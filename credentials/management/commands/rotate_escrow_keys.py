@@ -22,6 +22,10 @@ Rows go in batches ordered by id, each batch in its own transaction (its rows lo
 re-sealing), so the command can be stopped and run again at any point. It ends with how
 many values each key seals. Nothing here prints or logs a secret.
 
+A re-sealing run (not ``--verify``) writes one audit event, ``credentials.keys_rotated``
+(R-III-E: every change to the escrow is on the trail): how many values it re-sealed, from
+which key ids to which, and how many did not open. Key ids and counts only, never a key.
+
 It runs without the system checks: it is the tool that says what a ring opens, also when
 the ring does not open the canary (``credentials.E002``, which would stop it otherwise).
 """
@@ -33,6 +37,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count
 
+from audits.services import record
 from credentials import canary, mfa
 from credentials.keyring import CannotDecrypt, keyring, ring_source
 from credentials.models import CredentialVersion, KeyRingCanary
@@ -71,11 +76,14 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         ring, reseal = keyring(), not verify
+        self.moved = Counter()  # old key id → how many values this run re-sealed off it
         self.stdout.write(f"Newest key: {ring.newest_id}. Keys in the ring: {', '.join(ring.ids())}."
                           + ("" if reseal else " Verifying only: nothing is changed."))
         failed = self.credentials(ring, batch_size, reseal) + self.mfa(ring, batch_size, reseal)
         failed += self.canary(ring, reseal, others_open=not failed)
         self.report(ring)
+        if reseal:
+            self.record(ring, failed)
         if failed:
             left = " and were left as they are" if reseal else ""
             raise CommandError(f"{len(failed)} value(s) do not open with the key ring{left}: {', '.join(failed)}.")
@@ -100,6 +108,7 @@ class Command(BaseCommand):
                         continue
                     opened += 1
                     if reseal and row.key_id != ring.newest_id:
+                        self.moved[row.key_id] += 1
                         row.key_id, row.sealed = ring.seal(plaintext, aad=row.aad)
                         row.save(update_fields=["key_id", "sealed"])
                         resealed += 1
@@ -118,7 +127,7 @@ class Command(BaseCommand):
                 if not batch:
                     break
                 for authenticator in batch:
-                    data, changed, broken = authenticator.data, 0, False
+                    data, changed, broken = authenticator.data, Counter(), False
                     for where, value in list(_mfa_values(data)):
                         try:
                             plaintext = mfa.unseal(value, ring)
@@ -126,20 +135,21 @@ class Command(BaseCommand):
                             broken = True
                             continue
                         opened += 1
-                        if not reseal or mfa.key_id_of(value) == ring.newest_id:
+                        if not reseal or (old_id := mfa.key_id_of(value)) == ring.newest_id:
                             continue
                         if isinstance(where, tuple):
                             data[where[0]][where[1]] = mfa.seal(plaintext, ring)
                         else:
                             data[where] = mfa.seal(plaintext, ring)
-                        changed += 1
+                        changed[old_id] += 1
                     if broken:
                         failed.append(f"two-factor authenticator {authenticator.pk}")
                         self.stderr.write(f"Two-factor authenticator {authenticator.pk} ({authenticator.type}) has "
                                           "a secret that does not open.")
                     elif changed:
                         authenticator.save(update_fields=["data"])
-                        resealed += changed
+                        resealed += changed.total()
+                        self.moved.update(changed)
                 last_pk = batch[-1].pk
             self.stdout.write(f"Two-factor secrets: {opened} open, {resealed} re-sealed so far "
                               f"(up to authenticator {last_pk}).")
@@ -162,12 +172,26 @@ class Command(BaseCommand):
                 self.stderr.write(reason)
                 return ["the key ring canary"]
             if reseal and row.key_id != ring.newest_id:
+                self.moved[row.key_id] += 1
                 row.key_id, row.sealed = canary.seal(ring)
                 row.save(update_fields=["key_id", "sealed"])
                 self.stdout.write(f"Key ring canary: opens, re-sealed by key {row.key_id}.")
             else:
                 self.stdout.write(f"Key ring canary: opens (key {row.key_id}).")
         return []
+
+    # --- The audit event ------------------------------------------------------------------
+    def record(self, ring, failed):
+        """One event for the run, on the key ring canary's row (the ring's one record):
+        counts and key ids only (R-III-E)."""
+        with transaction.atomic():
+            target = (KeyRingCanary.objects.filter(pk=KeyRingCanary.ONLY).first()
+                      or KeyRingCanary(pk=KeyRingCanary.ONLY))
+            record(actor=None, verb="credentials.keys_rotated", target=target,
+                   before={"key_ids": sorted(self.moved)},
+                   after={"key_id": ring.newest_id, "resealed": sum(self.moved.values()),
+                          "resealed_by_old_key": dict(sorted(self.moved.items())), "not_opened": len(failed)},
+                   reason=f"Re-sealed {sum(self.moved.values())} value(s) under key {ring.newest_id}.")
 
     # --- The closing report ----------------------------------------------------------------
     def report(self, ring):

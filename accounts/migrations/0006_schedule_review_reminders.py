@@ -27,7 +27,7 @@ def unschedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_account_unit_path"),
+        ("accounts", "0005_former_handles"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
     operations = [migrations.RunPython(schedule, unschedule)]
