@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from audits.admin import AuditedModelAdmin, ReadOnlyAdmin
 
-from .models import AnnualReview, Designation, OfficialAccount, Platform, ProtectedName
+from .models import AnnualReview, Designation, FormerHandle, OfficialAccount, Platform, ProtectedName
 
 
 @admin.register(Platform)
@@ -75,6 +75,18 @@ class DesignationAdmin(ReadOnlyAdmin):
     list_filter = ["role", ("ended_at", admin.EmptyFieldListFilter)]
     search_fields = ["account__display_name", "account__handle", "person__full_name", "person__email"]
     list_select_related = ["account__platform", "person", "designated_by"]
+    show_full_result_count = False
+
+
+@admin.register(FormerHandle)
+class FormerHandleAdmin(ReadOnlyAdmin):
+    """Handles accounts had before an edit (R-III-A), which verify still answers for:
+    history, changed only by editing the account in the registry."""
+
+    list_display = ["handle", "platform", "account", "until"]
+    list_filter = ["platform"]
+    search_fields = ["handle", "handle_key", "account__display_name", "account__handle"]
+    list_select_related = ["platform", "account__platform"]
     show_full_result_count = False
 
 

@@ -36,15 +36,17 @@ NOT_IN_THE_ADMIN = {
     "socialaccount.SocialToken": "People's OAuth tokens are secrets.",
     "training.Choice": "Edited with their question (QuestionAdmin's inline).",
     "training.PolicyVersion": "Edited with their policy document (PolicyDocumentAdmin's inline).",
+    "notifications.Preference": "How a person chooses to be told is theirs: chosen on their inbox's settings page.",
 }
 
 # History: shown, never added, changed or deleted in the admin.
 HISTORY = [
     "audits.AuditEvent", "audits.ChainHead", "audits.ChainCheckpoint", "compliance.AuditRun",
     "compliance.CheckResult", "compliance.Finding", "roster.RosterImport", "approvals.Comment",
-    "approvals.Application", "accounts.OfficialAccount", "accounts.Designation", "accounts.AnnualReview",
+    "approvals.Application", "accounts.OfficialAccount", "accounts.Designation", "accounts.AnnualReview", "accounts.FormerHandle",
     "credentials.CredentialVersion", "credentials.AccessGrant", "credentials.KeyRingCanary",
     "concerns.ConcernReport", "concerns.ConcernNote", "people.Delegation", "notifications.OutboxMessage",
+    "notifications.InboxEntry",
     "training.Reminder", "training.Acknowledgment", "mfa.Authenticator",
 ]
 
