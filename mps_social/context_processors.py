@@ -67,4 +67,6 @@ def portal(request):
         "district_name": settings.DISTRICT_NAME,
         "nav_items": items,
         "layout_links": {key: addresses[name] for key, name in LAYOUT_LINKS.items()},
+        # Public pages show the language switch (mps_social.i18n).
+        "public_page": getattr(request, "public_page", False),
     }
