@@ -61,6 +61,7 @@ def test_a_parent_reports_a_lookalike_in_their_language(demo_district, live_serv
 
     parent.goto(live_server.url + "/verify/")
     assert_language(parent, language)
+    check_accessibility(parent)
     parent.locator("input[name=q]").fill(LOOKALIKE)
     parent.locator("input[name=q]").press("Enter")
     parent.wait_for_url(re.compile(r"/verify/\?q="))
