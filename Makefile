@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help install install-dev run migrate seed worker test screenshots bench check clean
+.PHONY: help install install-dev run migrate seed worker test screenshots bench check clean messages
 
 help:
 	@echo "make run        set up and serve http://$(HOST):$(PORT) with a Celery worker and beat (Ctrl-C stops all)"
@@ -15,6 +15,7 @@ help:
 	@echo "make screenshots  run the browser journeys and refresh the README's pictures"
 	@echo "make bench      pages, load and jobs at district scale against their floors; writes bench/RESULTS.md"
 	@echo "make check      Django's system checks"
+	@echo "make messages   gather the strings to translate into locale/*/django.po, compile them (needs GNU gettext)"
 	@echo "make clean      remove the virtual environment and local data (var/)"
 
 $(BIN)/python:
@@ -53,6 +54,15 @@ run: migrate
 
 worker: migrate
 	$(BIN)/celery -A mps_social worker --beat --loglevel=INFO --concurrency=2
+
+# The translations (README, "Translations"): gathers every marked string into the .po files of
+# Spanish, Somali and Hmong (new ones empty, gone ones removed) and compiles the .mo files the
+# portal serves. Needs GNU gettext (Debian: apt-get install gettext).
+LANGUAGES := es so hmn
+messages: install
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LANGUAGES)) --no-obsolete --add-location=file \
+		--ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages $(addprefix -l ,$(LANGUAGES)) --ignore=.venv
 
 test: install-dev
 	$(BIN)/python -m pytest

@@ -11,6 +11,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import gettext_lazy as _
 
 from mps_social.forms import PortalForm
 from mps_social.widgets import LongSelect
@@ -109,7 +110,7 @@ class UnitField(DirectoryChoiceField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("error_messages", {}).setdefault(
-            "invalid_choice", "Choose a school or department from the list.")
+            "invalid_choice", _("Choose a school or department from the list."))
         super().__init__(name="units", rows=units_by_name, **kwargs)
 
 
@@ -123,16 +124,18 @@ class UnitFilter(django_filters.Filter):
 
 class DirectoryFilter(AccountFilter):
     """The public directory's filters (R-III-F). A school or department means its whole
-    subtree; a unit's own page (``unit``) is one already, so it has no school filter."""
+    subtree; a unit's own page (``unit``) is one already, so it has no school filter.
+    Their words are in the visitor's language (issue #23)."""
 
-    q = django_filters.CharFilter(label="Search", method=search, max_length=200,
-                                  help_text="A name, a handle or a school.")
-    school = UnitFilter(label="School or department", method="in_subtree",
-                                   empty_label="All schools and departments")
+    q = django_filters.CharFilter(
+        label=_("Search"), method=search, max_length=200, help_text=_("A name, a handle or a school."),
+        error_messages={"max_length": _("Keep the search under %(limit_value)d characters.")})
+    school = UnitFilter(label=_("School or department"), method="in_subtree",
+                        empty_label=_("All schools and departments"))
     platform = RowFilter(
-        field_name="platform", label="Platform", name="platforms",
-        rows=selectors.directory_platforms, empty_label="All platforms",
-        error_messages={"invalid_choice": "Choose a platform from the list."})
+        field_name="platform", label=_("Platform"), name="platforms",
+        rows=selectors.directory_platforms, empty_label=_("All platforms"),
+        error_messages={"invalid_choice": _("Choose a platform from the list.")})
 
     class Meta:
         model = OfficialAccount

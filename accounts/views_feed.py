@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import parse_etags
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from mps_social.access import permission_required
@@ -107,9 +108,9 @@ def etag_of(body: bytes) -> str:
 
 
 class EmbedForm(PortalForm):
-    org = UnitField(label="School or department", empty_label="Choose one",
-                    help_text="Its list includes the units inside it.",
-                    error_messages={"required": "Choose the school or department whose accounts to show."})
+    org = UnitField(label=_("School or department"), empty_label=_("Choose one"),
+                    help_text=_("Its list includes the units inside it."),
+                    error_messages={"required": _("Choose the school or department whose accounts to show.")})
 
 
 @permission_required("accounts.view_directory")

@@ -22,6 +22,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from mps_social.access import permission_required
@@ -40,27 +42,29 @@ REPORT_PATH = "/report/"  # the impersonation report page (Policy 4038 §III.A)
 
 class VerifyForm(PortalForm):
     q = forms.CharField(
-        label="Profile address or @handle", required=False, strip=False,
-        help_text="Paste the address from your browser (https://www.instagram.com/…) or type the handle (@name).",
+        label=gettext_lazy("Profile address or @handle"), required=False, strip=False,
+        help_text=gettext_lazy(
+            "Paste the address from your browser (https://www.instagram.com/…) or type the handle (@name)."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
     )
 
     def clean_q(self):
         text = (self.cleaned_data.get("q") or "").strip()
         if not text:
-            raise forms.ValidationError("Enter a profile address or an @handle to check.")
+            raise forms.ValidationError(_("Enter a profile address or an @handle to check."))
         if len(text) > MAX_QUERY:
             raise forms.ValidationError(
-                f"That is {len(text):,} characters, too long for a profile address. "
-                f"Paste only the address (at most {MAX_QUERY:,} characters)."
+                _("That is %(length)s characters, too long for a profile address. "
+                  "Paste only the address (at most %(limit)s characters).")
+                % {"length": f"{len(text):,}", "limit": f"{MAX_QUERY:,}"}
             )
         found = normalize(text, self.platforms)
         if found is None:
-            raise forms.ValidationError(
+            raise forms.ValidationError(_(
                 "We could not read that as an account. Paste the profile's address, for example "
                 "https://www.instagram.com/name/, or type its handle, for example @name. "
                 "A link to a single post or video does not name its account."
-            )
+            ))
         self.normalized = found
         return text
 
@@ -189,7 +193,7 @@ def verify(request):
             protected = rules.protected_names_in(form.normalized.handle)
     query = request.GET.get("q", "")
     if wants_json:
-        error = None if answered else (form.errors.get("q") or ["Enter a profile address or an @handle to check."])[0]
+        error = None if answered else (form.errors.get("q") or [_("Enter a profile address or an @handle to check.")])[0]
         return _verify_json(query[:MAX_QUERY], matches, protected, error)
     context = {
         "form": form,

@@ -1,6 +1,7 @@
 """Forms of the concern pages. They validate input; the services decide what is allowed."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from mps_social.forms import PortalForm
 
@@ -10,33 +11,38 @@ from .services import MAX_LINK, MAX_TEXT
 
 
 class ReportForm(PortalForm):
+    """The public report form: its words are in the visitor's language (issue #23)."""
+
     kind = forms.ChoiceField(
-        label="What are you reporting?",
+        label=_("What are you reporting?"),
         choices=ConcernReport.Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what you are reporting."},
-        help_text="Only the district's approved accounts may use its name, its schools', mascots' or teams' "
-        "names (Policy 4038 §III.A).",
+        error_messages={"required": _("Choose what you are reporting."),
+                        "invalid_choice": _("Choose what you are reporting.")},
+        help_text=_("Only the district's approved accounts may use its name, its schools', mascots' or teams' "
+                    "names (Policy 4038 §III.A)."),
     )
     link = forms.CharField(
-        label="Link or @handle",
+        label=_("Link or @handle"),
         required=False,
         max_length=MAX_LINK,
-        help_text="Paste the address of the account or post, or its @handle, if you have it.",
+        help_text=_("Paste the address of the account or post, or its @handle, if you have it."),
+        error_messages={"max_length": _("Keep the link under %(limit_value)d characters.")},
     )
     description = forms.CharField(
-        label="What did you see?",
+        label=_("What did you see?"),
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Tell us what you saw."},
-        help_text="Where and when, and why it concerns you. Please do not repeat private information "
-        "itself: say where it appears.",
+        error_messages={"required": _("Tell us what you saw."),
+                        "max_length": _("Keep the description under %(limit_value)d characters.")},
+        help_text=_("Where and when, and why it concerns you. Please do not repeat private information "
+                    "itself: say where it appears."),
     )
     reporter_email = forms.EmailField(
-        label="Your email (optional)",
+        label=_("Your email (optional)"),
         required=False,
-        help_text="Only to tell you when the report has been dealt with. Leave it empty to stay anonymous.",
-        error_messages={"invalid": "Enter an email address we can write to, or leave it empty."},
+        help_text=_("Only to tell you when the report has been dealt with. Leave it empty to stay anonymous."),
+        error_messages={"invalid": _("Enter an email address we can write to, or leave it empty.")},
     )
 
 

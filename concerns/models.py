@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 # Crockford's base32: no I, L, O or U, so a reference read aloud or copied by hand survives.
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -44,10 +45,11 @@ class ConcernReport(models.Model):
     the owner of a protected name found in the link, else the district."""
 
     class Kind(models.TextChoices):
-        IMPERSONATION = "impersonation", "Impersonation or unofficial use of district names"
-        INAPPROPRIATE_CONTENT = "inappropriate_content", "Inappropriate content on an official account"
-        PRIVATE_DATA = "private_data", "Disclosure of private data"
-        OTHER = "other", "Something else"
+        # Shown on the public report form, in the visitor's language.
+        IMPERSONATION = "impersonation", _("Impersonation or unofficial use of district names")
+        INAPPROPRIATE_CONTENT = "inappropriate_content", _("Inappropriate content on an official account")
+        PRIVATE_DATA = "private_data", _("Disclosure of private data")
+        OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -87,6 +89,10 @@ class ConcernReport(models.Model):
     reporter_email = models.EmailField(blank=True)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="concerns_reported"
+    )
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default="en",
+        help_text="The language the report was sent in: mail to the reporter is written in it.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     assignee = models.ForeignKey(

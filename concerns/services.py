@@ -8,9 +8,11 @@ Who may act is ``concerns.triage_report``: in scope, and not keeping the reporte
 
 Mail never carries what the reporter wrote: a report about disclosed private data must
 not copy that data into inboxes. Triagers get the reference, the kind and a link to the
-portal; the reporter, at the end, hears that the report was reviewed and closed, never the
-outcome (a referral to HR is a personnel matter). The report's followers (the head of the
-unit whose account or name it is about, the account's site manager:
+portal; a reporter who left an address hears that the report was received, with its
+reference, and at the end that it was reviewed and closed, never the outcome (a referral
+to HR is a personnel matter). The reporter's mail is written in the language the report
+was sent in (issue #23): English, Spanish, Somali or Hmong. The report's followers (the
+head of the unit whose account or name it is about, the account's site manager:
 ``selectors.followers_for``) are told it arrived and, at the end, its outcome, never who
 reported it.
 """
@@ -18,11 +20,13 @@ reported it.
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import OfficialAccount, ProtectedName
 from accounts.normalize import normalize
@@ -129,30 +133,37 @@ def _unique_reference() -> str:
 
 @transaction.atomic
 def submit_report(
-    *, kind: str, description: str, link: str = "", reporter_email: str = "", reporter: User | None = None
+    *, kind: str, description: str, link: str = "", reporter_email: str = "", reporter: User | None = None,
+    language: str = "",
 ) -> ConcernReport:
     """Anyone reports a concern (R-IV-B; impersonation R-III-A). The report is routed to
     an org unit and everyone who may triage it there is told, and so are its followers
-    (the head of the unit whose account or name it is about, the account's site manager).
-    Rate limits belong to the caller (the view limits by address)."""
+    (the head of the unit whose account or name it is about, the account's site manager);
+    a reporter who left an address gets its reference by mail, in ``language`` (the
+    page's: one of ``settings.LANGUAGES``, else English). Refusals are in the active
+    language: the form is public. Rate limits belong to the caller (the view limits by
+    address)."""
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     link = (link or "").strip()
     description = (description or "").strip()
     reporter_email = (reporter_email or "").strip().lower()
     if reporter is not None and not reporter.is_authenticated:
         reporter = None
     if kind not in ConcernReport.Kind.values:
-        raise ConcernError("Choose what you are reporting.", field="kind")
+        raise ConcernError(_("Choose what you are reporting."), field="kind")
     if len(link) > MAX_LINK:
-        raise ConcernError(f"Keep the link under {MAX_LINK} characters.", field="link")
+        raise ConcernError(_("Keep the link under %(limit_value)d characters.") % {"limit_value": MAX_LINK},
+                           field="link")
     if not description:
-        raise ConcernError("Tell us what you saw.", field="description")
+        raise ConcernError(_("Tell us what you saw."), field="description")
     if len(description) > MAX_TEXT:
-        raise ConcernError(f"Keep the description under {MAX_TEXT} characters.", field="description")
+        raise ConcernError(_("Keep the description under %(limit_value)d characters.") % {"limit_value": MAX_TEXT},
+                           field="description")
     if reporter_email:
         try:
             validate_email(reporter_email)
         except ValidationError:
-            raise ConcernError("Enter an email address we can write to, or leave it empty.",
+            raise ConcernError(_("Enter an email address we can write to, or leave it empty."),
                                field="reporter_email") from None
     match = match_link(link)
     report = ConcernReport.objects.create(
@@ -166,6 +177,7 @@ def submit_report(
         description=description,
         reporter_email=reporter_email,
         reporter=reporter,
+        language=language,
     )
     record(
         actor=reporter,
@@ -190,6 +202,7 @@ def submit_report(
                link=report.get_absolute_url())
         told.add(person.pk)
     _tell_followers(report, "concern_about_yours", exclude=told)
+    _tell_reporter(report, "concern_received")
     return report
 
 
@@ -262,16 +275,18 @@ def add_note(*, actor: User, report: ConcernReport, body: str) -> ConcernNote:
     return note
 
 
-def _tell_reporter(report: ConcernReport) -> None:
+def _tell_reporter(report: ConcernReport, template: str) -> None:
+    """Mail the person who reported, at the address they left (if any), in the language
+    they reported in."""
     if not report.reporter_email:
         return
     reporter = report.reporter
     if reporter is not None and reporter.is_active and reporter.email.lower() == report.reporter_email:
-        notify(recipient=reporter, template="concern_resolved", context={"report": report})
+        notify(recipient=reporter, template=template, context={"report": report}, language=report.language)
         return
     # A member of the public has no user to notify: the message goes to the address given.
-    subject, text, html = render("concern_resolved", {"report": report, "recipient": None})
-    enqueue(to=report.reporter_email, template="concern_resolved", subject=subject, body_text=text, body_html=html)
+    subject, text, html = render(template, {"report": report, "recipient": None}, language=report.language)
+    enqueue(to=report.reporter_email, template=template, subject=subject, body_text=text, body_html=html)
 
 
 @transaction.atomic
@@ -300,6 +315,6 @@ def resolve(*, actor: User, report: ConcernReport, outcome: str, resolution: str
     report.save(update_fields=["status", "outcome", "resolution", "resolved_at", "resolved_by", "assignee"])
     record(actor=actor, verb=verb, target=report, before=before,
            after={"status": report.status, "outcome": outcome}, org_unit=report.org_unit, reason=resolution)
-    _tell_reporter(report)
+    _tell_reporter(report, "concern_resolved")
     _tell_followers(report, "concern_outcome", exclude={actor.pk})
     return report

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
+from django.utils.translation import get_language, ngettext
 from django.views.decorators.http import require_POST
 
 from mps_social.access import get_for_user_or_404, permission_required
@@ -50,19 +51,21 @@ def take_report_slot(request) -> int:
 
 @permission_required("concerns.report")
 def report(request):
-    """Anyone reports a concern; ``?link=`` prefills the link (from "is this official?")."""
+    """Anyone reports a concern; ``?link=`` prefills the link (from "is this official?").
+    The page is in the visitor's language, and so is the mail they get (issue #23)."""
     initial = {"link": request.GET.get("link", "")[: services.MAX_LINK]}
     if request.user.is_authenticated:
         initial["reporter_email"] = request.user.email
     form = ReportForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_bound and form.is_valid() and (wait := take_report_slot(request)):
         minutes = (wait + 59) // 60
-        form.add_error(
-            None,
-            f"You have sent {RATE_LIMIT} reports in the last {RATE_WINDOW // 60} minutes, the most we accept "
-            f"from one connection. Please try again in {minutes} minute{'s' if minutes != 1 else ''}; "
-            "what you typed is still here.",
-        )
+        form.add_error(None, ngettext(
+            "You have sent %(limit)d reports in the last %(window)d minutes, the most we accept from one "
+            "connection. Please try again in %(minutes)d minute; what you typed is still here.",
+            "You have sent %(limit)d reports in the last %(window)d minutes, the most we accept from one "
+            "connection. Please try again in %(minutes)d minutes; what you typed is still here.",
+            minutes,
+        ) % {"limit": RATE_LIMIT, "window": RATE_WINDOW // 60, "minutes": minutes})
         return render(request, "concerns/report.html", {"form": form}, status=429)
 
     def send(data):
@@ -72,6 +75,7 @@ def report(request):
             description=data["description"],
             reporter_email=data["reporter_email"],
             reporter=request.user if request.user.is_authenticated else None,
+            language=get_language(),
         )
         # The reference is the reporter's only handle on the report: kept in their
         # session for the next page (a reload still shows it), never in the URL.

@@ -73,4 +73,6 @@ def portal(request):
         "nav_items": items,
         "inbox_unread": unread,
         "layout_links": {key: addresses[name] for key, name in LAYOUT_LINKS.items()},
+        # Public pages show the language switch (mps_social.i18n).
+        "public_page": getattr(request, "public_page", False),
     }

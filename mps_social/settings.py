@@ -105,6 +105,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mps_social.request_context.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The visitor's language on the public pages (cookie, then Accept-Language); English
+    # on staff pages (mps_social.i18n). After sessions, before CommonMiddleware.
+    "mps_social.i18n.PublicLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -363,7 +366,22 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # --- Internationalisation and static files --------------------------------------------
-LANGUAGE_CODE = "en-us"
+# The public pages, and the mail to people who report a concern, speak the district's four
+# languages; staff pages stay English (mps_social.i18n). Each language is named in itself,
+# as the language switch shows it. Django ships no Somali or Hmong: mps_social.i18n adds
+# them to Django's table of languages. Translations: locale/<code>/LC_MESSAGES/django.po
+# (README, "Translations").
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("so", "Soomaali"),
+    ("hmn", "Hmoob"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 TIME_ZONE = "America/Chicago"
 USE_I18N = True
 USE_TZ = True

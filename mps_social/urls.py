@@ -25,6 +25,7 @@ handler500 = "mps_social.error_pages.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("language/", views.language, name="language"),
     # Ahead of allauth's own pages of the same names: addresses come from the HR roster, and
     # a sign-in refused for too many failed attempts answers 429.
     path("accounts/login/", people_views.login, name="account_login"),

@@ -1,10 +1,13 @@
-"""Portal-wide pages: the home page and the health check."""
+"""Portal-wide pages: the home page, the language switch and the health check."""
 
 import logging
 
 from django.db import connection
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -37,6 +40,30 @@ def home(request):
             training=training_overview(user),  # R-V-C, R-IV-C: templates/training/_home.html
         )
     return render(request, "home.html", context)
+
+
+@never_cache
+@require_GET
+def language(request):
+    """The language switch of the public pages (templates/includes/languages.html): keeps
+    ``?lang=`` in Django's language cookie and goes back to ``?next=``, an address on this
+    site (anything else goes to the home page). A plain link, not a form: the public pages
+    carry no per-visitor token, so they can be served to everyone from one cache. An
+    unknown language changes nothing."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    code = request.GET.get("lang", "")
+    if code in dict(settings.LANGUAGES) and check_for_language(code):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 def _database_ok() -> bool:

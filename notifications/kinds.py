@@ -66,7 +66,7 @@ KINDS = (
     Kind("concerns", "Concern reports",
          "Concerns reported about accounts you look after or your school's names, assigned to you, or reported by "
          "you, and how they were resolved.",
-         frozenset({"concern_submitted", "concern_assigned", "concern_resolved", "concern_about_yours",
+         frozenset({"concern_submitted", "concern_received", "concern_assigned", "concern_resolved", "concern_about_yours",
                     "concern_outcome"})),
     Kind("training", "Training and policy reminders",
          "Reminders of required training not yet taken or about to expire, and copies of your staff's "

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mps_social.celery import queue
 
@@ -43,32 +43,36 @@ Delivery = Preference.Delivery
 STATUS_FOR = {Delivery.AT_ONCE: Status.PENDING, Delivery.DIGEST: Status.HELD, Delivery.PORTAL: Status.NOT_MAILED}
 
 
-def render(template: str, context: dict) -> tuple[str, str, str]:
-    """Subject, text and HTML bodies from ``templates/emails/<template>.{subject.txt,txt,html}``."""
+def render(template: str, context: dict, *, language: str | None = None) -> tuple[str, str, str]:
+    """Subject, text and HTML bodies from ``templates/emails/<template>.{subject.txt,txt,html}``,
+    in ``language`` (one of ``settings.LANGUAGES``): English unless asked, whatever the page
+    that caused the mail speaks. Only mail to the public is written in their language (a
+    concern's reporter, issue #23); mail to staff stays English, as staff pages do."""
     context = {
         "portal_name": settings.PORTAL_NAME,
         "district_name": settings.DISTRICT_NAME,
         "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
         **context,
     }
-    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
-    text = render_to_string(f"emails/{template}.txt", context)
-    html = render_to_string(f"emails/{template}.html", context)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
     return subject, text, html
 
 
 def notify(*, recipient, template: str, context: dict, key: str | None = None, to: str = "",
-           link: str = "") -> OutboxMessage:
-    """Queue one email to ``recipient`` (a user), rendered from ``template``, at their
-    address or at ``to`` (an address they no longer have, told of a change). Call it inside
-    the action's transaction. With ``key``, a second call with the same key returns the
-    first message unchanged. ``link`` is the page (a path) of what the message is about,
-    kept with its inbox entry."""
+           link: str = "", language: str | None = None) -> OutboxMessage:
+    """Queue one email to ``recipient`` (a user), rendered from ``template`` (in ``language``,
+    English unless asked: see ``render``), at their address or at ``to`` (an address they no
+    longer have, told of a change). Call it inside the action's transaction. With ``key``, a
+    second call with the same key returns the first message unchanged. ``link`` is the page
+    (a path) of what the message is about, kept with its inbox entry."""
     if key:
         existing = OutboxMessage.objects.filter(key=key).first()
         if existing:
             return existing
-    subject, text, html = render(template, {"recipient": recipient, **context})
+    subject, text, html = render(template, {"recipient": recipient, **context}, language=language)
     return enqueue(
         to=to or recipient.email, recipient=recipient, template=template, subject=subject,
         body_text=text, body_html=html, key=key, link=link,

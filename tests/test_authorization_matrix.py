@@ -44,6 +44,8 @@ CORE_ROWS = {
     # Portal pages
     "home": Row(public()),
     "healthz": Row(public()),
+    # The public pages' language switch: keeps the choice, goes back (home when no address).
+    "language": Row(public(302), anonymous_redirect="/"),
     "people:delegations": Row(only({"superintendent": 200})),
     "people:grant_delegation": Row(only({"superintendent": 200})),
     # An empty POST changes nothing: the superintendent is sent back with a message.

@@ -6,7 +6,9 @@
 //
 // Optional attributes on the script tag: data-feed (the feed's address; default
 // /directory/feed.json on the script's own host) and data-target (the id of the element to
-// fill; default "mps-social-accounts"). The list is built with DOM calls only (no HTML
+// fill; default "mps-social-accounts"), data-empty and data-error (what to say, in the
+// page's language, when no account is listed or the list cannot be loaded; the embed page
+// writes them into the snippet it gives in Spanish, Somali or Hmong). The list is built with DOM calls only (no HTML
 // strings), and only http(s) links are shown, so the feed can never inject markup.
 (function () {
   "use strict";
@@ -18,6 +20,8 @@
   }
   var org = script.getAttribute("data-org") || "";
   var targetId = script.getAttribute("data-target") || "mps-social-accounts";
+  var emptyText = script.getAttribute("data-empty") || "No official social media accounts are listed yet.";
+  var errorText = script.getAttribute("data-error") || "The list of official accounts could not be loaded just now.";
   var feed;
   try {
     feed = new URL(script.getAttribute("data-feed") || "/directory/feed.json", script.src);
@@ -56,7 +60,7 @@
 
   function render(accounts) {
     if (!accounts.length) {
-      say("No official social media accounts are listed yet.");
+      say(emptyText);
       return;
     }
     var list = document.createElement("ul");
@@ -95,7 +99,7 @@
         render(Array.isArray(data && data.accounts) ? data.accounts : []);
       })
       .catch(function () {
-        say("The list of official accounts could not be loaded just now.");
+        say(errorText);
       });
   }
 
