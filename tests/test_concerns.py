@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Designation, OfficialAccount, Platform
 from audits.models import AuditEvent
-from concerns import services
+from concerns import demo, services
 from concerns.forms import AssignForm
 from concerns.models import CROCKFORD, ConcernNote, ConcernReport, clean_reference, new_reference
 from concerns.services import TRANSITIONS, ConcernError
@@ -765,8 +765,8 @@ def test_the_admin_shows_reports_read_only(district, client_for):
 def test_the_demo_reports_are_believable_and_idempotent(db):
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)
-    assert ConcernReport.objects.count() == 2
-    fake = ConcernReport.objects.get(kind=Kind.IMPERSONATION)
+    assert ConcernReport.objects.count() == 3
+    fake = ConcernReport.objects.get(reference=demo.IMPERSONATION)
     assert fake.matched_name.name == "Roosevelt Teddies" and fake.org_unit.code == "RHS"
     assert fake.status == Status.RESOLVED and fake.outcome == Outcome.TAKEDOWN_REQUESTED
     assert fake.account is None and "instagram.com" in fake.link
@@ -775,6 +775,9 @@ def test_the_demo_reports_are_believable_and_idempotent(db):
     private = ConcernReport.objects.get(kind=Kind.PRIVATE_DATA)
     assert private.status == Status.NEW and private.account.handle == "MPSAthletics"
     assert private.org_unit.code == "ATH"
+    # R-IV-B: an impersonation of Roosevelt's name, with no account of its own, is Roosevelt's.
+    named = ConcernReport.objects.get(reference=demo.ROOSEVELT_NAME)
+    assert named.status == Status.NEW and named.account is None and named.org_unit.code == "RHS"
     designee = Client()
     designee.force_login(User.objects.get(email="designee@example.org"),
                          backend="django.contrib.auth.backends.ModelBackend")
