@@ -67,6 +67,12 @@ def manage_lifecycle(user, account):
     return _office(user, account, Power.ESTABLISH_ACCOUNTS)
 
 
+@register("accounts.mark_compromised", "Mark an account compromised, and recovered")
+def mark_compromised(user, account):
+    # Policy 4038 §III.E: the superintendent's office, those who manage the account's lifecycle.
+    return manage_lifecycle(user, account)
+
+
 @register("accounts.hand_over", "Designate a new site manager")
 def hand_over(user, account):
     # Policy 4038 §III.E: the superintendent's office, or the site manager's supervisor.

@@ -13,8 +13,9 @@ from audits.services import record
 from mps_social.errors import ServiceError
 from mps_social.months import add_months
 from mps_social.permissions import has_perm
-from notifications.services import notify
-from people.models import OrgUnit, User
+from notifications.services import notify, notify_many
+from people.models import OrgUnit, Power, User
+from people.selectors import power_holders
 from training.services import acknowledgment_problem, site_manager_training_problem
 
 from .models import AnnualReview, Designation, OfficialAccount, Platform
@@ -91,6 +92,7 @@ def establish_account(
     site_manager: User,
     origin: str,
     reason: str = "",
+    description: str = "",
     backup: User | None = None,
     audience_min_age: int | None = None,
     platform_account_id: str = "",
@@ -110,7 +112,7 @@ def establish_account(
         raise RegistryError("Say why the account is established directly (Policy 4038 §III.B).", field="reason")
     if not display_name.strip():
         raise RegistryError("Give the account's display name.", field="display_name")
-    if errors := hidden_character_errors(display_name=display_name, handle=handle):
+    if errors := hidden_character_errors(display_name=display_name, handle=handle, description=description):
         raise RegistryError(errors=errors)
     found, problem = read_handle(platform, handle)
     if found is None or problem:
@@ -133,6 +135,7 @@ def establish_account(
                 platform=platform,
                 org_unit=org_unit,
                 display_name=display_name.strip(),
+                description=" ".join(description.split()),
                 handle=found.handle,
                 handle_key=found.key,
                 url=found.url,
@@ -328,3 +331,69 @@ def record_review(
             notify(recipient=superintendent, template="account_review_flagged",
                    context={"account": account, "review": review})
     return review
+
+
+def _told_of_compromise(account: OfficialAccount, actor: User) -> list[User]:
+    """Who is mailed when an account is compromised or recovered (Policy 4038 §III.E): its
+    site manager, their supervisor, and the office (those holding the power to establish
+    and manage accounts over its unit, the superintendent among them); not the actor."""
+    told = {}
+    manager = current(account)
+    if manager is not None:
+        told[manager.person.pk] = manager.person
+        supervisor = manager.person.supervisor
+        if supervisor is not None and supervisor.is_active:
+            told[supervisor.pk] = supervisor
+    for person in power_holders(account.org_unit, Power.ESTABLISH_ACCOUNTS):
+        told.setdefault(person.pk, person)
+    told.pop(actor.pk, None)
+    return list(told.values())
+
+
+@transaction.atomic
+def mark_compromised(*, actor: User, account: OfficialAccount, reason: str) -> OfficialAccount:
+    """The district has lost control of an account (hacked, or its log-in lost): the office
+    marks it compromised with a reason (Policy 4038 §III.A, §III.E). Until its recovery the
+    public pages (verify, the directory, its feed and embed) warn families not to trust it;
+    its credentials fall due for rotation at once; its site manager, their supervisor and
+    the office are mailed. The account keeps its status: it is still the district's."""
+    if not has_perm(actor, "accounts.mark_compromised", account):
+        raise RegistryError("Only the superintendent's office can mark an account compromised.")
+    if not reason.strip():
+        raise RegistryError("Say what happened: how the district lost control of the account.", field="reason")
+    account = _lock(account)
+    if account.status == Status.RETIRED:
+        raise RegistryError("A retired account no longer speaks for the district; it cannot be marked compromised.")
+    if account.is_compromised:
+        raise RegistryError("This account is already marked compromised.")
+    account.compromised_at, account.compromised_reason = timezone.now(), reason.strip()
+    account.rotation_due, account.rotation_due_reason = True, "The account was compromised."
+    account.save(update_fields=["compromised_at", "compromised_reason", "rotation_due", "rotation_due_reason"])
+    record(actor=actor, verb="account.compromised", target=account, before={"compromised": False},
+           after={"compromised": True, "rotation_due": True}, org_unit=account.org_unit, reason=reason)
+    notify_many((person, "account_compromised", {"account": account, "reason": account.compromised_reason}, None)
+                for person in _told_of_compromise(account, actor))
+    return account
+
+
+@transaction.atomic
+def mark_recovered(*, actor: User, account: OfficialAccount, note: str) -> OfficialAccount:
+    """The district has control of a compromised account again: the office records it with
+    a note (how it was recovered), the public warnings end, and the same people are told.
+    The credentials stay due for rotation until new ones are escrowed."""
+    if not has_perm(actor, "accounts.mark_compromised", account):
+        raise RegistryError("Only the superintendent's office can mark an account recovered.")
+    if not note.strip():
+        raise RegistryError("Say how the district got the account back.", field="note")
+    account = _lock(account)
+    if not account.is_compromised:
+        raise RegistryError("This account is not marked compromised.")
+    since, reason = account.compromised_at, account.compromised_reason
+    account.compromised_at, account.compromised_reason = None, ""
+    account.save(update_fields=["compromised_at", "compromised_reason"])
+    record(actor=actor, verb="account.recovered", target=account,
+           before={"compromised": True, "compromised_at": since.isoformat(), "compromised_reason": reason},
+           after={"compromised": False}, org_unit=account.org_unit, reason=note)
+    notify_many((person, "account_recovered", {"account": account, "note": note.strip()}, None)
+                for person in _told_of_compromise(account, actor))
+    return account
