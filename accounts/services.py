@@ -338,7 +338,8 @@ def _told_of_compromise(account: OfficialAccount, actor: User) -> list[User]:
     site manager, their supervisor, and the office (those holding the power to establish
     and manage accounts over its unit, the superintendent among them); not the actor."""
     told = {}
-    manager = current(account)
+    manager = (account.designations.current().filter(role=Role.SITE_MANAGER)
+               .select_related("person__supervisor").first())
     if manager is not None:
         told[manager.person.pk] = manager.person
         supervisor = manager.person.supervisor
