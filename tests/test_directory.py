@@ -168,8 +168,8 @@ def test_r_iii_f_filter_options_are_cached_until_the_directory_changes(district,
     client = Client()
     url = reverse("directory")
     assert _selected(html_of(client.get(url)), "school") == [""]
-    with django_assert_num_queries(1):
-        html = html_of(client.get(url))
+    with django_assert_num_queries(1):  # another address: a repeat of the same one is a kept page (page_cache)
+        html = html_of(client.get(url, {"page": "1"}))
     assert f'<option value="{district.north.slug}">North High School</option>' in html
     html = html_of(client.get(url, {"school": district.north.slug, "platform": "x"}))
     assert _selected(html, "school") == [district.north.slug] and _selected(html, "platform") == ["x"]
@@ -209,8 +209,8 @@ def test_r_iii_f_the_directory_counts_its_accounts_once_per_change(district, pro
         return [int(re.search(r"(\d+) official accounts?\b", html_of(client.get(url))).group(1)) for url in pages]
 
     assert counts() == [2, 1, 1, 1, 2]
-    with django_assert_num_queries(1):
-        client.get(pages[0])
+    with django_assert_num_queries(1):  # another address: a repeat of the same one is a kept page (page_cache)
+        client.get(pages[0] + "?page=1")
     account(district, program, "robo_ig")
     assert counts() == [3, 2, 2, 2, 3]
     north_ig.status = Status.RETIRED
@@ -710,8 +710,8 @@ def test_r_iii_a_verify_reads_the_platforms_from_the_directory_cache(district, d
     account(district, district.north, "north_ig")
     client = Client()
     client.get(reverse("verify") + "?q=%40north_ig")
-    with django_assert_num_queries(1):
-        assert "Yes: an official account of" in client.get(reverse("verify") + "?q=%40north_ig").content.decode()
+    with django_assert_num_queries(1):  # another spelling: a repeat of the same address is a kept page (page_cache)
+        assert "Yes: an official account of" in client.get(reverse("verify") + "?q=%40North_IG").content.decode()
     Platform.objects.create(slug="mastodon", name="Mastodon", kind=Platform.Kind.SOCIAL_NETWORK)
     assert "Mastodon" in {platform.name for platform in
                           client.get(reverse("verify") + "?q=%40north_ig").context["form"].platforms}
