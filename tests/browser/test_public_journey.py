@@ -45,7 +45,7 @@ def test_a_parent_checks_a_lookalike_from_the_home_and_reports_it(demo_district,
     expect(parent.get_by_role("heading", level=1)).to_have_text("Report a concern")
     expect(parent.get_by_label("Link or @handle")).to_have_value(LOOKALIKE)
     expect(parent.get_by_role("group", name="What are you reporting?")
-           .get_by_label(re.compile("^Impersonation"))).to_be_checked()
+           .get_by_role("radio", name=re.compile("^Impersonation"))).to_be_checked()
     snap(parent, f"public-{size}-03-report")
 
     # The demo's compromised account: official, and not to be trusted for now.

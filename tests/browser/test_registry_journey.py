@@ -52,7 +52,7 @@ def test_a_parent_reports_an_impersonator_and_the_designee_resolves_it(demo_dist
 
     answer = parent.get_by_role("region", name="Answer")
     expect(answer).to_contain_text("We read this as @roosevelt_teddies on Instagram.")
-    expect(answer.get_by_role("heading", level=3)).to_have_text(
+    expect(answer.get_by_role("heading", level=3).first).to_have_text(
         "Yes: an official account of Roosevelt High School")
     expect(answer).to_contain_text(
         f"Roosevelt Teddies (@roosevelt_teddies on Instagram) speaks for Roosevelt High School, "
