@@ -132,7 +132,8 @@ def find_matches(found, platforms) -> list[Match]:
             if own is not None:
                 wanted.add((platform.pk, own.key))
         candidates = OfficialAccount.objects.filter(handle_key__in={key for _, key in wanted})
-    candidates = candidates.on_public_platforms().select_related("platform", "org_unit").order_by("-established_at", "-pk")
+    candidates = (candidates.on_public_platforms().select_related("platform", "org_unit")
+                  .order_by("-established_at", "-pk"))
     best = {}
     for account in candidates:  # newest first; a live account beats a retired one
         if wanted is not None and not ({(None, account.handle_key), (account.platform_id, account.handle_key)}

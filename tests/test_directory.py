@@ -621,7 +621,8 @@ def test_r_iii_a_verify_an_unknown_account(official):
     assert "It uses a protected name" not in html
     data = get(reverse("verify"), q="https://x.com/north_news", format="json").json()
     assert data == {"query": "https://x.com/north_news", "status": "unknown", "account": None, "matches": [],
-                    "protected_names": [], "report_url": "/report/?kind=impersonation&link=https%3A%2F%2Fx.com%2Fnorth_news"}
+                    "protected_names": [],
+                    "report_url": "/report/?kind=impersonation&link=https%3A%2F%2Fx.com%2Fnorth_news"}
 
 
 def test_r_iii_a_verify_invites_a_report_when_an_unknown_account_uses_a_protected_name(district):
@@ -637,7 +638,8 @@ def test_r_iii_a_verify_invites_a_report_when_an_unknown_account_uses_a_protecte
     assert data["protected_names"] == [{"name": "North Vikings", "owner": "North High School"}]
     # A bare handle folds the same way: case and punctuation don't hide a protected name.
     html = html_of(get(reverse("verify"), q="@TestDistrict.Official"))
-    assert "“Test District”, a name that belongs to Test District" in html and "/report/?kind=impersonation&amp;link=" in html
+    assert "“Test District”, a name that belongs to Test District" in html
+    assert "/report/?kind=impersonation&amp;link=" in html
 
 
 def test_r_iii_a_verify_names_a_protected_name_however_it_is_abbreviated(district):

@@ -134,7 +134,8 @@ def test_r_iii_a_an_official_account_ends_with_its_schools_other_accounts_and_a_
     html = html_of(get(reverse("verify"), q="@north.news"))
     assert "Yes: an official account of North High School" in html
     assert f'href="{reverse("directory_unit", args=[district.north.slug])}">See the other official accounts' in html
-    assert 'href="/report/?kind=inappropriate_content&amp;link=%40north.news">Raise a concern about this account' in html
+    assert ('href="/report/?kind=inappropriate_content&amp;link=%40north.news">Raise a concern about this account'
+            in html)
     assert "Report this account" not in html
 
 

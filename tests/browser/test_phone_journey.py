@@ -73,7 +73,8 @@ def test_a_parent_checks_and_reports_an_account_on_a_phone(demo_district, live_s
 
     parent.goto(live_server.url + "/verify/?q=" + quote("https://www.instagram.com/Roosevelt_Teddies/?hl=en"))
     answer = parent.get_by_role("region", name="Answer")
-    expect(answer.get_by_role("heading", level=3).first).to_have_text("Yes: an official account of Roosevelt High School")
+    expect(answer.get_by_role("heading", level=3).first).to_have_text(
+        "Yes: an official account of Roosevelt High School")
     assert_fits_the_screen(parent)
     snap(parent, "phone-03-verify-official")
 
