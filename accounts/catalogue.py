@@ -13,6 +13,7 @@ through ``add_protected_names``.
 from django.db import transaction
 
 from audits.services import record_many
+from mps_social.versioned_cache import changed_in_bulk
 from people.models import OrgUnit
 
 from .models import ProtectedName
@@ -53,6 +54,8 @@ def add_protected_names(names: list[ProtectedName], *, actor) -> list[ProtectedN
             have.add(key)
             wanted.append(name)
     added = ProtectedName.objects.bulk_create(wanted)
+    if added:
+        changed_in_bulk(ProtectedName)  # verify's answers name them (``page_cache``)
     record_many(actor=actor, verb="protectedname.added_from_catalogue",
                 items=[(name, None, {"name": name.name, "kind": name.kind, "owner": name.owner.code})
                        for name in added])

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from audits.services import record
+from mps_social.versioned_cache import changed_in_bulk
 from people.models import OrgUnit, User
 
 from . import services
@@ -57,6 +58,22 @@ ACCOUNTS = [
 ]
 
 
+# What each account posts (the application's one line for families), by handle.
+DESCRIPTIONS = {
+    "MinneapolisPublicSchools": "District news, school closings and enrollment dates for families.",
+    "MPS_News": "Breaking news and weather closings from the district.",
+    "mplspublicschools": "Photos from classrooms and events across the district.",
+    "MPSVideo": "Board meetings, graduations and stories from our schools, on video.",
+    "minneapolis-public-schools": "Jobs and news for the district's staff and partners.",
+    "roosevelt_teddies": "Roosevelt High's school spirit: games, clubs and events.",
+    "RooseveltHighMpls": "Announcements and calendars of Roosevelt High School, for families.",
+    "swlakerssoccer": "Game days, scores and team news of the Southwest soccer teams.",
+    "MPSAthletics": "Schedules, scores and sign-ups for sports across the district.",
+}
+# Policy 4038 §III.E: one account the district has lost control of, warned about in public.
+COMPROMISED = ("MPSVideo", "Demo data: the password was phished; someone else now posts from the channel.")
+
+
 def seed_accounts(stdout):
     """Official accounts in every state. They predate the escrow in this demo: their
     activation is recorded as demo data, not as escrowed credentials."""
@@ -72,6 +89,7 @@ def seed_accounts(stdout):
             actor=superintendent, platform=platforms[slug], org_unit=units[code], display_name=name,
             handle=handle, site_manager=people[manager], backup=people.get(backup),
             origin=OfficialAccount.Origin.DIRECT, reason="Demo data: an account the district runs.",
+            description=DESCRIPTIONS.get(handle, ""),
         )
         if status != "pending_setup":
             today = timezone.localdate()
@@ -82,9 +100,15 @@ def seed_accounts(stdout):
             )
             record(actor=superintendent, verb="account.activated", target=account, org_unit=account.org_unit,
                    before={"status": "pending_setup"}, after={"status": status}, reason="Demo data")
+    changed_in_bulk(OfficialAccount)  # the statuses above were written without signals
+    handle, reason = COMPROMISED
+    account = OfficialAccount.objects.filter(handle__iexact=handle, compromised_at__isnull=True).first()
+    if account is not None:
+        services.mark_compromised(actor=superintendent, account=account, reason=reason)
     rename(superintendent, platforms["x"])
     reminded = services.send_review_reminders()
-    stdout.write(f"  {len(ACCOUNTS)} official accounts, {reminded} reminders of annual reviews.")
+    stdout.write(f"  {len(ACCOUNTS)} official accounts, @{handle} marked compromised, "
+                 f"{reminded} reminders of annual reviews.")
 
 
 # The communications office renamed the district's X account: "is this account official?"
@@ -97,5 +121,5 @@ def rename(superintendent, platform):
     account = OfficialAccount.objects.filter(platform=platform, handle__iexact=old).first()
     if account is not None:
         services.edit_account(actor=superintendent, account=account, display_name=account.display_name,
-                              handle=new, org_unit=account.org_unit,
+                              handle=new, org_unit=account.org_unit, description=account.description,
                               reason="Demo data: the communications office renamed the account on X.")

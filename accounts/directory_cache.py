@@ -1,7 +1,8 @@
 """The public directory's cache: its feed, the schools and platforms its filters list,
 its counts and its school filter's rendered field (``_directory_filters.html``), rebuilt
 only when the registry changes (``mps_social.versioned_cache``: saving or deleting an
-account, a platform or an org unit).
+account, a platform, an org unit or a protected name). The public pages' whole responses
+follow its version (``page_cache``).
 
 The feed (R-III-F) is what every school website's embed fetches, so it is the portal's
 busiest address, and at the largest district's scale its body is twenty thousand rows:
@@ -14,11 +15,11 @@ already allowed by the feed's Cache-Control.
 from mps_social.versioned_cache import VersionedCache
 from people.models import OrgUnit
 
-from .models import OfficialAccount, Platform
+from .models import OfficialAccount, Platform, ProtectedName
 
 directory = VersionedCache("directory")
 cached, held = directory.cached, directory.held
 
 
 def connect() -> None:
-    directory.watch(OfficialAccount, Platform, OrgUnit)
+    directory.watch(OfficialAccount, Platform, OrgUnit, ProtectedName)

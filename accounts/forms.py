@@ -6,7 +6,7 @@ from mps_social.forms import PortalForm
 from mps_social.widgets import LongSelect
 from people.forms import StaffEmailField
 
-from .models import OfficialAccount, Platform
+from .models import DESCRIPTION_MAX, OfficialAccount, Platform
 from .rules import refuse_hidden_characters
 
 
@@ -17,6 +17,23 @@ class StatusForm(PortalForm):
                  (OfficialAccount.Status.RETIRED, "Retire")],
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Recorded and sent to the site manager.")
+
+
+class CompromisedForm(PortalForm):
+    """Policy 4038 §III.E: the district has lost control of the account."""
+
+    reason = forms.CharField(
+        label="What happened", widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what happened: how the district lost control of the account."},
+        help_text="Recorded, and sent to its site manager, their supervisor and the office. Families see only "
+                  "a warning, never this text.")
+
+
+class RecoveredForm(PortalForm):
+    note = forms.CharField(
+        label="How it was recovered", widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say how the district got the account back."},
+        help_text="Recorded, and sent to the same people. The public warning ends.")
 
 
 class HandOverForm(PortalForm):
@@ -60,6 +77,10 @@ class EstablishForm(PortalForm):
                              validators=[refuse_hidden_characters],
                              help_text="E.g. @mps_news or https://www.instagram.com/mps_news/.")
     display_name = forms.CharField(max_length=150, validators=[refuse_hidden_characters])
+    description = forms.CharField(
+        label="What it posts, in one line", max_length=DESCRIPTION_MAX, required=False,
+        validators=[refuse_hidden_characters],
+        help_text="For families, shown beside the account in the public directory.")
     site_manager = StaffEmailField(label="Site manager's email",
                                    help_text="An active district employee whose site manager training is current "
                                    "(Policy 4038 §III.E, §V.C).")
@@ -87,6 +108,10 @@ class EditAccountForm(PortalForm):
                              validators=[refuse_hidden_characters],
                              help_text="As the platform shows it now. The old handle stays known: "
                              "\u201cis this account official?\u201d answers \u201cformerly \u2026, now \u2026\u201d.")
+    description = forms.CharField(
+        label="What it posts, in one line", max_length=DESCRIPTION_MAX, required=False,
+        validators=[refuse_hidden_characters],
+        help_text="For families, shown beside the account in the public directory.")
     org_unit = forms.ModelChoiceField(queryset=None, label="Speaks for", widget=LongSelect,
                                       help_text="Moving it to another unit moves it in the directory too.")
     reason = forms.CharField(label="What changed, and why", widget=forms.Textarea(attrs={"rows": 2}), required=False,
@@ -97,7 +122,7 @@ class EditAccountForm(PortalForm):
 
     def __init__(self, *args, org_units, account, **kwargs):
         kwargs.setdefault("initial", {"display_name": account.display_name, "handle": account.url or account.handle,
-                                      "org_unit": account.org_unit_id})
+                                      "description": account.description, "org_unit": account.org_unit_id})
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = org_units
 

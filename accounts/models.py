@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy
 
 
 def validate_hosts(value):
@@ -120,6 +121,17 @@ class OfficialAccountQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=OfficialAccount.Status.ACTIVE)
 
+    def on_public_platforms(self):
+        """Accounts on public platforms. One on a district-approved, password-protected
+        platform (Policy 4038 §II.B) is not open to the public, so the directory, its feed
+        and embed, verify's answer and their counts never name it, whatever its status."""
+        return self.filter(platform__district_protected=False)
+
+    def public(self):
+        """What the public is shown as official (R-III-F, R-III-A): active accounts on
+        public platforms (``on_public_platforms``). The one definition of "public"."""
+        return self.active().on_public_platforms()
+
     def bulk_create(self, objs, *args, **kwargs):
         """As ``OfficialAccount.save``, each account takes its unit's path (from the unit
         object it was given, so without a query)."""
@@ -128,6 +140,16 @@ class OfficialAccountQuerySet(models.QuerySet):
             account.unit_path = account.org_unit.path
         return super().bulk_create(objs, *args, **kwargs)
 
+
+# What families are told of an official account the district has lost control of (Policy
+# 4038 §III.E): on verify, the directory, its feed and embed (``OfficialAccount.public_warning``).
+COMPROMISED_WARNING = gettext_lazy(
+    "Do not trust messages from this account for now: the district has lost control of it. "
+    "This warning stays until the account is back in the district's hands."
+)
+
+# The one-line description of what an account posts, asked on the application.
+DESCRIPTION_MAX = 200
 
 # The order of every account list: by org unit (tree order), then name. Served by the
 # ``account_listing`` indexes, so a page costs the same at any size of registry.
@@ -164,6 +186,10 @@ class OfficialAccount(models.Model):
     handle = models.CharField(max_length=150, help_text="As the platform shows it, without @.")
     handle_key = models.CharField(max_length=160, editable=False, db_index=True)
     url = models.URLField(max_length=300, blank=True)
+    description = models.CharField(
+        max_length=DESCRIPTION_MAX, blank=True,
+        help_text="One line for families: what the account posts (shown in the public directory).",
+    )
     platform_account_id = models.CharField(
         max_length=100, blank=True, help_text="The platform's permanent id, to notice a later change of handle."
     )
@@ -184,6 +210,10 @@ class OfficialAccount(models.Model):
         default=False, help_text="Policy 4038 §III.E: its log-in credentials must be changed."
     )
     rotation_due_reason = models.CharField(max_length=200, blank=True)
+    # Hacked or lost (Policy 4038 §III.E): the district no longer controls it. Coexists with
+    # the status; the public pages warn families until the office records its recovery.
+    compromised_at = models.DateTimeField(null=True, blank=True)
+    compromised_reason = models.TextField(blank=True)
 
     objects = OfficialAccountQuerySet.as_manager()
 
@@ -216,6 +246,15 @@ class OfficialAccount(models.Model):
 
     def get_absolute_url(self):
         return reverse("accounts:account", args=[self.pk])
+
+    @property
+    def is_compromised(self) -> bool:
+        return self.compromised_at is not None
+
+    @property
+    def public_warning(self) -> str:
+        """The warning families are shown about this account, or nothing (R-III-A, §III.E)."""
+        return str(COMPROMISED_WARNING) if self.is_compromised else ""
 
     @property
     def profile_url(self) -> str:

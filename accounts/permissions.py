@@ -74,6 +74,12 @@ def edit_account(user, account):
     return manage_lifecycle(user, account)
 
 
+@register("accounts.mark_compromised", "Mark an account compromised, and recovered")
+def mark_compromised(user, account):
+    # Policy 4038 §III.E: the superintendent's office, those who manage the account's lifecycle.
+    return manage_lifecycle(user, account)
+
+
 @register("accounts.hand_over", "Designate a new site manager")
 def hand_over(user, account):
     # Policy 4038 §III.E: the superintendent's office, or the site manager's supervisor.

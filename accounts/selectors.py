@@ -20,8 +20,9 @@ def directory_units() -> QuerySet[OrgUnit]:
 
 
 def directory_platforms() -> QuerySet[Platform]:
-    """The platforms the directory can be narrowed to, by name."""
-    return Platform.objects.order_by("name")
+    """The platforms the directory can be narrowed to, by name: the public ones (a
+    password-protected platform's accounts are never listed, ``OfficialAccount.public``)."""
+    return Platform.objects.filter(district_protected=False).order_by("name")
 
 
 def _current(role):
@@ -113,10 +114,11 @@ def my_accounts(user) -> QuerySet[OfficialAccount]:
 
 
 def directory_accounts(org_unit: OrgUnit | None = None) -> QuerySet[OfficialAccount]:
-    """Active accounts for the public (R-III-F), optionally one unit's subtree, in the
-    lists' order: it ends with the primary key, so pages never overlap and the feed (and
-    its ETag) comes out the same on every database."""
-    queryset = OfficialAccount.objects.active().select_related("platform", "org_unit")
+    """The accounts the public is shown (R-III-F, ``OfficialAccount.public``: active, on a
+    public platform), optionally one unit's subtree, in the lists' order: it ends with the
+    primary key, so pages never overlap and the feed (and its ETag) comes out the same on
+    every database."""
+    queryset = OfficialAccount.objects.public().select_related("platform", "org_unit")
     if org_unit is not None:
         queryset = queryset.filter(unit_path__startswith=org_unit.path)
     return queryset.order_by(*LISTING_ORDER)

@@ -17,12 +17,13 @@ from audits.services import record
 from mps_social.errors import ServiceError
 from mps_social.months import add_months
 from mps_social.permissions import has_perm
-from notifications.services import notify, notify_new
-from people.models import OrgUnit, User
+from notifications.services import notify, notify_many, notify_new
+from people.models import OrgUnit, Power, User
+from people.selectors import power_holders
 from training.services import acknowledgment_problem, site_manager_training_problem
 
 from . import selectors
-from .models import AnnualReview, Designation, FormerHandle, OfficialAccount, Platform
+from .models import DESCRIPTION_MAX, AnnualReview, Designation, FormerHandle, OfficialAccount, Platform
 from .rules import audience_age_problem, hidden_character_errors, name_conflicts, read_handle
 
 Status = OfficialAccount.Status
@@ -96,6 +97,7 @@ def establish_account(
     site_manager: User,
     origin: str,
     reason: str = "",
+    description: str = "",
     backup: User | None = None,
     audience_min_age: int | None = None,
     platform_account_id: str = "",
@@ -115,8 +117,9 @@ def establish_account(
         raise RegistryError("Say why the account is established directly (Policy 4038 §III.B).", field="reason")
     if not display_name.strip():
         raise RegistryError("Give the account's display name.", field="display_name")
-    if errors := hidden_character_errors(display_name=display_name, handle=handle):
+    if errors := hidden_character_errors(display_name=display_name, handle=handle, description=description):
         raise RegistryError(errors=errors)
+    _check_description(description)
     found, problem = read_handle(platform, handle)
     if found is None or problem:
         raise RegistryError(problem or "Give the account's handle or profile address.", field="handle")
@@ -138,6 +141,7 @@ def establish_account(
                 platform=platform,
                 org_unit=org_unit,
                 display_name=display_name.strip(),
+                description=" ".join(description.split()),
                 handle=found.handle,
                 handle_key=found.key,
                 url=found.url,
@@ -169,7 +173,15 @@ def establish_account(
 
 # What ``edit_account`` may change, in the order its event and mail list them, with the
 # words they are shown in.
-EDITABLE = {"display_name": "display name", "handle": "handle", "url": "address", "org_unit": "unit"}
+def _check_description(description: str) -> None:
+    """What an account posts is one line for families, at most ``DESCRIPTION_MAX`` characters."""
+    if len(" ".join(description.split())) > DESCRIPTION_MAX:
+        raise RegistryError(f"Keep what it posts to one line of at most {DESCRIPTION_MAX} characters.",
+                            field="description")
+
+
+EDITABLE = {"display_name": "display name", "handle": "handle", "url": "address", "description": "description",
+            "org_unit": "unit"}
 
 
 @dataclass(frozen=True)
@@ -193,11 +205,13 @@ def edit_account(
     display_name: str,
     handle: str,
     org_unit: OrgUnit,
+    description: str | None = None,
     reason: str = "",
     name_override_reason: str = "",
 ) -> Edited:
-    """Correct or follow an account's name, handle, address or unit: platforms rename
-    handles, schools merge and rename. The superintendent's office over the account's unit
+    """Correct or follow an account's name, handle, address, description (what it posts,
+    for families; None keeps it) or unit: platforms rename handles, schools merge and
+    rename. The superintendent's office over the account's unit
     may, and over the new unit too for a move (R-III-B); a retired account is not edited.
 
     The handle (or profile address) is read again as at establishment (``read_handle``:
@@ -213,8 +227,10 @@ def edit_account(
         raise RegistryError("You cannot move accounts to this unit.", field="org_unit")
     if not display_name.strip():
         raise RegistryError("Give the account's display name.", field="display_name")
-    if errors := hidden_character_errors(display_name=display_name, handle=handle):
+    description = account.description if description is None else " ".join(description.split())
+    if errors := hidden_character_errors(display_name=display_name, handle=handle, description=description):
         raise RegistryError(errors=errors)
+    _check_description(description)
     account = _lock(account)
     if account.status == Status.RETIRED:
         raise RegistryError("A retired account is not edited: it stays as it was when it was retired.")
@@ -231,7 +247,8 @@ def edit_account(
     if conflicts and not name_override_reason.strip():
         raise RegistryError("; ".join(match.describe() for match in conflicts)
                             + ". Say why this unit may use it (Policy 4038 §III.A).", field="name_override_reason")
-    after = {"display_name": display_name, "handle": found.handle, "url": found.url, "org_unit": org_unit}
+    after = {"display_name": display_name, "handle": found.handle, "url": found.url, "description": description,
+             "org_unit": org_unit}
     changes = {}
     for name, value in after.items():
         old = getattr(account, name)
@@ -244,11 +261,11 @@ def edit_account(
         FormerHandle.objects.create(account=account, platform=platform, handle=account.handle,
                                     handle_key=account.handle_key, url=account.url, until=now)
     old_unit = account.org_unit
-    account.display_name, account.org_unit = display_name, org_unit
+    account.display_name, account.org_unit, account.description = display_name, org_unit, description
     account.handle, account.handle_key, account.url = found.handle, found.key, found.url
     try:
         with transaction.atomic():
-            account.save(update_fields=["display_name", "handle", "handle_key", "url", "org_unit"])
+            account.save(update_fields=["display_name", "handle", "handle_key", "url", "description", "org_unit"])
     except IntegrityError:  # a concurrent establishment or edit took the handle first
         raise RegistryError(f"@{found.handle} is already registered on {platform.name}.", field="handle") from None
     record(actor=actor, verb="account.edited", target=account,
@@ -524,3 +541,70 @@ def review_reminder_mails(today: date) -> list:
             items.append((supervisor, "review_reminder", {**context, "copy": True}, f"{cycle}:{supervisor.pk}",
                           account.get_absolute_url()))
     return items
+
+
+def _told_of_compromise(account: OfficialAccount, actor: User) -> list[User]:
+    """Who is mailed when an account is compromised or recovered (Policy 4038 §III.E): its
+    site manager, their supervisor, and the office (those holding the power to establish
+    and manage accounts over its unit, the superintendent among them); not the actor."""
+    told = {}
+    manager = (account.designations.current().filter(role=Role.SITE_MANAGER)
+               .select_related("person__supervisor").first())
+    if manager is not None:
+        told[manager.person.pk] = manager.person
+        supervisor = manager.person.supervisor
+        if supervisor is not None and supervisor.is_active:
+            told[supervisor.pk] = supervisor
+    for person in power_holders(account.org_unit, Power.ESTABLISH_ACCOUNTS):
+        told.setdefault(person.pk, person)
+    told.pop(actor.pk, None)
+    return list(told.values())
+
+
+@transaction.atomic
+def mark_compromised(*, actor: User, account: OfficialAccount, reason: str) -> OfficialAccount:
+    """The district has lost control of an account (hacked, or its log-in lost): the office
+    marks it compromised with a reason (Policy 4038 §III.A, §III.E). Until its recovery the
+    public pages (verify, the directory, its feed and embed) warn families not to trust it;
+    its credentials fall due for rotation at once; its site manager, their supervisor and
+    the office are mailed. The account keeps its status: it is still the district's."""
+    if not has_perm(actor, "accounts.mark_compromised", account):
+        raise RegistryError("Only the superintendent's office can mark an account compromised.")
+    if not reason.strip():
+        raise RegistryError("Say what happened: how the district lost control of the account.", field="reason")
+    account = _lock(account)
+    if account.status == Status.RETIRED:
+        raise RegistryError("A retired account no longer speaks for the district; it cannot be marked compromised.")
+    if account.is_compromised:
+        raise RegistryError("This account is already marked compromised.")
+    account.compromised_at, account.compromised_reason = timezone.now(), reason.strip()
+    account.rotation_due, account.rotation_due_reason = True, "The account was compromised."
+    account.save(update_fields=["compromised_at", "compromised_reason", "rotation_due", "rotation_due_reason"])
+    record(actor=actor, verb="account.compromised", target=account, before={"compromised": False},
+           after={"compromised": True, "rotation_due": True}, org_unit=account.org_unit, reason=reason)
+    notify_many((person, "account_compromised", {"account": account, "reason": account.compromised_reason}, None, account.get_absolute_url())
+                for person in _told_of_compromise(account, actor))
+    return account
+
+
+@transaction.atomic
+def mark_recovered(*, actor: User, account: OfficialAccount, note: str) -> OfficialAccount:
+    """The district has control of a compromised account again: the office records it with
+    a note (how it was recovered), the public warnings end, and the same people are told.
+    The credentials stay due for rotation until new ones are escrowed."""
+    if not has_perm(actor, "accounts.mark_compromised", account):
+        raise RegistryError("Only the superintendent's office can mark an account recovered.")
+    if not note.strip():
+        raise RegistryError("Say how the district got the account back.", field="note")
+    account = _lock(account)
+    if not account.is_compromised:
+        raise RegistryError("This account is not marked compromised.")
+    since, reason = account.compromised_at, account.compromised_reason
+    account.compromised_at, account.compromised_reason = None, ""
+    account.save(update_fields=["compromised_at", "compromised_reason"])
+    record(actor=actor, verb="account.recovered", target=account,
+           before={"compromised": True, "compromised_at": since.isoformat(), "compromised_reason": reason},
+           after={"compromised": False}, org_unit=account.org_unit, reason=note)
+    notify_many((person, "account_recovered", {"account": account, "note": note.strip()}, None, account.get_absolute_url())
+                for person in _told_of_compromise(account, actor))
+    return account

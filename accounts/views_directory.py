@@ -25,6 +25,7 @@ from people.models import OrgUnit
 from . import directory_cache, selectors
 from .filters import DirectoryFilter
 from .models import OfficialAccount
+from .page_cache import public_page
 
 PER_PAGE = 100
 COUNT_MAX_AGE = 300  # seconds: the longest a count outlives a change the signals missed
@@ -90,6 +91,7 @@ def _directory(request, unit=None):
 
 @permission_required("accounts.view_directory")
 @require_safe
+@public_page
 def directory(request):
     """R-III-F: the public directory of active official accounts."""
     return _directory(request)
@@ -97,6 +99,7 @@ def directory(request):
 
 @permission_required("accounts.view_directory")
 @require_safe
+@public_page
 def directory_unit(request, slug):
     """R-III-F: one unit's page, with the accounts of its whole subtree; 404 for an unknown slug."""
     return _directory(request, get_object_or_404(selectors.directory_units(), slug=slug))

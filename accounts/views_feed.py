@@ -20,8 +20,9 @@ from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from mps_social.access import permission_required
@@ -30,21 +31,27 @@ from mps_social.forms import PortalForm
 from . import directory_cache, selectors
 from .filters import UnitField
 from .models import OfficialAccount
+from .page_cache import public_page
 
 FEED_MAX_AGE = 300
 EMBED_TARGET_ID = "mps-social-accounts"
 
 
 def account_data(account: OfficialAccount) -> dict:
-    """One account as the feed and "is this account official?" show it (R-III-F, R-III-A)."""
+    """One account as the feed and "is this account official?" show it (R-III-F, R-III-A):
+    with what it posts, and whether it is compromised, with the warning families are given
+    (``warning``, empty when there is none)."""
     return {
         "name": account.display_name,
+        "description": account.description,
         "platform": account.platform.name,
         "handle": account.handle,
         "url": account.profile_url,
         "org_unit": account.org_unit.name,
         "org_unit_slug": account.org_unit.slug,
         "official_since": account.official_since.isoformat() if account.official_since else None,
+        "compromised": account.is_compromised,
+        "warning": account.public_warning,
     }
 
 
@@ -63,12 +70,12 @@ def feed_body(unit=None) -> bytes:
 
 def _feed(unit=None) -> tuple[bytes, str]:
     """The feed's body and ETag (a hash of the body), held until the registry changes
-    (``directory_cache``)."""
+    (``directory_cache``), in each language (its warnings are words)."""
     def build():
         body = feed_body(unit)
         return body, etag_of(body)
 
-    return directory_cache.held(f"feed:{unit.pk if unit else 'all'}", build, FEED_MAX_AGE)
+    return directory_cache.held(f"feed:{get_language()}:{unit.pk if unit else 'all'}", build, FEED_MAX_AGE)
 
 
 @permission_required("accounts.view_directory")
@@ -100,6 +107,7 @@ def public_json(request, body: bytes, etag: str, status: int = 200):
         response = HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
     response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={FEED_MAX_AGE}"
+    patch_vary_headers(response, ["Accept-Language"])
     return cors(response)
 
 
@@ -115,6 +123,7 @@ class EmbedForm(PortalForm):
 
 @permission_required("accounts.view_directory")
 @require_safe
+@public_page
 def directory_embed(request):
     """R-III-F: copy-paste snippets for school webmasters.
 

@@ -17,7 +17,8 @@ from mps_social.permissions import has_perm
 
 from . import registry_counts, selectors, services
 from .filters import RegistryFilter
-from .forms import BackupForm, EditAccountForm, EstablishForm, HandOverAllForm, HandOverForm, ReviewForm, StatusForm
+from .forms import (BackupForm, CompromisedForm, EditAccountForm, EstablishForm, HandOverAllForm, HandOverForm,
+                    RecoveredForm, ReviewForm, StatusForm)
 from .models import LISTING_ORDER, OfficialAccount
 
 PER_PAGE = 50
@@ -102,7 +103,7 @@ def account(request, pk):
     events = list(_timeline_of(account).order_by("-sequence")[:TIMELINE_ON_ACCOUNT + 1])
     can = {
         name: has_perm(request.user, f"accounts.{name}", account)
-        for name in ("manage_lifecycle", "edit_account", "hand_over", "set_backup", "review")
+        for name in ("manage_lifecycle", "edit_account", "mark_compromised", "hand_over", "set_backup", "review")
     } | {"registry": has_perm(request.user, "accounts.view_registry")} | {
         f"credentials_{name}": has_perm(request.user, f"credentials.{name}", account)
         for name in ("escrow", "reveal", "view_history")
@@ -121,6 +122,9 @@ def account(request, pk):
         context["credentials"] = current_version(account)
     if can["manage_lifecycle"] and account.status != OfficialAccount.Status.RETIRED:
         context["status_form"] = StatusForm(auto_id="status_%s")
+    if can["mark_compromised"] and account.status != OfficialAccount.Status.RETIRED:
+        context["compromise_form"] = (RecoveredForm(auto_id="recovered_%s") if account.is_compromised
+                                      else CompromisedForm(auto_id="compromised_%s"))
     if can["set_backup"]:
         context["backup_form"] = BackupForm(auto_id="backup_%s")
     return render(request, "accounts/account.html", context)
@@ -173,6 +177,23 @@ def edit(request, pk):
                then=account,
                page=lambda form: render(request, "accounts/account_action.html",
                                         {"account": account, "form": form, "perm": "accounts.edit_account"}))
+
+
+@permission_required("accounts.view_my_accounts")
+def mark_compromised(request, pk):
+    """Policy 4038 §III.E: the office marks an account hacked or lost, with what happened."""
+    return _act(request, pk, "accounts.mark_compromised", CompromisedForm,
+                lambda account, data: services.mark_compromised(actor=request.user, account=account, **data),
+                "The account is marked compromised: the public pages warn families, its credentials are due "
+                "for rotation, and its keepers and the office are told.")
+
+
+@permission_required("accounts.view_my_accounts")
+def mark_recovered(request, pk):
+    """Policy 4038 §III.E: the office records that the district has the account back."""
+    return _act(request, pk, "accounts.mark_compromised", RecoveredForm,
+                lambda account, data: services.mark_recovered(actor=request.user, account=account, **data),
+                "The account is recovered: the public warning has ended.")
 
 
 @permission_required("accounts.view_my_accounts")

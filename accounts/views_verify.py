@@ -12,6 +12,11 @@ Decisions:
 - The protected names an unknown account uses are found by the rules every intake applies
   (``rules.protected_names_in``): what an application or a direct establishment would be
   told about a handle, the public is told too.
+- Accounts on password-protected platforms (Policy 4038 §II.B) are not public: verify
+  answers as if it had never heard of them (``OfficialAccount.on_public_platforms``).
+- Every answer ends with a next step (``next_steps``): report an impersonator, raise a
+  concern about an official account, or see the school's other accounts. A compromised
+  official account is named with the warning not to trust it (Policy 4038 §III.E).
 """
 
 from dataclasses import dataclass
@@ -32,12 +37,15 @@ from mps_social.forms import PortalForm
 from . import directory_cache, rules
 from .models import FormerHandle, OfficialAccount, Platform
 from .normalize import normalize
+from .page_cache import public_page
 from .views_feed import FEED_MAX_AGE, account_data, cors
 
 Status = OfficialAccount.Status
 
 MAX_QUERY = 1000  # longer than any profile address, even one with tracking queries
-REPORT_PATH = "/report/"  # the impersonation report page (Policy 4038 §III.A)
+REPORT_PATH = "/report/"  # the concern report page (Policy 4038 §III.A, §IV.B)
+# The report form's kinds (``concerns.models.ConcernReport.Kind``), prefilled by ``?kind=``.
+REPORT_IMPERSONATION, REPORT_CONTENT, REPORT_OTHER = "impersonation", "inappropriate_content", "other"
 
 
 class VerifyForm(PortalForm):
@@ -118,6 +126,7 @@ def find_matches(found, platforms) -> list[Match]:
     A platform where no account has that handle now answers with the account that had it
     before (``FormerHandle``, the newest): "formerly @old, now @new", so an old link still
     says whose it was.
+    Only accounts on public platforms are answered for (Policy 4038 §II.B).
     """
     if found.platform_slug:
         candidates = OfficialAccount.objects.filter(platform__slug=found.platform_slug, handle_key=found.key)
@@ -134,7 +143,8 @@ def find_matches(found, platforms) -> list[Match]:
                 wanted.add((platform.pk, own.key))
         candidates = OfficialAccount.objects.filter(handle_key__in={key for _, key in wanted})
         formers = FormerHandle.objects.filter(handle_key__in={key for _, key in wanted})
-    candidates = candidates.select_related("platform", "org_unit").order_by("-established_at", "-pk")
+    candidates = (candidates.on_public_platforms().select_related("platform", "org_unit")
+                  .order_by("-established_at", "-pk"))
     best = {}
     for account in candidates:  # newest first; a live account beats a retired one
         if wanted is not None and not ({(None, account.handle_key), (account.platform_id, account.handle_key)}
@@ -144,7 +154,8 @@ def find_matches(found, platforms) -> list[Match]:
         if current is None or (current.status == Status.RETIRED and account.status != Status.RETIRED):
             best[account.platform_id] = account
     matches = [Match(_status_of(account), account) for account in best.values()]
-    formers = formers.select_related("account__platform", "account__org_unit").order_by("-until", "-pk")
+    formers = (formers.filter(account__platform__district_protected=False)  # public platforms only (§II.B)
+               .select_related("account__platform", "account__org_unit").order_by("-until", "-pk"))
     for former in formers:  # newest first
         account = former.account
         if wanted is not None and not ({(None, former.handle_key), (former.platform_id, former.handle_key)} & wanted):
@@ -153,6 +164,20 @@ def find_matches(found, platforms) -> list[Match]:
             best[former.platform_id] = account
             matches.append(Match(_status_of(account), account, formerly=former.handle))
     return sorted(matches, key=lambda match: (RANK[match.status], match.account.platform.name))
+
+
+def report_url(kind: str, link: str) -> str:
+    """The report form, with its kind chosen and the account's address or handle filled in."""
+    return f"{REPORT_PATH}?{urlencode({'kind': kind, 'link': link})}"
+
+
+def report_kind(matches) -> str:
+    """What a visitor would report about the answer's first account: a concern about an
+    official account's content, or, for anything that is not official, an impersonation."""
+    best = matches[0].status if matches else None
+    if best == "official":
+        return REPORT_CONTENT
+    return REPORT_OTHER if best == "not_current" else REPORT_IMPERSONATION
 
 
 def _verify_json(query, matches, protected, error=None):
@@ -166,12 +191,14 @@ def _verify_json(query, matches, protected, error=None):
         "account": shown[0].as_json() if shown else None,
         "matches": [{"status": match.public_status, "account": match.as_json()} for match in shown],
         "protected_names": [{"name": match.name.name, "owner": match.owner.name} for match in protected],
+        "report_url": report_url(report_kind(shown), query.strip()),
     }
     return cors(JsonResponse(payload))
 
 
 @permission_required("accounts.view_directory")
 @require_safe
+@public_page
 def verify(request):
     """R-III-A: is this account official? Paste a profile address or type an @handle.
 
@@ -204,7 +231,8 @@ def verify(request):
             (platform.name for platform in platforms
              if form.normalized is not None and platform.slug == form.normalized.platform_slug), ""),
         "protected": protected,
-        "report_url": f"{REPORT_PATH}?{urlencode({'link': query.strip()})}" if answered else "",
+        "report_url": report_url(report_kind(matches), query.strip()) if answered else "",
+        "impersonation_url": report_url(REPORT_IMPERSONATION, query.strip()) if answered else "",
         "json_url": f"{reverse('verify')}?{urlencode({'q': query.strip(), 'format': 'json'})}" if answered else "",
     }
     return render(request, "accounts/verify.html", context)

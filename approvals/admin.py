@@ -22,7 +22,7 @@ class ApplicationAdmin(ReadOnlyAdmin):  # its comments are on its timeline
     readonly_fields = ["timeline"]
     fieldsets = [
         (None, {"fields": ["status", "applicant", "org_unit", "purpose", "purpose_other"]}),
-        ("The account", {"fields": ["platform", "handle", "display_name", "existing_url", "account"]}),
+        ("The account", {"fields": ["platform", "handle", "display_name", "description", "existing_url", "account"]}),
         ("Audience and plans", {"fields": ["audience", "grade_band", "youngest_age", "content_plan",
                                            "moderation_plan", "public_justification"]}),
         ("People", {"fields": ["site_manager", "endorser", "decided_by"]}),

@@ -7,7 +7,7 @@ makes the fields the policy needs required, with messages that name the clause.
 
 from django import forms
 
-from accounts.models import Platform
+from accounts.models import DESCRIPTION_MAX, Platform
 from accounts.rules import refuse_hidden_characters
 from mps_social.forms import PortalForm
 from mps_social.widgets import LongSelect
@@ -24,7 +24,7 @@ SECTIONS = [
     ("The account",
      "§III.A: only approved accounts may use the district's names, and a handle is registered once per platform. "
      "§III.D: classes, activities and teams belong on district-approved, password-protected platforms.",
-     ["platform", "handle", "display_name", "existing_url"]),
+     ["platform", "handle", "display_name", "description", "existing_url"]),
     ("Its audience",
      "§III.H: every account follows its platform's age limits; under COPPA most admit nobody under 13.",
      ["audience", "grade_band", "youngest_age"]),
@@ -73,6 +73,11 @@ class ApplicationForm(PortalForm):
     )
     display_name = forms.CharField(max_length=150, validators=[refuse_hidden_characters],
                                    help_text="The name the account shows, e.g. Roosevelt Robotics.")
+    description = forms.CharField(
+        label="What it posts, in one line", max_length=DESCRIPTION_MAX, validators=[refuse_hidden_characters],
+        help_text="For families, shown beside the account in the public directory, e.g. \"Game days, scores and "
+                  "team news of the Roosevelt soccer teams.\"",
+    )
     existing_url = forms.CharField(
         label="Address, if the account already exists", max_length=300, validators=[refuse_hidden_characters],
         help_text="Its profile address, if you are asking to make an existing account official.",

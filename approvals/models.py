@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from accounts.models import DESCRIPTION_MAX
+
 
 class Application(models.Model):
     class Status(models.TextChoices):
@@ -61,6 +63,7 @@ class Application(models.Model):
     handle = models.CharField("proposed handle", max_length=150, blank=True)
     display_name = models.CharField(max_length=150, blank=True)
     existing_url = models.CharField("address, if the account already exists", max_length=300, blank=True)
+    description = models.CharField("what it posts", max_length=DESCRIPTION_MAX, blank=True)
 
     # Whom it speaks to.
     audience = models.CharField(max_length=20, choices=Audience.choices, blank=True)

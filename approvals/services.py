@@ -62,12 +62,13 @@ TRANSITIONS = {
 
 # What the applicant fills in, in the order the form shows it.
 FIELDS = [
-    "org_unit", "purpose", "purpose_other", "platform", "handle", "display_name", "existing_url", "audience",
+    "org_unit", "purpose", "purpose_other", "platform", "handle", "display_name", "description", "existing_url",
+    "audience",
     "grade_band", "youngest_age", "content_plan", "moderation_plan", "public_justification", "site_manager",
     "attests_network_use", "attests_platform_rules", "attests_disclosure",
 ]
 # What names the account: no character that hides or reverses text (R-III-A).
-NAME_FIELDS = ["handle", "display_name", "existing_url"]
+NAME_FIELDS = ["handle", "display_name", "description", "existing_url"]
 REQUIRED = {
     "org_unit": "Choose the school, department or program the account speaks for.",
     "purpose": "Choose what the account is for.",
@@ -371,6 +372,7 @@ def approve(
             platform=application.platform,
             org_unit=application.org_unit,
             display_name=application.display_name,
+            description=application.description,
             handle=application.handle or application.existing_url,
             site_manager=application.site_manager,
             origin=OfficialAccount.Origin.APPLICATION,

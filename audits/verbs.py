@@ -26,6 +26,8 @@ TOPICS = [
         "account.handed_over": "Account handed to a new site manager",
         "account.backup_changed": "Backup site manager changed",
         "account.reviewed": "Annual review recorded",
+        "account.compromised": "Account marked compromised (the district lost control of it)",
+        "account.recovered": "Compromised account recovered",
         "protectedname.added_from_catalogue": "Protected name added from the catalogue",
     }),
     ("applications", "Applications", ("application.",), {

@@ -51,9 +51,12 @@ def take_report_slot(request) -> int:
 
 @permission_required("concerns.report")
 def report(request):
-    """Anyone reports a concern; ``?link=`` prefills the link (from "is this official?").
-    The page is in the visitor's language, and so is the mail they get (issue #23)."""
+    """Anyone reports a concern; ``?link=`` prefills the link and ``?kind=`` chooses what is
+    reported (from "is this official?", R-III-A); an unknown kind chooses nothing. The page
+    is in the visitor's language, and so is the mail they get (issue #23)."""
     initial = {"link": request.GET.get("link", "")[: services.MAX_LINK]}
+    if request.GET.get("kind") in ConcernReport.Kind.values:
+        initial["kind"] = request.GET["kind"]
     if request.user.is_authenticated:
         initial["reporter_email"] = request.user.email
     form = ReportForm(request.POST if request.method == "POST" else None, initial=initial)

@@ -26,15 +26,22 @@ _watching: dict[type, set["VersionedCache"]] = {}  # model → the caches that w
 
 
 class VersionedCache:
-    HELD = 32  # at most this many values held in a process (``held``)
+    HELD = 32  # at most this many values held in a process (``held``), unless told otherwise
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, *, follows: "VersionedCache | None" = None, held: int | None = None):
+        """``follows``: another cache whose version this one's entries are kept under (the
+        public pages follow the directory's), so the same changes replace them; its
+        values and its memory are its own. ``held``: how many values a process holds."""
         self.name = name
+        self.follows = follows
         self.version_key = f"{name}:version"
+        self.HELD = held or self.HELD
         self._held_version, self._held = None, {}
 
     def version(self) -> str:
         """The current version token (a new one if the cache lost it)."""
+        if self.follows is not None:
+            return self.follows.version()
         return cache.get_or_set(self.version_key, uuid.uuid4().hex, None)
 
     def cached(self, part: str, build, timeout: int):
@@ -57,15 +64,43 @@ class VersionedCache:
         the district. ``build`` returns an immutable value: every request of the process
         gets the same object."""
         version = self.version()
-        if version != self._held_version:
-            self._held_version, self._held = version, {}
+        self._hold_version(version)
         value, until = self._held.get(part, (None, 0))
         if until < time.monotonic():
-            if part not in self._held and len(self._held) >= self.HELD:
-                self._held.pop(next(iter(self._held)))  # the one held longest
             value = self._shared(part, version, build, timeout)
-            self._held[part] = (value, time.monotonic() + timeout)
+            self._hold(part, value, timeout)
         return value
+
+    def peek(self, part: str, version: str, timeout: int):
+        """The value kept under ``part`` at ``version`` (held in this process, else in the
+        shared cache, then held for ``timeout`` seconds at most), or None. With ``keep``,
+        for a value that only its builder can tell is worth keeping (a page's response):
+        read ``version`` first, before building, and keep under it."""
+        self._hold_version(version)
+        value, until = self._held.get(part, (None, 0))
+        if until >= time.monotonic():
+            return value
+        value = cache.get(f"{self.name}:{part}:{version}")
+        if value is not None:
+            self._hold(part, value, timeout)
+        return value
+
+    def keep(self, part: str, version: str, value, timeout: int) -> None:
+        """Keep ``value`` under ``part`` at ``version`` (read before it was built): in the
+        shared cache and in this process, for ``timeout`` seconds at most. A value built
+        while the version changed is kept under the old one, which no reader asks for."""
+        cache.set(f"{self.name}:{part}:{version}", value, timeout)
+        if version == self._held_version:
+            self._hold(part, value, timeout)
+
+    def _hold_version(self, version: str) -> None:
+        if version != self._held_version:
+            self._held_version, self._held = version, {}
+
+    def _hold(self, part: str, value, timeout: int) -> None:
+        if part not in self._held and len(self._held) >= self.HELD:
+            self._held.pop(next(iter(self._held)))  # the one held longest
+        self._held[part] = (value, time.monotonic() + timeout)
 
     def _new_version(self) -> None:
         cache.set(self.version_key, uuid.uuid4().hex, None)

@@ -11,6 +11,8 @@ from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.page_cache import public_page
+from accounts.views_verify import VerifyForm
 from compliance.selectors import findings_to_fix
 from credentials import canary
 from credentials.keyring import keyring, ring_source
@@ -24,6 +26,7 @@ from .permissions import has_perm
 log = logging.getLogger(__name__)
 
 
+@public_page
 def home(request):
     """The public landing page; for signed-in staff, what the portal knows about them."""
     context = {}
@@ -39,6 +42,9 @@ def home(request):
             my_findings=findings_to_fix(user),
             training=training_overview(user),  # R-V-C, R-IV-C: templates/training/_home.html
         )
+    else:
+        # R-III-A: the public home leads with "Is this account official?" (a GET to /verify/).
+        context["verify_form"] = VerifyForm(auto_id="home-%s")
     return render(request, "home.html", context)
 
 

@@ -55,10 +55,11 @@ KINDS = (
          "News of the applications you made, endorse or decide, and the weekly summary of decisions waiting.",
          frozenset({"application_update", "weekly_digest"})),
     Kind("accounts", "Accounts you look after",
-         "An account established for you, renamed or moved, handed over, given a backup, suspended or retired, its "
-         "annual review coming due or flagged.",
+         "An account established for you, renamed or moved, handed over, given a backup, suspended or retired, "
+         "compromised or recovered, its annual review coming due or flagged.",
          frozenset({"account_established", "account_handed_over", "account_backup", "account_status_changed",
-                    "account_review_flagged", "review_reminder", "account_edited"})),
+                    "account_review_flagged", "review_reminder", "account_edited", "account_compromised",
+                    "account_recovered"})),
     Kind("findings", "Compliance findings",
          "What the district's compliance audit finds about an account you manage or supervise, and an account "
          "left without its site manager (Policy 4038 §V.D).",

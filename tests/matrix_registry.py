@@ -48,6 +48,11 @@ REGISTRY_ROWS = {
                                   powers=ESTABLISH, reach=NORTH, seen_by=REGISTRY_POWERS),
     "accounts:edit": Row(only({**OFFICE, **OUT_OF_SCOPE}), kwargs=registry_account,
                          powers=ESTABLISH, reach=NORTH, seen_by=REGISTRY_POWERS),
+    # Policy 4038 §III.E: the office marks an account hacked or lost, and recovered.
+    "accounts:mark_compromised": Row(only({**OFFICE, **OUT_OF_SCOPE}), kwargs=registry_account,
+                                     powers=ESTABLISH, reach=NORTH, seen_by=REGISTRY_POWERS),
+    "accounts:mark_recovered": Row(only({**OFFICE, **OUT_OF_SCOPE}), kwargs=registry_account,
+                                   powers=ESTABLISH, reach=NORTH, seen_by=REGISTRY_POWERS),
     "accounts:hand_over": Row(only({**OFFICE, "principal": 200, **OUT_OF_SCOPE}), kwargs=registry_account,
                               powers=ESTABLISH, reach=NORTH, seen_by=REGISTRY_POWERS),
     # An empty POST clears a backup that is not there: back to the account page.

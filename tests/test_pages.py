@@ -8,6 +8,7 @@ from django.urls import reverse
 def test_public_home_invites_to_check_accounts(db):
     html = Client().get("/").content.decode()
     assert "Browse official accounts" in html and "Staff sign in" in html
+    assert "Is this account official?" in html and 'href="/report/"' in html
 
 
 @pytest.mark.parametrize(

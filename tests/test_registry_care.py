@@ -49,6 +49,24 @@ class TestEditService:
         assert (former.handle, former.handle_key, former.platform.slug) == ("northhighnews", "northhighnews",
                                                                             "instagram")
 
+    def test_r_iii_a_the_office_edits_what_it_posts_and_families_read_it(self, district, active, client):
+        """Issue [public]: the one-line description, asked on the application, is editable by
+        the office: one event, shown in the directory; too long or hidden characters are refused
+        beside the field; leaving it out keeps it."""
+        edit(district, active, description="  Game  scores and   school news ")
+        active.refresh_from_db()
+        assert active.description == "Game scores and school news"
+        event = AuditEvent.objects.get(verb="account.edited")
+        assert event.before == {"description": ""} and event.after == {"description": "Game scores and school news"}
+        assert "Game scores and school news" in client.get(reverse("directory")).content.decode()
+        for bad in ("x" * 201, "News\u202e"):
+            with pytest.raises(services.RegistryError) as refused:
+                edit(district, active, description=bad)
+            assert refused.value.field == "description" or "description" in refused.value.errors
+        edit(district, active, display_name="North High Live")  # no description given: kept
+        active.refresh_from_db()
+        assert active.description == "Game scores and school news"
+
     def test_nothing_changed_records_nothing_and_says_so(self, district, active):
         edited = edit(district, active, handle="@NorthHighNews")  # its own handle, written otherwise
         assert edited.changes == {}

@@ -82,6 +82,17 @@
       if (detail) {
         item.appendChild(document.createTextNode(" (" + detail + ")"));
       }
+      if (account.description) {
+        item.appendChild(document.createTextNode(": " + String(account.description)));
+      }
+      if (account.compromised && account.warning) {
+        // Policy 4038 §III.E: the district has lost control of this account.
+        var warning = document.createElement("strong");
+        warning.className = "mps-social-warning";
+        warning.textContent = String(account.warning);
+        item.appendChild(document.createTextNode(" "));
+        item.appendChild(warning);
+      }
       list.appendChild(item);
     });
     target().replaceChildren(list);

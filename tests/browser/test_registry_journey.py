@@ -52,7 +52,7 @@ def test_a_parent_reports_an_impersonator_and_the_designee_resolves_it(demo_dist
 
     answer = parent.get_by_role("region", name="Answer")
     expect(answer).to_contain_text("We read this as @roosevelt_teddies on Instagram.")
-    expect(answer.get_by_role("heading", level=3)).to_have_text(
+    expect(answer.get_by_role("heading", level=3).first).to_have_text(
         "Yes: an official account of Roosevelt High School")
     expect(answer).to_contain_text(
         f"Roosevelt Teddies (@roosevelt_teddies on Instagram) speaks for Roosevelt High School, "
@@ -77,8 +77,8 @@ def test_a_parent_reports_an_impersonator_and_the_designee_resolves_it(demo_dist
     snap(parent, "registry-02-verify-impersonator", "verify-impersonator.png")
 
     # --- the parent: reports it ---------------------------------------------------------------
-    answer.get_by_role("link", name="report it to the district").click()
-    expect(parent).to_have_url(re.compile(r"/report/\?link="))
+    answer.get_by_role("link", name="Report this account").click()
+    expect(parent).to_have_url(re.compile(r"/report/\?kind=impersonation&link="))
     expect(parent.get_by_role("heading", level=1)).to_have_text("Report a concern")
     expect(parent.get_by_label("Link or @handle")).to_have_value(IMPERSONATOR_URL)  # carried over
     parent.get_by_role("group", name="What are you reporting?").get_by_label(IMPERSONATION).check()
