@@ -34,7 +34,7 @@ from django.urls import reverse
 from ninja import NinjaAPI, Query, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
 from mps_social.access import permission_required
@@ -51,15 +51,21 @@ MAX_SEARCH = 200  # as the directory's search field
 
 
 class Account(Schema):
-    """An official account as the public sees it (``views_feed.account_data``)."""
+    """An official account as the public sees it (``views_feed.account_data``). No field
+    beyond these: a field the feed adds must be described here first (tests/test_api.py)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(description="The account's name as the district lists it.")
+    description: str = Field(description="What it posts, in one line, for families; empty when not given.")
     platform: str = Field(description="The platform's name.")
     handle: str = Field(description="The handle as the platform shows it, without @.")
     url: str = Field(description="The account's profile address; empty when the platform gives none.")
     org_unit: str = Field(description="The school or department the account speaks for.")
     org_unit_slug: str = Field(description="That unit's address in the directory (/directory/<slug>/).")
     official_since: datetime.date | None = Field(description="The day the account became official.")
+    compromised: bool = Field(description="The district has lost control of the account for now: do not trust it.")
+    warning: str = Field(description="What families are told while it is compromised; empty otherwise.")
 
 
 class AccountPage(Schema):
@@ -86,6 +92,8 @@ class Feed(Schema):
 
 class VerifiedAccount(Account):
     official_until: datetime.date | None = Field(description="A retired account's last day; null otherwise.")
+    formerly: str | None = Field(description="The handle asked about, when the account has changed it since; "
+                                 "null otherwise.")
 
 
 class VerifyMatch(Schema):

@@ -135,9 +135,9 @@ def test_r_iii_f_only_active_accounts_with_the_feeds_fields(district):
         account(district, district.north, f"north_{status}", status=status)
     _, body = search()
     assert body["accounts"] == [{
-        "name": "North Active", "platform": "Instagram", "handle": "north_active",
+        "name": "North Active", "description": "", "platform": "Instagram", "handle": "north_active",
         "url": "https://www.instagram.com/north_active/", "org_unit": "North High School",
-        "org_unit_slug": district.north.slug, "official_since": "2023-01-15",
+        "org_unit_slug": district.north.slug, "official_since": "2023-01-15", "compromised": False, "warning": "",
     }]
     feed = Client().get(reverse("directory_feed"))
     assert conforms(feed, "/directory/feed.json")["accounts"] == body["accounts"]

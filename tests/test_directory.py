@@ -435,13 +435,13 @@ def test_r_iii_f_the_feed_is_held_in_the_process_until_the_registry_changes(dist
     monkeypatch.setattr(directory_cache.directory, "HELD", 2)
     for unit in (district.north, district.south):
         client.get(reverse("directory_feed"), {"org": unit.slug})
-    assert list(held) == [f"feed:en-us:{district.north.pk}", f"feed:en-us:{district.south.pk}"]
+    assert list(held) == [f"feed:en:{district.north.pk}", f"feed:en:{district.south.pk}"]
     OfficialAccount.objects.filter(pk=row.pk).update(display_name="Changed past the signals")
     clock = time.monotonic
     monkeypatch.setattr("mps_social.versioned_cache.time.monotonic", lambda: clock() + later)
-    cache.delete(f"directory:feed:en-us:all:{directory_cache.directory.version()}")  # the shared entry expired too
+    cache.delete(f"directory:feed:en:all:{directory_cache.directory.version()}")  # the shared entry expired too
     assert client.get(reverse("directory_feed")).json()["accounts"][0]["name"] == "Changed past the signals"
-    assert list(held) == [f"feed:en-us:{district.south.pk}", "feed:en-us:all"]
+    assert list(held) == [f"feed:en:{district.south.pk}", "feed:en:all"]
 
 
 def test_r_iii_f_a_rolled_back_change_leaves_the_feed_as_it_was(district):
@@ -577,7 +577,7 @@ def test_r_iii_a_verify_json_for_an_official_account(official):
         "name": "North News", "description": "", "platform": "Instagram", "handle": "north.news",
         "url": "https://www.instagram.com/north.news/", "org_unit": "North High School",
         "org_unit_slug": official.org_unit.slug, "official_since": "2023-01-15", "official_until": None,
-        "compromised": False, "warning": "",
+        "compromised": False, "warning": "", "formerly": None,
     }
     assert data["protected_names"] == []
 
@@ -707,12 +707,13 @@ def test_r_iii_a_verify_queries_do_not_depend_on_the_registry_size(district):
 
 
 def test_r_iii_a_verify_reads_the_platforms_from_the_directory_cache(district, django_assert_num_queries):
-    """One query per check once the platforms are cached; a platform added since is known
-    at once (saving it replaces the directory's version)."""
+    """Two queries per check once the platforms are cached (the accounts with that handle,
+    and those that had it before: ``FormerHandle``); a platform added since is known at
+    once (saving it replaces the directory's version)."""
     account(district, district.north, "north_ig")
     client = Client()
     client.get(reverse("verify") + "?q=%40north_ig")
-    with django_assert_num_queries(1):  # another spelling: a repeat of the same address is a kept page (page_cache)
+    with django_assert_num_queries(2):  # another spelling: a repeat of the same address is a kept page (page_cache)
         assert "Yes: an official account of" in client.get(reverse("verify") + "?q=%40North_IG").content.decode()
     Platform.objects.create(slug="mastodon", name="Mastodon", kind=Platform.Kind.SOCIAL_NETWORK)
     assert "Mastodon" in {platform.name for platform in

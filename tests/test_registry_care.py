@@ -54,7 +54,7 @@ class TestEditService:
         the office: one event, shown in the directory; too long or hidden characters are refused
         beside the field; leaving it out keeps it."""
         edit(district, active, description="  Game  scores and   school news ")
-        active.refresh_from_db()
+        active = OfficialAccount.objects.select_related("org_unit").get(pk=active.pk)
         assert active.description == "Game scores and school news"
         event = AuditEvent.objects.get(verb="account.edited")
         assert event.before == {"description": ""} and event.after == {"description": "Game scores and school news"}
@@ -64,7 +64,7 @@ class TestEditService:
                 edit(district, active, description=bad)
             assert refused.value.field == "description" or "description" in refused.value.errors
         edit(district, active, display_name="North High Live")  # no description given: kept
-        active.refresh_from_db()
+        active = OfficialAccount.objects.get(pk=active.pk)
         assert active.description == "Game scores and school news"
 
     def test_nothing_changed_records_nothing_and_says_so(self, district, active):
