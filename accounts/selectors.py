@@ -1,5 +1,7 @@
 """Reads of the catalogue and the registry, already narrowed to what the user may see."""
 
+from datetime import timedelta
+
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from people import roles
@@ -124,3 +126,21 @@ def units_to_establish_for(user) -> QuerySet[OrgUnit]:
         return OrgUnit.objects.order_by("path")
     scope = roles.in_scope(user, "path", Power.ESTABLISH_ACCOUNTS)
     return OrgUnit.objects.filter(scope).order_by("path") if scope else OrgUnit.objects.none()
+
+
+REVIEW_NOTICE_DAYS = 30  # an annual review shows as due this many days ahead
+
+
+def managed_by(user) -> QuerySet[OfficialAccount]:
+    """The live accounts ``user`` is the current site manager of: those whose review they
+    record and whose credentials they escrow (Policy 4038 §III.E)."""
+    managed = Designation.objects.filter(person=user, role=Designation.Role.SITE_MANAGER, ended_at__isnull=True)
+    return OfficialAccount.objects.live().filter(pk__in=managed.values("account_id")).select_related("platform")
+
+
+def reviews_due(user, today) -> QuerySet[OfficialAccount]:
+    """The active accounts ``user`` manages whose annual review is due within
+    ``REVIEW_NOTICE_DAYS`` or overdue, the earliest first."""
+    return (managed_by(user).filter(status=OfficialAccount.Status.ACTIVE,
+                                    next_review_due__lte=today + timedelta(days=REVIEW_NOTICE_DAYS))
+            .order_by("next_review_due", "pk"))

@@ -4,12 +4,14 @@ Mirrors ``credentials.permissions`` for many accounts at once, so the list of "c
 I can access" holds exactly the accounts whose reveal the user would be allowed.
 """
 
-from django.db.models import CharField, DateTimeField, OuterRef, Q, QuerySet, Subquery
+from datetime import timedelta
+
+from django.db.models import CharField, DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import LISTING_ORDER, Designation, OfficialAccount
-from accounts.selectors import annotate_page, with_keepers
+from accounts.selectors import annotate_page, managed_by, with_keepers
 from audits.models import AuditEvent
 from people import roles
 from people.models import Power
@@ -95,3 +97,42 @@ def versions_of(account: OfficialAccount) -> QuerySet[CredentialVersion]:
 
 def grants_of(account: OfficialAccount):
     return account.access_grants.select_related("grantee", "granted_by", "revoked_by")
+
+
+# --- what waits for a person (``credentials.attention``) ----------------------------------
+
+GRANT_NOTICE_DAYS = 14  # a lent access shows as ending this many days ahead
+REVEAL_NOTICE_DAYS = 14  # a supervisor hears of the reveals of their staff's accounts this long
+
+
+def to_escrow(user) -> QuerySet[OfficialAccount]:
+    """The live accounts ``user`` manages whose credentials they must escrow (none yet:
+    a new account turns active once they are) or rotate (``rotation_due``), the oldest
+    first (R-III-E, §III.E). ``has_credentials`` says which."""
+    current = CredentialVersion.objects.filter(account=OuterRef("pk"), replaced_at__isnull=True)
+    return (managed_by(user).annotate(has_credentials=Exists(current))
+            .filter(Q(has_credentials=False) | Q(rotation_due=True)).order_by("established_at", "pk"))
+
+
+def grants_ending(user, today) -> QuerySet[AccessGrant]:
+    """Lent access in force ending within ``GRANT_NOTICE_DAYS``: one's own, and for the
+    superintendent's office those on the accounts in its reveal scope, the soonest first."""
+    now = timezone.now()
+    grants = AccessGrant.objects.in_force(now).filter(ends_at__lt=now + timedelta(days=GRANT_NOTICE_DAYS))
+    who = Q(grantee=user)
+    if (office := _office_scope(user, "account__unit_path")) is not None:
+        who |= office
+    return grants.filter(who).select_related("account", "grantee").order_by("ends_at", "pk")
+
+
+def reveals_of_supervised(user, today) -> QuerySet[AuditEvent]:
+    """The reveals by others, in the last ``REVEAL_NOTICE_DAYS``, of the accounts whose
+    site manager ``user`` supervises: the supervisor shares escrow access with them
+    (§III.E) and should know who read it. Newest first."""
+    managed = Designation.objects.filter(role=Designation.Role.SITE_MANAGER, ended_at__isnull=True,
+                                         person__in=reports_of(user))
+    ids = managed.annotate(target=Cast("account_id", CharField())).values("target")
+    since = timezone.now() - timedelta(days=REVEAL_NOTICE_DAYS)
+    return (AuditEvent.objects.filter(target_type="accounts.officialaccount", target_id__in=ids, verb=REVEALED,
+                                      at__gte=since).exclude(actor=user)
+            .select_related("actor").order_by("-sequence"))

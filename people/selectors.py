@@ -1,5 +1,7 @@
 """Reads of people data, already narrowed to what the asking user may see."""
 
+from datetime import timedelta
+
 from django.db.models import Q, QuerySet
 
 from . import roles
@@ -35,3 +37,16 @@ def reports_of(user, *, including_departed: bool = False) -> QuerySet[User]:
     person's supervisor across the join instead, PostgreSQL scanned every person."""
     people = User.objects.filter(supervisor=user)
     return (people if including_departed else people.filter(is_active=True)).values("pk")
+
+
+DELEGATION_NOTICE_DAYS = 14  # a delegation shows as ending this many days ahead
+
+
+def delegations_ending(user, today) -> list[Delegation]:
+    """The delegations in force ending within ``DELEGATION_NOTICE_DAYS``, the soonest
+    first: every one for the superintendent, who grants them (``delegations_for``, one
+    query); one's own for a designee (read off ``roles.delegations``, already loaded)."""
+    last = today + timedelta(days=DELEGATION_NOTICE_DAYS)
+    if roles.is_superintendent(user):
+        return list(delegations_for(user).in_force(today).filter(ends_on__lte=last).order_by("ends_on", "pk"))
+    return sorted((row for row in roles.delegations(user) if row.ends_on <= last), key=lambda row: row.ends_on)
