@@ -33,8 +33,8 @@ def _grant(grant, user) -> Item:
     ends = day_of(grant.ends_at)
     if grant.grantee_id == user.pk:
         return Item(what=f"Your access to the log-in of {grant.account.display_name} ends",
-                    why=f"It was lent to you: {grant.reason}", url=grant.account.get_absolute_url(),
-                    action="See the account", due=ends)
+                    why=f"It was lent to you: {grant.reason}", url=reverse("credentials:access"),
+                    action="The credentials you can reveal", due=ends)
     return Item(what=f"{grant.grantee.full_name}'s access to {grant.account.display_name} ends",
                 why=f"Lent for: {grant.reason} Extend it with a new grant, or let it end.",
                 url=reverse("credentials:grants", args=[grant.account_id]), action="See the lent access", due=ends)

@@ -10,8 +10,17 @@ three days ago, has not escrowed Southwest Lakers Soccer's credentials and may o
 renews it by passing the quiz; Keisha Walker never took it, so Washburn Millers has none.
 The compliance audit flags both accounts.
 
-Idempotent: an account that already has credentials is left alone.
+Robin Ellis (IT) holds lent access to MPS on YouTube's log-in for ten more days, to
+recover its two-factor settings with YouTube: the superintendent's office sees it end on
+their home pages, and so does Robin.
+
+Idempotent: an account that already has credentials is left alone, and so is a lent
+access already given.
 """
+
+from datetime import timedelta
+
+from django.utils import timezone
 
 from accounts.models import OfficialAccount
 from accounts.services import current
@@ -19,9 +28,10 @@ from people.models import User
 from training.services import site_manager_training_problem
 
 from . import services
-from .models import Secrets
+from .models import AccessGrant, Secrets
 
 REVEALED_BY_DESIGNEE = "MinneapolisPublicSchools"
+LENT = ("MPSVideo", "admin@example.org", 10)  # handle, to whom, for how many more days
 
 
 def seed(stdout):
@@ -47,4 +57,11 @@ def seed(stdout):
             services.reveal(actor=User.objects.get(email="designee@example.org"), account=account,
                             reason_kind="post", reason="Posting the snow-day closure while the webmaster is out.",
                             second_factor_used=True)
-    stdout.write(f"  credentials escrowed for {made} accounts.")
+    handle, email, days = LENT
+    account = OfficialAccount.objects.select_related("org_unit").get(handle=handle)
+    grantee = User.objects.get(email=email)
+    if not AccessGrant.objects.filter(account=account, grantee=grantee).exists():
+        services.grant_access(actor=User.objects.get(email="superintendent@example.org"), account=account,
+                              grantee=grantee, ends_at=timezone.now() + timedelta(days=days),
+                              reason="Recovering the channel's two-factor settings with YouTube support.")
+    stdout.write(f"  credentials escrowed for {made} accounts; access lent to {grantee.full_name}.")

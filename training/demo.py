@@ -13,7 +13,8 @@
 - Policy 4038 and Regulation 6415, both required. Everyone has acknowledged the versions
   in effect except Priya Raman, who acknowledged Regulation 6415 before its 2025 version:
   as site manager of Washburn Theatre (pending setup) she is refused escrowing its
-  credentials until she acknowledges the new version under Training.
+  credentials until she acknowledges the new version under Training. Pat Kim, the
+  contract photographer, is new and has yet to acknowledge Policy 4038.
 
 Policy 4038 and the site-manager course are the starting catalogue of every district
 (``training.catalogue``), loaded the same way with the demo's additions. Everything goes
@@ -68,6 +69,7 @@ COURSES = [
 ]
 
 NOT_ACKNOWLEDGED_NEW_VERSION = "teacher.washburn@example.org"
+NEWCOMER = ("contractor@example.org", "policy-4038")  # has not acknowledged it yet
 
 
 def seed_courses() -> Course:
@@ -116,6 +118,8 @@ def seed_documents(today: date) -> None:
     for person in User.objects.filter(is_active=True):
         for version in current:
             if person == latecomer and version.document.slug == "regulation-6415":
+                continue
+            if (person.email, version.document.slug) == NEWCOMER:
                 continue
             services.acknowledge(actor=person, version=version, today=today)
 
