@@ -248,3 +248,19 @@ def test_the_home_costs_the_same_at_any_size(district, client_for, persona):
     client = client_for(persona)
     assert assert_constant_queries(client, "/", _grow(district), small=LIMIT + 1, large=60)
     assert "worklist-item" in client.get("/").content.decode()
+
+
+def test_the_account_page_puts_the_site_managers_next_step_first(demo):
+    """R-III-E, issue #22: the escrow is the first thing its site manager meets on a pending
+    account's page, and the rotation on a revealed one's; not so for others who see it."""
+    robotics = OfficialAccount.objects.get(display_name="Roosevelt Robotics")
+    page = signed_in("teacher@example.org").get(robotics.get_absolute_url()).content.decode()
+    assert page.index("Next: escrow its log-in") < page.index('id="details-h"')
+    assert page.count(f'href="{reverse("credentials:escrow", args=[robotics.pk])}"') == 1
+    supervisor = signed_in("principal@example.org").get(robotics.get_absolute_url()).content.decode()
+    assert "Next:" not in supervisor
+    revealed = OfficialAccount.objects.get(handle="MinneapolisPublicSchools")
+    page = signed_in("webmaster@example.org").get(revealed.get_absolute_url()).content.decode()
+    assert "Next: change its password" in page and "Revealed to Marcus Hill" in page
+    calm = OfficialAccount.objects.get(handle="MPS_News")
+    assert "Next:" not in signed_in("webmaster@example.org").get(calm.get_absolute_url()).content.decode()

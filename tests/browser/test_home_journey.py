@@ -18,7 +18,7 @@ ESCROW = "Escrow the credentials of Roosevelt Robotics"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_teacher_follows_her_list_to_the_escrow(demo_district, live_server, browser):
+def test_the_teacher_follows_his_list_to_the_escrow(demo_district, live_server, browser):
     from playwright.sync_api import expect
 
     teacher = new_page(browser)
