@@ -17,10 +17,12 @@ from approvals.models import Application
 from compliance import runs
 from concerns.models import ConcernReport
 from credentials.models import AccessGrant
+from credentials.services import reveal
 from mps_social.home import needs_attention
 from mps_social.worklist import LIMIT, Item, Urgency, ordered
 from people.demo import DEMO_PASSWORD, PEOPLE
 from people.models import Delegation, User
+from roster.models import RosterImport
 from training.selectors import current_versions
 from training.services import acknowledge
 
@@ -163,6 +165,28 @@ def test_after_the_audit_the_findings_join_the_lists(demo):
     assert len(office) == 1 and office[0].endswith("of the compliance audit in your scope")
     # Angela Brooks oversees Roosevelt's compliance only: Southwest's findings are not hers.
     assert not any("Southwest" in what for what in titles("principal@example.org"))
+
+
+def test_a_supervisor_hears_of_reveals_and_the_superintendent_of_a_roster_to_confirm(demo):
+    """R-III-E: the supervisor of a site manager shares the escrow access, so the reveals by
+    others of the accounts they manage are on the supervisor's home (not the revealer's);
+    a roster that moves authority waits on the superintendent's home alone."""
+    designee = User.objects.get(email="designee@example.org")
+    teddies = OfficialAccount.objects.get(handle="roosevelt_teddies")  # Angela Brooks manages it
+    reveal(actor=designee, account=teddies, reason_kind="post", reason="Posting the game's result.",
+           second_factor_used=True)
+    RosterImport.objects.create(uploaded_by=designee, filename="hr-roster.csv", data=b"",
+                                status=RosterImport.Status.AWAITING)
+    today = timezone.localdate()
+
+    def titles(email):
+        return [entry.item.what for entry in needs_attention(User.objects.get(email=email), today)]
+
+    office = titles("superintendent@example.org")  # Angela Brooks reports to her
+    assert "Marcus Hill revealed the log-in of Roosevelt Teddies (Instagram @roosevelt_teddies)" in office
+    assert "Confirm or decline the staff roster hr-roster.csv" in office
+    assert not any("revealed" in what or "roster" in what for what in titles("designee@example.org"))
+    assert "Change the password of Roosevelt Teddies and escrow the new one" in titles("principal@example.org")
 
 
 def test_a_decision_waits_only_in_the_deciders_scope(district):
