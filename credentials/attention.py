@@ -41,7 +41,7 @@ def _grant(grant, user) -> Item:
 
 
 def items(user, today) -> list[Item]:
-    """Two queries; one more for a supervisor."""
+    """Two queries; two more for a supervisor (their staff's accounts, then their reveals)."""
     escrow = list(selectors.to_escrow(user)[:LIMIT + 1])
     found = [_escrow(account) for account in escrow[:LIMIT]]
     found += more(escrow, "More credentials to escrow or rotate", reverse("accounts:mine"), "All your accounts")
