@@ -6,6 +6,7 @@ never a report about an account they keep."""
 from django.db.models import Q
 from django.urls import reverse
 
+from mps_social.permissions import has_perm
 from mps_social.worklist import LIMIT, Item, day_of, more
 
 from . import selectors
@@ -15,9 +16,12 @@ Status = ConcernReport.Status
 
 
 def items(user, today) -> list[Item]:
-    """One query for those who may triage somewhere; none for anybody else."""
+    """One query for those who work the triage queue (``concerns.triage``, as the
+    navigation asks); none for anybody else, whose empty list is not even built."""
+    if not has_perm(user, "concerns.triage"):
+        return []
     waiting = list(selectors.reports_for(user).filter(Q(status=Status.NEW) | Q(status=Status.IN_REVIEW, assignee=user))
-                   .order_by("created_at", "pk")[:LIMIT + 1])  # none in scope: no query at all
+                   .order_by("created_at", "pk")[:LIMIT + 1])
     found = []
     for report in waiting[:LIMIT]:
         about = report.account.display_name if report.account else (report.org_unit.name if report.org_unit
