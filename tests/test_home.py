@@ -45,7 +45,7 @@ DEMO_LISTS = {
         "Record the annual review of MPS on LinkedIn",
     ],
     "principal@example.org": [
-        "Renew Social media site manager training",  # expires within the month
+        "Renew your training: Social media site manager training",  # expires within the month
         "Record the annual review of Roosevelt High School",
         "Record the annual review of Roosevelt Teddies",
     ],
@@ -53,24 +53,24 @@ DEMO_LISTS = {
     "principal.washburn@example.org": [
         "Endorse or send back Washburn Writers",
         "Escrow the credentials of Washburn Millers",
-        "Take Social media site manager training",
+        "Take the course: Social media site manager training",
     ],
     "athletics@example.org": ["Record the annual review of MPS Athletics"],
     "teacher@example.org": [
         "Escrow the credentials of Roosevelt Robotics",
         "Make the changes asked for to RHS Science Department",
-        "Take Before you apply: an official account checklist",
+        "Take the course: Before you apply: an official account checklist",
         "Finish your draft: Roosevelt Science Olympiad",
     ],
     "teacher.washburn@example.org": [
         "Escrow the credentials of Washburn Theatre",
         "Read and acknowledge the new version of Regulation 6415: Internet and Educational Network Use",
-        "Take Before you apply: an official account checklist",
+        "Take the course: Before you apply: an official account checklist",
     ],
     "coach@example.org": [
-        "Renew Social media site manager training",  # overdue: first
+        "Renew your training: Social media site manager training",  # overdue: first
         "Escrow the credentials of Southwest Lakers Soccer",
-        "Take Before you apply: an official account checklist",
+        "Take the course: Before you apply: an official account checklist",
         "Record the annual review of Southwest Lakers Soccer",
     ],
     "webmaster@example.org": [

@@ -915,12 +915,12 @@ class TestPages:
     def test_r_v_c_the_home_page_lists_the_training_to_do(self, district, client_for):
         """What needs doing comes first on the home page ("Needs your attention"), with
         the page where it is done; done, it leaves the list (R-V-C, R-IV-C)."""
-        assert "Take Site manager training" not in client_for("teacher").get("/").content.decode()
+        assert "Take the course: Site manager training" not in client_for("teacher").get("/").content.decode()
         manage(district)
         course = make_course(title="Site manager training")
         make_document()
         html = assert_accessible(client_for("teacher").get("/").content.decode(), "home")
-        assert "Take Site manager training" in html and "Due now" in html
+        assert "Take the course: Site manager training" in html and "Due now" in html
         assert f'href="{course.get_absolute_url()}"' in html
         assert "Read and acknowledge Document policy-4038" in html
         complete(district, district.teacher, course, date.today() - timedelta(days=1))

@@ -25,13 +25,13 @@ def _because(course, held) -> str:
 def _course(entry, held) -> Item:
     course = entry.course
     if entry.state == "never":
-        return Item(what=f"Take {course.title}", why=f"It is required of you as {_because(course, held)}, "
+        return Item(what=f"Take the course: {course.title}", why=f"It is required of you as {_because(course, held)}, "
                     "and you have not taken it yet.", url=course.get_absolute_url(), action="Take the course")
     if entry.state == "expired":
-        return Item(what=f"Renew {course.title}", why="Your training expired: until you renew it, what it is "
+        return Item(what=f"Renew your training: {course.title}", why="Your training expired: until you renew it, what it is "
                     "required for waits.", url=course.get_absolute_url(), action="Renew the training",
                     due=entry.expires_on)
-    return Item(what=f"Renew {course.title}", why="Your training expires soon.", url=course.get_absolute_url(),
+    return Item(what=f"Renew your training: {course.title}", why="Your training expires soon.", url=course.get_absolute_url(),
                 action="Renew the training", due=entry.expires_on - timedelta(days=1))
 
 

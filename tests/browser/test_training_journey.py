@@ -33,7 +33,7 @@ def test_the_coach_renews_his_expired_training_with_the_quiz(demo_district, live
     coach = new_page(browser)
     sign_in(coach, live_server.url, "coach@example.org")
     attention = coach.get_by_role("region", name="Needs your attention")
-    expect(attention).to_contain_text(f"Renew {COURSE}")
+    expect(attention).to_contain_text(f"Renew your training: {COURSE}")
     expect(attention).to_contain_text("Overdue since")
 
     coach.get_by_role("navigation", name="Main").get_by_role("link", name="Training").click()
