@@ -167,7 +167,7 @@ class ReviewDue:
         return self.threshold == "overdue"
 
 
-def reviews_due(today: date | None = None) -> list[ReviewDue]:
+def review_reminders_owed(today: date | None = None) -> list[ReviewDue]:
     """The reminders of annual reviews owed on ``today``, whether sent already or not
     (``accounts.services.send_review_reminders`` leaves out those sent): one per active
     account whose review falls due within 30 days or is overdue, to its current site
@@ -182,6 +182,8 @@ def reviews_due(today: date | None = None) -> list[ReviewDue]:
     )
     return [ReviewDue(designation, review_threshold(designation.account.next_review_due, today))
             for designation in designations]
+
+
 def people_in_reach(user) -> QuerySet[User]:
     """The people whose accounts the superintendent's office ``user`` may hand over: those
     of the units where it holds "establish and manage accounts", and those who keep an
@@ -203,3 +205,21 @@ def kept_by(user, person) -> QuerySet[OfficialAccount]:
     if not roles.is_superintendent(user):
         accounts = accounts.filter(under(roles.scope_paths(user, Power.ESTABLISH_ACCOUNTS)))
     return with_keepers(accounts).order_by(*LISTING_ORDER)
+
+
+REVIEW_NOTICE_DAYS = REVIEW_REMINDER_DAYS[0]  # on the home as due from the first reminder
+
+
+def managed_by(user) -> QuerySet[OfficialAccount]:
+    """The live accounts ``user`` is the current site manager of: those whose review they
+    record and whose credentials they escrow (Policy 4038 §III.E)."""
+    managed = Designation.objects.filter(person=user, role=Designation.Role.SITE_MANAGER, ended_at__isnull=True)
+    return OfficialAccount.objects.live().filter(pk__in=managed.values("account_id")).select_related("platform")
+
+
+def reviews_due(user, today) -> QuerySet[OfficialAccount]:
+    """The active accounts ``user`` manages whose annual review is due within
+    ``REVIEW_NOTICE_DAYS`` or overdue, the earliest first."""
+    return (managed_by(user).filter(status=OfficialAccount.Status.ACTIVE,
+                                    next_review_due__lte=today + timedelta(days=REVIEW_NOTICE_DAYS))
+            .order_by("next_review_due", "pk"))

@@ -529,7 +529,7 @@ def review_reminder_mails(today: date) -> list:
     """The mails ``send_review_reminders`` owes on ``today``, sent already or not, as
     ``notify_new``'s items."""
     items = []
-    for due in selectors.reviews_due(today):
+    for due in selectors.review_reminders_owed(today):
         account, person = due.account, due.designation.person
         cycle = f"review-reminder:{account.pk}:{account.next_review_due:%Y-%m-%d}:{due.threshold}"
         context = {"account": account, "person": person, "threshold": due.threshold,

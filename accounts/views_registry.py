@@ -120,6 +120,9 @@ def account(request, pk):
     # What the page shows only to those who may act on it is built only for them.
     if can["credentials_escrow"] or can["credentials_reveal"] or can["credentials_view_history"]:
         context["credentials"] = current_version(account)
+    if can["credentials_escrow"] and (context["credentials"] is None or account.rotation_due):
+        # The site manager's next step, at the top of the page (R-III-E, issue #22).
+        context["next_step"] = "escrow" if context["credentials"] is None else "rotate"
     if can["manage_lifecycle"] and account.status != OfficialAccount.Status.RETIRED:
         context["status_form"] = StatusForm(auto_id="status_%s")
     if can["mark_compromised"] and account.status != OfficialAccount.Status.RETIRED:

@@ -62,6 +62,7 @@ def _pages():
     """The pages the issue names, each with its main query: the rows it exists to show,
     as the view asks for them (the first page of a paginated list)."""
     from django.db.models import Q
+    from django.utils import timezone
 
     from accounts import selectors as accounts
     from accounts.api import PAGE_SIZE as API_PAGE
@@ -76,20 +77,21 @@ def _pages():
     from compliance.views import PAGE_SIZE as FINDINGS_PAGE
     from credentials import selectors as credentials
     from credentials.views import PAGE_SIZE as CREDENTIALS_PAGE
+    from mps_social.home import needs_attention
 
     from .seed import DESIGNEE, PRINCIPAL, SUPERINTENDENT, TEACHER
 
-    def home_findings(request, seeded):
-        return compliance.findings_to_fix(request.user)
+    def home_attention(request, seeded):
+        return needs_attention(request.user, timezone.localdate())  # what the home lists first (issue #22)
 
     def registry_page(request, seeded):
         rows = accounts.visible_accounts(request.user).order_by(*LISTING_ORDER)
         return accounts.annotate_page(rows[:REGISTRY_PAGE], accounts.with_keepers(OfficialAccount.objects.all()))
 
     return [
-        Page("home-teacher", "home, teacher", TEACHER, lambda s: "/", home_findings),
-        Page("home-principal", "home, principal", PRINCIPAL, lambda s: "/", home_findings),
-        Page("home-superintendent", "home, superintendent", SUPERINTENDENT, lambda s: "/", home_findings),
+        Page("home-teacher", "home, teacher", TEACHER, lambda s: "/", home_attention),
+        Page("home-principal", "home, principal", PRINCIPAL, lambda s: "/", home_attention),
+        Page("home-superintendent", "home, superintendent", SUPERINTENDENT, lambda s: "/", home_attention),
         Page("my-applications", "my applications, teacher", TEACHER, lambda s: "/applications/",
              lambda r, s: list(approvals.mine(r.user)[:APPLICATIONS_PAGE])),
         Page("endorsements", "endorsement queue, principal", PRINCIPAL, lambda s: "/applications/endorsements/",

@@ -12,11 +12,14 @@ The compliance audit flags both accounts.
 
 The designee has lent Chris Olson (the webmaster) access to MPS Athletics' credentials
 while its site manager is away; it ends in ten days, so the daily job (run here once) has
-reminded him and the superintendent.
+reminded him and the superintendent. Robin Ellis (IT) holds lent access to MPS on
+YouTube's log-in for ten more days, to recover the compromised channel with YouTube: the
+superintendent's office sees it end on their home pages, and so does Robin.
 The account the designee revealed also signs in with an authenticator app: its reveal
 shows the current six-digit code, and its secret has a reveal of its own (R-III-E).
 
-Idempotent: an account that already has credentials is left alone.
+Idempotent: an account that already has credentials is left alone, and so is a lent
+access already given.
 """
 
 from datetime import timedelta
@@ -35,6 +38,7 @@ REVEALED_BY_DESIGNEE = "MinneapolisPublicSchools"
 LENT_TO_WEBMASTER = "MPSAthletics"
 # A demo authenticator secret (the well-known example key of authenticator apps' own docs).
 DEMO_TOTP_SEED = "JBSW Y3DP EHPK 3PXP"
+LENT = ("MPSVideo", "admin@example.org", 10)  # handle, to whom, for how many more days
 
 
 def seed(stdout):
@@ -67,5 +71,13 @@ def seed(stdout):
                               grantee=User.objects.get(email="webmaster@example.org"),
                               ends_at=timezone.now() + timedelta(days=10),
                               reason="Posting the tournament results while the athletics director is away.")
+    handle, email, days = LENT
+    account = OfficialAccount.objects.select_related("org_unit").get(handle=handle)
+    grantee = User.objects.get(email=email)
+    if not AccessGrant.objects.filter(account=account, grantee=grantee).exists():
+        services.grant_access(actor=User.objects.get(email="superintendent@example.org"), account=account,
+                              grantee=grantee, ends_at=timezone.now() + timedelta(days=days),
+                              reason="Recovering the channel's two-factor settings with YouTube support.")
     reminded = services.send_grant_reminders()
-    stdout.write(f"  credentials escrowed for {made} accounts, {reminded} reminders of access lent ending.")
+    stdout.write(f"  credentials escrowed for {made} accounts, access lent to the webmaster and to "
+                 f"{grantee.full_name}, {reminded} reminders of access lent ending.")

@@ -7,12 +7,12 @@ I can access" holds exactly the accounts whose reveal the user would be allowed.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import CharField, DateTimeField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import LISTING_ORDER, Designation, OfficialAccount
-from accounts.selectors import annotate_page, with_keepers
+from accounts.selectors import annotate_page, managed_by, with_keepers
 from audits.models import AuditEvent
 from mps_social import reminders
 from people import roles
@@ -119,7 +119,7 @@ class GrantEnding:
     days_left: int
 
 
-def grants_ending(today: date | None = None) -> list[GrantEnding]:
+def grant_reminders_owed(today: date | None = None) -> list[GrantEnding]:
     """The reminders owed on ``today`` about access lent (R-III-E) that ends within 14
     days ("14") or 3 days ("3"), and is neither revoked nor over, to an active person;
     whether sent already or not (``credentials.services.send_grant_reminders`` leaves out
@@ -135,6 +135,8 @@ def grants_ending(today: date | None = None) -> list[GrantEnding]:
         if threshold := reminders.before(last, today, ENDING_REMINDER_DAYS):
             owed.append(GrantEnding(grant, threshold, (last - today).days))
     return owed
+
+
 def revealed_by(user, person: str, since=None) -> QuerySet[OfficialAccount]:
     """The live accounts whose credentials (or authenticator secret) ``person`` (an email)
     revealed, since the day ``since`` if given, among the reveals ``user`` may see
@@ -148,3 +150,48 @@ def revealed_by(user, person: str, since=None) -> QuerySet[OfficialAccount]:
     if (office := _office_scope(user)) is not None:
         accounts = accounts.filter(office)
     return with_keepers(accounts).order_by(*LISTING_ORDER)
+
+
+# --- what waits for a person (``credentials.attention``) ----------------------------------
+
+GRANT_NOTICE_DAYS = ENDING_REMINDER_DAYS[0]  # on the home as ending from the first reminder
+REVEAL_NOTICE_DAYS = 14  # a supervisor hears of the reveals of their staff's accounts this long
+
+
+def to_escrow(user) -> QuerySet[OfficialAccount]:
+    """The live accounts ``user`` manages whose credentials they must escrow (none yet:
+    a new account turns active once they are) or rotate (``rotation_due``), the oldest
+    first (R-III-E, §III.E). ``has_credentials`` says which."""
+    current = CredentialVersion.objects.filter(account=OuterRef("pk"), replaced_at__isnull=True)
+    return (managed_by(user).annotate(has_credentials=Exists(current))
+            .filter(Q(has_credentials=False) | Q(rotation_due=True)).order_by("established_at", "pk"))
+
+
+def grants_ending(user, today) -> QuerySet[AccessGrant]:
+    """Lent access in force ending within ``GRANT_NOTICE_DAYS``: one's own, and for the
+    superintendent's office those on the accounts in its reveal scope, the soonest first."""
+    now = timezone.now()
+    grants = AccessGrant.objects.in_force(now).filter(ends_at__lt=now + timedelta(days=GRANT_NOTICE_DAYS))
+    who = Q(grantee=user)
+    if (office := _office_scope(user, "account__unit_path")) is not None:
+        who |= office
+    return grants.filter(who).select_related("account", "grantee").order_by("ends_at", "pk")
+
+
+def reveals_of_supervised(user, today) -> QuerySet[AuditEvent]:
+    """The reveals by others, in the last ``REVEAL_NOTICE_DAYS``, of the accounts whose
+    site manager ``user`` supervises: the supervisor shares escrow access with them
+    (§III.E) and should know who read it. Newest first.
+
+    The accounts are read first (a supervisor's staff manage a few), then their events off
+    the trail's index by target: given as a subquery, the database walked every reveal
+    ever made in the order of the trail, looking for theirs."""
+    managed = Designation.objects.filter(role=Designation.Role.SITE_MANAGER, ended_at__isnull=True,
+                                         person__in=reports_of(user))
+    ids = [str(pk) for pk in managed.values_list("account_id", flat=True)]
+    if not ids:
+        return AuditEvent.objects.none()
+    since = timezone.now() - timedelta(days=REVEAL_NOTICE_DAYS)
+    return (AuditEvent.objects.filter(target_type="accounts.officialaccount", target_id__in=ids, at__gte=since,
+                                      verb=REVEALED).exclude(actor=user)
+            .select_related("actor").order_by("-at", "-sequence"))

@@ -345,7 +345,7 @@ def send_grant_reminders(*, today: date | None = None) -> int:
 def grant_reminder_mails(today: date) -> list:
     """The mails ``send_grant_reminders`` owes on ``today``, sent already or not, as
     ``notify_new``'s items."""
-    ending = selectors.grants_ending(today)
+    ending = selectors.grant_reminders_owed(today)
     superintendent = User.objects.filter(is_superintendent=True, is_active=True).first() if ending else None
     items = []
     for due in ending:

@@ -2,10 +2,11 @@
 
 import logging
 
-from django.db import connection
 from django.conf import settings
+from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
@@ -13,13 +14,12 @@ from django.views.decorators.http import require_GET
 
 from accounts.page_cache import public_page
 from accounts.views_verify import VerifyForm
-from compliance.selectors import findings_to_fix
 from credentials import canary
 from credentials.keyring import keyring, ring_source
 from people import roles
 from people.models import User
-from training.selectors import overview as training_overview
 
+from . import home as worklist
 from .celery import app as celery_app
 from .permissions import has_perm
 
@@ -28,19 +28,22 @@ log = logging.getLogger(__name__)
 
 @public_page
 def home(request):
-    """The public landing page; for signed-in staff, what the portal knows about them."""
+    """The public landing page; for signed-in staff, first what needs their attention, most
+    urgent first, each with why, by when and the page where it is done (``mps_social.home``),
+    then what they keep: their accounts, applications and delegations."""
     context = {}
     if request.user.is_authenticated:
         user = request.user
+        today = timezone.localdate()
         context.update(
             # Their unit and supervisor with them, in one query rather than one each.
             person=User.objects.select_related("org_unit", "supervisor").get(pk=user.pk),
             is_superintendent=roles.is_superintendent(user),
-            reports=roles.reports(user),
             grants=roles.delegations(user),
             imports_roster=not roles.is_superintendent(user) and has_perm(user, "roster.import"),
-            my_findings=findings_to_fix(user),
-            training=training_overview(user),  # R-V-C, R-IV-C: templates/training/_home.html
+            attention=worklist.needs_attention(user, today),
+            kept=worklist.kept(user),
+            kept_limit=worklist.KEPT,
         )
     else:
         # R-III-A: the public home leads with "Is this account official?" (a GET to /verify/).

@@ -116,17 +116,6 @@ def is_supervisor(user) -> bool:
     return _cached(user, "is_supervisor", lambda: user.reports.filter(is_active=True).exists())
 
 
-def reports(user, limit: int = 50) -> list[dict]:
-    """The names and titles of the active people ``user`` supervises, the first ``limit``
-    by name; whether there are any also answers ``is_supervisor`` for the rest of
-    the request (one query, not two, on the home page)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return []
-    people = list(user.reports.filter(is_active=True).order_by("full_name").values("full_name", "job_title")[:limit])
-    _cached(user, "is_supervisor", lambda: bool(people))
-    return people
-
-
 def is_site_manager_supervisor(candidate: User, site_manager: User) -> bool:
     """Policy 4038 §III.E: is ``candidate`` the supervisor who shares escrow access with
     ``site_manager``? Only the site manager's current, direct supervisor, both active."""

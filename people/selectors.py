@@ -58,7 +58,7 @@ class DelegationEnding:
     days_left: int
 
 
-def delegations_ending(today: date | None = None) -> list[DelegationEnding]:
+def delegation_reminders_owed(today: date | None = None) -> list[DelegationEnding]:
     """The reminders owed on ``today`` about delegations in force that end within 14 days
     ("14") or 3 days ("3"), whether sent already or not (``people.services.
     send_delegation_reminders`` leaves out those sent). One query, whatever the number of
@@ -70,3 +70,16 @@ def delegations_ending(today: date | None = None) -> list[DelegationEnding]:
     return [DelegationEnding(delegation, reminders.before(delegation.ends_on, today, ENDING_REMINDER_DAYS),
                              (delegation.ends_on - today).days)
             for delegation in ending]
+
+
+DELEGATION_NOTICE_DAYS = ENDING_REMINDER_DAYS[0]  # on the home as ending from the first reminder
+
+
+def delegations_ending(user, today) -> list[Delegation]:
+    """The delegations in force ending within ``DELEGATION_NOTICE_DAYS``, the soonest
+    first: every one for the superintendent, who grants them (``delegations_for``, one
+    query); one's own for a designee (read off ``roles.delegations``, already loaded)."""
+    last = today + timedelta(days=DELEGATION_NOTICE_DAYS)
+    if roles.is_superintendent(user):
+        return list(delegations_for(user).in_force(today).filter(ends_on__lte=last).order_by("ends_on", "pk"))
+    return sorted((row for row in roles.delegations(user) if row.ends_on <= last), key=lambda row: row.ends_on)

@@ -208,7 +208,7 @@ def send_delegation_reminders(*, today: date | None = None) -> int:
 def delegation_reminder_mails(today: date) -> list:
     """The mails ``send_delegation_reminders`` owes on ``today``, sent already or not, as
     ``notify_new``'s items."""
-    ending = selectors.delegations_ending(today)
+    ending = selectors.delegation_reminders_owed(today)
     superintendent = User.objects.filter(is_superintendent=True, is_active=True).first() if ending else None
     items = []
     for due in ending:

@@ -294,8 +294,8 @@ def test_findings_for_the_site_manager_on_their_home_page_and_in_csv(district, c
     OfficialAccount.objects.filter(pk=account.pk).update(next_review_due=timezone.localdate() - timedelta(days=3))
     audit()
     home = client_for("teacher").get("/").content.decode()
-    assert "To fix" in home and "The annual review is overdue." in home
-    assert "To fix" not in client_for("coach").get("/").content.decode()
+    assert f"Fix a finding on {account.display_name}" in home and "The annual review is overdue." in home
+    assert "Fix a finding" not in client_for("coach").get("/").content.decode()
     response = client_for("superintendent").get(reverse("compliance:findings") + "?format=csv")
     body = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
     assert "North Compliant" in body and "R-V-D" in body

@@ -912,19 +912,22 @@ class TestPages:
         assert response.status_code == 200 and "Version 1 of Document policy-4038 is not the one in effect" in html
         assert f'value="{version(document, "2").pk}"' in html and not Acknowledgment.objects.exists()
 
-    def test_r_v_c_the_home_page_shows_the_training_state(self, district, client_for):
-        assert "No training is required of you now." in client_for("coach").get("/").content.decode()
+    def test_r_v_c_the_home_page_lists_the_training_to_do(self, district, client_for):
+        """What needs doing comes first on the home page ("Needs your attention"), with
+        the page where it is done; done, it leaves the list (R-V-C, R-IV-C)."""
+        assert "Take the course: Site manager training" not in client_for("teacher").get("/").content.decode()
         manage(district)
         course = make_course(title="Site manager training")
         make_document()
         html = assert_accessible(client_for("teacher").get("/").content.decode(), "home")
-        assert "Your training" in html and "Site manager training" in html and "Due now" in html
-        assert "Document policy-4038" in html
+        assert "Take the course: Site manager training" in html and "Due now" in html
+        assert f'href="{course.get_absolute_url()}"' in html
+        assert "Read and acknowledge Document policy-4038" in html
         complete(district, district.teacher, course, date.today() - timedelta(days=1))
         services.acknowledge(actor=district.teacher, version=version(PolicyDocument.objects.get(), "1"))
         html = client_for("teacher").get("/").content.decode()
-        assert "Your required training is current and your acknowledgments are up to date." in html
-        assert "Document policy-4038</a>: to acknowledge" in client_for("coach").get("/").content.decode()
+        assert "Site manager training" not in html and "Document policy-4038" not in html
+        assert "Read and acknowledge Document policy-4038" in client_for("coach").get("/").content.decode()
 
     def test_reminders_are_listed_on_my_training(self, district, client_for, expiring):
         services.send_reminders(today=TODAY)

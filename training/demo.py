@@ -13,7 +13,8 @@
 - Policy 4038 and Regulation 6415, both required. Everyone has acknowledged the versions
   in effect except Priya Raman, who acknowledged Regulation 6415 before its 2025 version:
   as site manager of Washburn Theatre (pending setup) she is refused escrowing its
-  credentials until she acknowledges the new version under Training.
+  credentials until she acknowledges the new version under Training. Pat Kim, the
+  contract photographer, is new and has yet to acknowledge Policy 4038.
 - The daily jobs (run here once) have also reminded Keisha Walker and the applicants of the
   courses required of them that they never took, and Priya Raman of Regulation 6415's new
   version (R-V-C, R-IV-C).
@@ -71,6 +72,7 @@ COURSES = [
 ]
 
 NOT_ACKNOWLEDGED_NEW_VERSION = "teacher.washburn@example.org"
+NEWCOMER = ("contractor@example.org", "policy-4038")  # has not acknowledged it yet
 
 
 def seed_courses() -> Course:
@@ -119,6 +121,8 @@ def seed_documents(today: date) -> None:
     for person in User.objects.filter(is_active=True):
         for version in current:
             if person == latecomer and version.document.slug == "regulation-6415":
+                continue
+            if (person.email, version.document.slug) == NEWCOMER:
                 continue
             services.acknowledge(actor=person, version=version, today=today)
 

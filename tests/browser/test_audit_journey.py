@@ -45,8 +45,8 @@ def test_the_superintendent_audits_and_the_site_manager_fixes_a_finding(demo_dis
 
     keeper = new_page(browser)
     sign_in(keeper, base, "webmaster@example.org")
-    to_fix = keeper.get_by_role("article").filter(has=keeper.get_by_role("heading", name="To fix"))
-    expect(to_fix).to_contain_text("Minneapolis Public Schools")
+    to_fix = keeper.get_by_role("region", name="Needs your attention")
+    expect(to_fix).to_contain_text("Fix a finding on Minneapolis Public Schools")
     snap(keeper, "audit-04-home-to-fix")
     keeper.get_by_role("navigation", name="Main").get_by_role("link", name="My accounts").click()
     expect(keeper.get_by_role("heading", level=1)).to_have_text("Accounts you keep")

@@ -32,9 +32,9 @@ def test_the_coach_renews_his_expired_training_with_the_quiz(demo_district, live
 
     coach = new_page(browser)
     sign_in(coach, live_server.url, "coach@example.org")
-    your_training = coach.get_by_role("article").filter(has=coach.get_by_role("heading", name="Your training"))
-    expect(your_training).to_contain_text(COURSE)
-    expect(your_training).to_contain_text("Overdue since")
+    attention = coach.get_by_role("region", name="Needs your attention")
+    expect(attention).to_contain_text(f"Renew your training: {COURSE}")
+    expect(attention).to_contain_text("Overdue since")
 
     coach.get_by_role("navigation", name="Main").get_by_role("link", name="Training").click()
     expect(coach.get_by_role("heading", level=1)).to_have_text("My training")
@@ -84,8 +84,8 @@ def test_the_coach_renews_his_expired_training_with_the_quiz(demo_district, live
     expect(row).to_contain_text("Valid through")
     check_accessibility(coach)
     coach.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
-    your_training = coach.get_by_role("article").filter(has=coach.get_by_role("heading", name="Your training"))
-    expect(your_training).not_to_contain_text(COURSE)  # off the list of what he has to do
+    attention = coach.get_by_role("region", name="Needs your attention")
+    expect(attention).not_to_contain_text(COURSE)  # off the list of what he has to do
     check_accessibility(coach)
     coach.context.close()
 
