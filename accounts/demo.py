@@ -71,9 +71,6 @@ DESCRIPTIONS = {
     "MPSAthletics": "Schedules, scores and sign-ups for sports across the district.",
 }
 # Policy 4038 §III.E: one account the district has lost control of, warned about in public.
-COMPROMISED = ("MPSVideo", "Demo data: the password was phished; someone else now posts from the channel.")
-
-
 def seed_accounts(stdout):
     """Official accounts in every state. They predate the escrow in this demo: their
     activation is recorded as demo data, not as escrowed credentials."""
@@ -101,14 +98,9 @@ def seed_accounts(stdout):
             record(actor=superintendent, verb="account.activated", target=account, org_unit=account.org_unit,
                    before={"status": "pending_setup"}, after={"status": status}, reason="Demo data")
     changed_in_bulk(OfficialAccount)  # the statuses above were written without signals
-    handle, reason = COMPROMISED
-    account = OfficialAccount.objects.filter(handle__iexact=handle, compromised_at__isnull=True).first()
-    if account is not None:
-        services.mark_compromised(actor=superintendent, account=account, reason=reason)
     rename(superintendent, platforms["x"])
     reminded = services.send_review_reminders()
-    stdout.write(f"  {len(ACCOUNTS)} official accounts, @{handle} marked compromised, "
-                 f"{reminded} reminders of annual reviews.")
+    stdout.write(f"  {len(ACCOUNTS)} official accounts, {reminded} reminders of annual reviews.")
 
 
 # The communications office renamed the district's X account: "is this account official?"

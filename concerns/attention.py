@@ -1,7 +1,9 @@
 """What waits for a person among concern reports, for their home page
 (``mps_social.worklist``): the new reports in their triage scope, and those in review
-assigned to them (R-IV-B). Read from ``selectors.reports_for``, as the triage queue is:
-never a report about an account they keep."""
+assigned to them (R-IV-B), read from ``selectors.reports_for`` as the triage queue is:
+never a report about an account they keep. Then the open reports they follow (about the
+accounts or names of a unit they head, or an account they manage), read from
+``selectors.open_followed_by`` as their list of reports about their accounts is."""
 
 from django.db.models import Q
 from django.urls import reverse
@@ -16,6 +18,10 @@ Status = ConcernReport.Status
 
 
 def items(user, today) -> list[Item]:
+    return triage_items(user) + followed_items(user, today)
+
+
+def triage_items(user) -> list[Item]:
     """One query for those who work the triage queue (``concerns.triage``, as the
     navigation asks); none for anybody else, whose empty list is not even built."""
     if not has_perm(user, "concerns.triage"):
@@ -38,3 +44,23 @@ def items(user, today) -> list[Item]:
                               since=day_of(report.created_at)))
     return found + more(waiting, "More concern reports wait for triage", reverse("concerns:queue"),
                         "The concern reports")
+
+
+def followed_items(user, today) -> list[Item]:
+    """The open reports ``user`` follows and does not triage: read them, and follow how
+    they end (R-IV-B). Two queries (``selectors.followed_by``)."""
+    triaged = selectors.reports_for(user).values("pk") if has_perm(user, "concerns.triage") else None
+    followed = selectors.open_followed_by(user)
+    if triaged is not None:
+        followed = followed.exclude(pk__in=triaged)
+    waiting = list(followed.order_by("created_at", "pk")[:LIMIT + 1])
+    found = []
+    for report in waiting[:LIMIT]:
+        about = report.account.display_name if report.account else report.matched_name.name
+        found.append(Item(what=f"Read the concern report about {about}",
+                          why=f"{report.get_kind_display()}: it is about your school's or your own account "
+                              "or names. The office handles it; you are told how it ends.",
+                          url=report.get_absolute_url(), action=f"Read report {report.reference}",
+                          since=day_of(report.created_at)))
+    return found + more(waiting, "More concern reports about your accounts", reverse("concerns:followed"),
+                        "The reports about your accounts")

@@ -13,7 +13,8 @@ The compliance audit flags both accounts.
 The designee has lent Chris Olson (the webmaster) access to MPS Athletics' credentials
 while its site manager is away; it ends in ten days, so the daily job (run here once) has
 reminded him and the superintendent. Robin Ellis (IT) holds lent access to MPS on
-YouTube's log-in for ten more days, to recover the compromised channel with YouTube: the
+YouTube's log-in for ten more days, to recover the channel with YouTube: it was hacked, and
+the office marked it compromised, so families are warned and its password must change: the
 superintendent's office sees it end on their home pages, and so does Robin.
 The account the designee revealed also signs in with an authenticator app: its reveal
 shows the current six-digit code, and its secret has a reveal of its own (R-III-E).
@@ -27,7 +28,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import OfficialAccount
-from accounts.services import current
+from accounts.services import current, mark_compromised
 from people.models import User
 from training.services import site_manager_training_problem
 
@@ -39,6 +40,9 @@ LENT_TO_WEBMASTER = "MPSAthletics"
 # A demo authenticator secret (the well-known example key of authenticator apps' own docs).
 DEMO_TOTP_SEED = "JBSW Y3DP EHPK 3PXP"
 LENT = ("MPSVideo", "admin@example.org", 10)  # handle, to whom, for how many more days
+# MPS on YouTube was hacked after its escrow: the office marked it compromised (Policy 4038
+# §III.E), so families are warned and its credentials fall due for rotation.
+COMPROMISED = ("MPSVideo", "Demo data: the password was phished; someone else now posts from the channel.")
 
 
 def seed(stdout):
@@ -78,6 +82,10 @@ def seed(stdout):
         services.grant_access(actor=User.objects.get(email="superintendent@example.org"), account=account,
                               grantee=grantee, ends_at=timezone.now() + timedelta(days=days),
                               reason="Recovering the channel's two-factor settings with YouTube support.")
+    handle, reason = COMPROMISED
+    hacked = OfficialAccount.objects.filter(handle__iexact=handle, compromised_at__isnull=True).first()
+    if hacked is not None:
+        mark_compromised(actor=User.objects.get(email="superintendent@example.org"), account=hacked, reason=reason)
     reminded = services.send_grant_reminders()
     stdout.write(f"  credentials escrowed for {made} accounts, access lent to the webmaster and to "
-                 f"{grantee.full_name}, {reminded} reminders of access lent ending.")
+                 f"{grantee.full_name}, @{handle} marked compromised, {reminded} reminders of access lent ending.")

@@ -36,15 +36,22 @@ DEMO_LISTS = {
         "Decide on Southwest Lakers Girls Soccer",  # endorsed, waiting for a decision (R-III-C)
         "Keisha Walker's site manager training is not current",  # she supervises Keisha (§V.C)
         "Triage a new concern report about MPS Athletics",  # R-IV-B
-        "Robin Ellis's access to MPS on YouTube ends",  # lent access ending within two weeks (R-III-E)
+        "Triage a new concern report about Roosevelt High School",  # an impersonation of its name (R-III-A)
+        "Angela Brooks's delegation over Roosevelt High School ends",  # within two weeks: grant anew?
+        "Chris Olson's access to MPS Athletics ends",  # lent access ending within two weeks (R-III-E)
+        "Robin Ellis's access to MPS on YouTube ends",
     ],
     "designee@example.org": [
         "Decide on Southwest Lakers Girls Soccer",
         "Triage a new concern report about MPS Athletics",
+        "Triage a new concern report about Roosevelt High School",
+        "Chris Olson's access to MPS Athletics ends",
         "Robin Ellis's access to MPS on YouTube ends",
         "Record the annual review of MPS on LinkedIn",
     ],
     "principal@example.org": [
+        "Read the concern report about Roosevelt High School",  # she heads Roosevelt (R-IV-B)
+        "Your delegation over Roosevelt High School ends",
         "Renew your training: Social media site manager training",  # expires within the month
         "Record the annual review of Roosevelt High School",
         "Record the annual review of Roosevelt Teddies",
@@ -55,7 +62,10 @@ DEMO_LISTS = {
         "Escrow the credentials of Washburn Millers",
         "Take the course: Social media site manager training",
     ],
-    "athletics@example.org": ["Record the annual review of MPS Athletics"],
+    "athletics@example.org": [
+        "Read the concern report about MPS Athletics",  # he manages it: he follows, never triages, it
+        "Record the annual review of MPS Athletics",
+    ],
     "teacher@example.org": [
         "Escrow the credentials of Roosevelt Robotics",
         "Make the changes asked for to RHS Science Department",
@@ -74,7 +84,9 @@ DEMO_LISTS = {
         "Record the annual review of Southwest Lakers Soccer",
     ],
     "webmaster@example.org": [
+        "Change the password of MPS on YouTube and escrow the new one",  # compromised (§III.E)
         "Change the password of Minneapolis Public Schools and escrow the new one",  # revealed by the designee
+        "Your access to the log-in of MPS Athletics ends",
         "Record the annual review of MPS on Instagram",
         "Record the annual review of MPS on X",
         "Record the annual review of MPS on YouTube",
@@ -286,5 +298,5 @@ def test_the_account_page_puts_the_site_managers_next_step_first(demo):
     revealed = OfficialAccount.objects.get(handle="MinneapolisPublicSchools")
     page = signed_in("webmaster@example.org").get(revealed.get_absolute_url()).content.decode()
     assert "Next: change its password" in page and "Revealed to Marcus Hill" in page
-    calm = OfficialAccount.objects.get(handle="MPS_News")
+    calm = OfficialAccount.objects.get(handle="MPS_Updates")  # renamed from MPS_News (R-III-A)
     assert "Next:" not in signed_in("webmaster@example.org").get(calm.get_absolute_url()).content.decode()
