@@ -28,14 +28,15 @@ log = logging.getLogger(__name__)
 
 @public_page
 def home(request):
-    """The public landing page; for signed-in staff, first what needs their attention, most
-    urgent first, each with why, by when and the page where it is done (``mps_social.home``),
-    then what they keep: their accounts, applications and delegations."""
-    context = {}
+    """The public landing page (``home.html``, in the visitor's language); for signed-in
+    staff, their home (``home_staff.html``, in English like every staff page): first what
+    needs their attention, most urgent first, each with why, by when and the page where it
+    is done (``mps_social.home``), then what they keep: their accounts, applications and
+    delegations."""
     if request.user.is_authenticated:
         user = request.user
         today = timezone.localdate()
-        context.update(
+        return render(request, "home_staff.html", dict(
             # Their unit and supervisor with them, in one query rather than one each.
             person=User.objects.select_related("org_unit", "supervisor").get(pk=user.pk),
             is_superintendent=roles.is_superintendent(user),
@@ -44,11 +45,9 @@ def home(request):
             attention=worklist.needs_attention(user, today),
             kept=worklist.kept(user),
             kept_limit=worklist.KEPT,
-        )
-    else:
-        # R-III-A: the public home leads with "Is this account official?" (a GET to /verify/).
-        context["verify_form"] = VerifyForm(auto_id="home-%s")
-    return render(request, "home.html", context)
+        ))
+    # R-III-A: the public home leads with "Is this account official?" (a GET to /verify/).
+    return render(request, "home.html", {"verify_form": VerifyForm(auto_id="home-%s")})
 
 
 @never_cache
