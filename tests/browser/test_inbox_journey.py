@@ -1,8 +1,8 @@
 """The inbox journey in a real browser, on the demo district (issue #22, part 2).
 
 Chris Olson, site manager of the district's main accounts, signs in: the header counts one
-unread message, the newest, which tells him the designee revealed the Facebook credentials
-(R-III-E). He reads it in his inbox and marks it read: the count goes. He then asks for
+unread message, the newest, which tells him his lent access to MPS Athletics' credentials
+ends in ten days, with the year (R-III-E). He reads it in his inbox and marks it read: the count goes. He then asks for
 one email a day for compliance findings, and sees that revealed credentials are always
 emailed at once, with no choice offered. Both pages pass axe-core.
 """
@@ -27,10 +27,10 @@ def test_the_site_manager_reads_his_inbox_and_chooses_a_daily_email(demo_distric
     inbox_link.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inbox")
     newest = page.get_by_role("listitem").filter(has=page.get_by_text("New", exact=True)).first
-    expect(newest).to_contain_text("revealed")
+    expect(newest).to_contain_text("Your access to the credentials of MPS Athletics ends on")
     expect(newest).to_contain_text("Escrowed credentials")
     newest.get_by_text("Read the message").click()
-    expect(newest).to_contain_text("due for rotation")
+    expect(newest).to_contain_text("10 days from now")
     snap(page, "inbox-01-unread")
 
     newest.get_by_role("button", name=re.compile(r"^Mark as read")).click()

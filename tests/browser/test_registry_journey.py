@@ -185,7 +185,7 @@ def test_a_parent_reports_an_impersonator_and_the_designee_resolves_it(demo_dist
     # Back in the queue it has left the open reports, and the resolved ones list it.
     designee.get_by_role("link", name="Back to concern reports").click()
     expect(designee.get_by_role("heading", level=1)).to_have_text("Concern reports")
-    expect(designee.get_by_role("table").get_by_role("row")).to_have_count(2)  # only the demo's open report
+    expect(designee.get_by_role("table").get_by_role("row")).to_have_count(3)  # the demo's two open reports
     expect(designee.get_by_role("link", name=reference)).to_have_count(0)
     designee.get_by_role("list", name="Reports by status").get_by_role("link", name=re.compile("resolved")).click()
     row = designee.get_by_role("table").get_by_role("row").filter(has=designee.get_by_role("link", name=reference))
