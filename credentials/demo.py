@@ -38,7 +38,7 @@ from .models import AccessGrant, Secrets
 REVEALED_BY_DESIGNEE = "MinneapolisPublicSchools"
 LENT_TO_WEBMASTER = "MPSAthletics"
 # A demo authenticator secret (the well-known example key of authenticator apps' own docs).
-DEMO_TOTP_SEED = "JBSW Y3DP EHPK 3PXP"
+DEMO_TOTP_SEED = "JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP"  # 160 bits, as platforms print it
 LENT = ("MPSVideo", "admin@example.org", 10)  # handle, to whom, for how many more days
 # MPS on YouTube was hacked after its escrow: the office marked it compromised (Policy 4038
 # §III.E), so families are warned and its credentials fall due for rotation.
