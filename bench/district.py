@@ -72,6 +72,7 @@ def _pages():
     from approvals import selectors as approvals
     from approvals.views import PAGE_SIZE as APPLICATIONS_PAGE
     from audits import selectors as audits
+    from audits.pages import event_page
     from audits.views import PAGE_SIZE as AUDITS_PAGE
     from compliance import selectors as compliance
     from compliance.views import PAGE_SIZE as FINDINGS_PAGE
@@ -130,7 +131,8 @@ def _pages():
         Page("trail", "audit trail, superintendent", SUPERINTENDENT, lambda s: "/compliance/trail/",
              lambda r, s: list(audits.trail_for(r.user)[:AUDITS_PAGE])),
         Page("reveals", "who revealed what, superintendent", SUPERINTENDENT, lambda s: "/credentials/reveals/",
-             lambda r, s: list(credentials.reveals_visible_to(r.user)[:CREDENTIALS_PAGE])),
+             lambda r, s: event_page([credentials.reveals_visible_to(r.user, verb) for verb in credentials.REVEAL_VERBS],
+                                     {}, CREDENTIALS_PAGE).object_list),
     ]
 
 

@@ -40,6 +40,9 @@ def _grant(grant, user) -> Item:
                 url=reverse("credentials:grants", args=[grant.account_id]), action="See the lent access", due=ends)
 
 
+_WHAT_REVEALED = {selectors.REVEALED: "the log-in", selectors.SECRET_REVEALED: "the authenticator secret"}
+
+
 def items(user, today) -> list[Item]:
     """Two queries; two more for a supervisor (their staff's accounts, then their reveals)."""
     escrow = list(selectors.to_escrow(user)[:LIMIT + 1])
@@ -50,8 +53,8 @@ def items(user, today) -> list[Item]:
     found += more(grants, "More lent access ends soon", reverse("credentials:access"), "Credentials")
     if roles.is_supervisor(user):
         reveals = list(selectors.reveals_of_supervised(user, today)[:LIMIT])
-        found += [Item(what=f"{event.actor.full_name if event.actor else event.actor_label} revealed the log-in "
-                            f"of {event.target_label}",
+        found += [Item(what=f"{event.actor.full_name if event.actor else event.actor_label} revealed "
+                            f"{_WHAT_REVEALED[event.verb]} of {event.target_label}",
                        why=f"You supervise its site manager and share its escrow access. The reason given: "
                            f"{event.reason}",
                        url=reverse("accounts:account", args=[event.target_id]), action="See the account",

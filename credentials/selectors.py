@@ -85,14 +85,16 @@ def history_for(account: OfficialAccount) -> QuerySet[AuditEvent]:
                                      verb__in=ESCROW_VERBS).select_related("actor").order_by("-sequence")
 
 
-def reveals_visible_to(user) -> QuerySet[AuditEvent]:
+def reveals_visible_to(user, verb: str | None = None) -> QuerySet[AuditEvent]:
     """Reveals across people, for the superintendent's office: those of the accounts in
-    its scope (by the unit recorded on each event)."""
+    its scope (by the unit recorded on each event), of the log-in and of the
+    authenticator secret, or of ``verb`` alone (one of ``REVEAL_VERBS``: a page reads each
+    off the trail's index and merges them, ``audits.pages.event_page``)."""
     scope = _office_scope(user, path="org_unit__path")  # an audit event records the account's unit
     if scope is None:
         return AuditEvent.objects.none()
-    return (AuditEvent.objects.filter(scope, verb__in=REVEAL_VERBS).select_related("actor", "org_unit")
-            .order_by("-sequence"))
+    verbs = Q(verb=verb) if verb else Q(verb__in=REVEAL_VERBS)
+    return AuditEvent.objects.filter(scope, verbs).select_related("actor", "org_unit").order_by("-sequence")
 
 
 def versions_of(account: OfficialAccount) -> QuerySet[CredentialVersion]:
@@ -179,9 +181,10 @@ def grants_ending(user, today) -> QuerySet[AccessGrant]:
 
 
 def reveals_of_supervised(user, today) -> QuerySet[AuditEvent]:
-    """The reveals by others, in the last ``REVEAL_NOTICE_DAYS``, of the accounts whose
-    site manager ``user`` supervises: the supervisor shares escrow access with them
-    (§III.E) and should know who read it. Newest first.
+    """The reveals by others (of the log-in or of the authenticator secret), in the last
+    ``REVEAL_NOTICE_DAYS``, of the accounts whose site manager ``user`` supervises: the
+    supervisor shares escrow access with them (§III.E) and should know who read it.
+    Newest first.
 
     The accounts are read first (a supervisor's staff manage a few), then their events off
     the trail's index by target: given as a subquery, the database walked every reveal
@@ -193,5 +196,5 @@ def reveals_of_supervised(user, today) -> QuerySet[AuditEvent]:
         return AuditEvent.objects.none()
     since = timezone.now() - timedelta(days=REVEAL_NOTICE_DAYS)
     return (AuditEvent.objects.filter(target_type="accounts.officialaccount", target_id__in=ids, at__gte=since,
-                                      verb=REVEALED).exclude(actor=user)
+                                      verb__in=REVEAL_VERBS).exclude(actor=user)
             .select_related("actor").order_by("-at", "-sequence"))

@@ -161,17 +161,22 @@ def reveals(request):
     """Who revealed what, across people: "what did this person reveal since this date",
     the question asked at offboarding. ``?format=csv`` downloads the same rows."""
     form = HistoryFilterForm(request.GET or None)
-    events = selectors.reveals_visible_to(request.user)
-    if form.is_valid():
-        if form.cleaned_data["person"]:
-            events = events.filter(actor__in=User.objects.filter(email__iexact=form.cleaned_data["person"]))
-        if form.cleaned_data["since"]:
-            events = events.filter(at__date__gte=form.cleaned_data["since"])
+
+    def matching(events):
+        if form.is_valid():
+            if form.cleaned_data["person"]:
+                events = events.filter(actor__in=User.objects.filter(email__iexact=form.cleaned_data["person"]))
+            if form.cleaned_data["since"]:
+                events = events.filter(at__date__gte=form.cleaned_data["since"])
+        return events
+
     if request.GET.get("format") == "csv":
+        events = matching(selectors.reveals_visible_to(request.user))
         rows = ((e.at.isoformat(), e.actor_label, e.target_label, e.org_unit.name if e.org_unit else "",
                  (e.after or {}).get("reason_kind", ""), e.reason) for e in events.iterator(chunk_size=2000))
         return csv_response("credential-reveals.csv", ["at", "who", "account", "unit", "why", "words"], rows)
-    page = event_page(events, request.GET, PAGE_SIZE)
+    page = event_page([matching(selectors.reveals_visible_to(request.user, verb)) for verb in selectors.REVEAL_VERBS],
+                      request.GET, PAGE_SIZE)
     person = form.cleaned_data["person"] if form.is_valid() else ""
     return render(request, "credentials/reveals.html", _context(
         form=form, page=page, person=person, query=urlencode({"person": person, "since": request.GET.get("since", "")}),

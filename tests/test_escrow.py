@@ -315,6 +315,29 @@ def test_the_pages_of_reveals_keep_the_filters(district, client_for):
     assert [event.actor for event in older.context["page"].object_list] == [district.principal]
 
 
+def test_the_pages_of_reveals_interleave_the_log_in_and_the_authenticator_secret(district, client_for):
+    """R-III-E: both kinds of reveal are on "Who revealed what", newest first across the
+    two, page after page (each kind is read off the trail's index and merged,
+    ``audits.pages.event_page``)."""
+    account = pending(district)
+    services.escrow(actor=registry.current(account).person, account=account,
+                    secrets=Secrets(login="north@example.org", password=CANARY,
+                                    totp_seed="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"))
+    for number in range(30):
+        reveal(district.principal, account, authenticator_secret=number % 3 == 0)
+    written = list(AuditEvent.objects.filter(verb__in=["credentials.revealed", "credentials.authenticator_secret_revealed"])
+                   .order_by("-sequence").values_list("sequence", flat=True))
+    client = client_for("superintendent")
+    first = client.get(reverse("credentials:reveals")).context["page"]
+    assert [event.sequence for event in first.object_list] == written[:25] and first.newer is None
+    older = client.get(reverse("credentials:reveals") + f"?before={first.older}").context["page"]
+    assert [event.sequence for event in older.object_list] == written[25:] and older.older is None
+    newer = client.get(reverse("credentials:reveals") + f"?after={older.newer}").context["page"]
+    assert [event.sequence for event in newer.object_list] == written[:25]
+    assert {event.verb for event in first.object_list} == {"credentials.revealed",
+                                                           "credentials.authenticator_secret_revealed"}
+
+
 class TestRotationDue:
     def test_r_iii_e_credentials_past_their_age_fall_due(self, district, settings):
         from datetime import timedelta

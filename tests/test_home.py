@@ -201,6 +201,19 @@ def test_a_supervisor_hears_of_reveals_and_the_superintendent_of_a_roster_to_con
     assert "Change the password of Roosevelt Teddies and escrow the new one" in titles("principal@example.org")
 
 
+def test_a_supervisor_hears_of_a_reveal_of_the_authenticator_secret_too(demo):
+    """R-III-E: the authenticator secret is a reveal of its own, and the supervisor of the
+    site manager hears of it as of any other, in words that say which."""
+    office = User.objects.get(email="superintendent@example.org")
+    account = OfficialAccount.objects.get(handle="MinneapolisPublicSchools")  # Chris Olson manages it
+    reveal(actor=office, account=account, reason_kind="other", reason="Moving the authenticator to a new phone.",
+           second_factor_used=True, authenticator_secret=True)
+    supervisor = User.objects.get(email="designee@example.org")  # Chris Olson reports to Marcus Hill
+    found = [entry.item for entry in needs_attention(supervisor, timezone.localdate())]
+    assert any(item.what == f"{office.full_name} revealed the authenticator secret of {account}"
+               and "Moving the authenticator to a new phone." in item.why for item in found)
+
+
 def test_a_decision_waits_only_in_the_deciders_scope(district):
     """R-III-C: an endorsed application shows on the home of whoever may decide for its
     unit: not on a designee's whose delegation lies elsewhere."""

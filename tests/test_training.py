@@ -793,6 +793,11 @@ class TestSiteManagersLackingTraining:
         with CaptureQueriesContext(connection) as queries:
             lacking = set(selectors.site_managers_lacking_training(on=TODAY))
         assert lacking == {expired, never} and len(queries) == 1
+        # A supervisor's home asks about their own staff only (training.attention).
+        type(gone).objects.filter(pk__in=[current.pk, expired.pk, retired.pk]).update(supervisor=district.principal)
+        with CaptureQueriesContext(connection) as queries:
+            theirs = set(selectors.site_managers_lacking_training(on=TODAY, supervised_by=district.principal))
+        assert theirs == {expired} and len(queries) == 1
 
     def test_r_v_c_a_course_for_everyone_on_an_account_counts_too(self, district):
         manage(district)

@@ -49,7 +49,7 @@ def items(user, today, overview=None) -> list[Item]:
                               + (": it is required reading." if entry.document.required else "."),
                           url=entry.document.get_absolute_url(), action="Read and acknowledge"))
     if roles.is_supervisor(user):
-        lapsed = list(selectors.site_managers_lacking_training(on=today).filter(supervisor=user)
+        lapsed = list(selectors.site_managers_lacking_training(on=today, supervised_by=user)
                       .order_by("full_name").values_list("full_name", flat=True)[:LIMIT])
         found += [Item(what=f"{name}'s site manager training is not current",
                        why="You supervise them: until they take or renew it they cannot escrow their "

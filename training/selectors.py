@@ -336,16 +336,23 @@ def site_manager_courses_lacking(person, *, on: date) -> list[CourseState]:
     return [state for state in states if state.state in ("never", "expired")]
 
 
-def site_managers_lacking_training(*, on: date | None = None) -> QuerySet[User]:
+def site_managers_lacking_training(*, on: date | None = None, supervised_by: User | None = None) -> QuerySet[User]:
     """Active users who currently hold a site-manager designation (role site_manager,
     ``ended_at`` null) on a live (not retired) account and lack their training
-    (``lacks_site_manager_training``) on ``on``, today by default.
+    (``lacks_site_manager_training``) on ``on``, today by default; only those reporting
+    to ``supervised_by`` when given (a supervisor's home).
 
     One query, whatever the number of people, courses or completions (R-V-C, Policy 4038
-    §V.C)."""
+    §V.C). For a supervisor, each of their few staff is looked up among the designations:
+    given the district's site managers as a list, the database gathered all of them first."""
     on = on or timezone.localdate()
-    return User.objects.filter(is_active=True, pk__in=site_manager_ids()).filter(
-        lacks_site_manager_training("pk", on=on))
+    people = User.objects.filter(is_active=True)
+    if supervised_by is None:
+        people = people.filter(pk__in=site_manager_ids())
+    else:
+        managing = _designations().filter(role=Designation.Role.SITE_MANAGER, person=OuterRef("pk"))
+        people = people.filter(Exists(managing), supervisor=supervised_by)
+    return people.filter(lacks_site_manager_training("pk", on=on))
 
 
 # --- reminders and the weekly figures ---------------------------------------------------
