@@ -10,8 +10,9 @@ from . import selectors
 
 
 def items(user, today) -> list[Item]:
-    """One query."""
-    due = list(selectors.reviews_due(user, today)[:LIMIT + 1])
+    """One query, of the columns the items show (``mps_social.home``)."""
+    due = list(selectors.reviews_due(user, today).only("display_name", "next_review_due", "platform__name")
+               [:LIMIT + 1])
     found = [Item(what=f"Record the annual review of {account.display_name}",
                   why=f"As its site manager you confirm once a year that the {account.platform.name} account is "
                       f"still needed, its details are right and its recovery belongs to the district.",

@@ -107,10 +107,14 @@ def history(account: OfficialAccount) -> list[Designation]:
     return designations
 
 
+def designations_of(person) -> QuerySet[Designation]:
+    """What ``person`` keeps now, as site manager or backup: their current designations."""
+    return Designation.objects.current().filter(person=person)
+
+
 def my_accounts(user) -> QuerySet[OfficialAccount]:
-    """Accounts ``user`` keeps now, as site manager or backup."""
-    keeps = Designation.objects.filter(person=user, ended_at__isnull=True).values("account_id")
-    return with_keepers(OfficialAccount.objects.filter(pk__in=keeps))
+    """Accounts ``user`` keeps now (``designations_of``), with their keepers."""
+    return with_keepers(OfficialAccount.objects.filter(pk__in=designations_of(user).values("account_id")))
 
 
 def directory_accounts(org_unit: OrgUnit | None = None) -> QuerySet[OfficialAccount]:
@@ -200,8 +204,7 @@ def kept_by(user, person) -> QuerySet[OfficialAccount]:
     """The live accounts ``person`` keeps now, as site manager or backup, of those the
     office ``user`` may manage (the subtrees where it holds "establish and manage
     accounts"), with their keepers, in the lists' order."""
-    keeps = Designation.objects.current().filter(person=person).values("account_id")
-    accounts = OfficialAccount.objects.live().filter(pk__in=keeps)
+    accounts = OfficialAccount.objects.live().filter(pk__in=designations_of(person).values("account_id"))
     if not roles.is_superintendent(user):
         accounts = accounts.filter(under(roles.scope_paths(user, Power.ESTABLISH_ACCOUNTS)))
     return with_keepers(accounts).order_by(*LISTING_ORDER)
@@ -212,9 +215,13 @@ REVIEW_NOTICE_DAYS = REVIEW_REMINDER_DAYS[0]  # on the home as due from the firs
 
 def managed_by(user) -> QuerySet[OfficialAccount]:
     """The live accounts ``user`` is the current site manager of: those whose review they
-    record and whose credentials they escrow (Policy 4038 §III.E)."""
-    managed = Designation.objects.filter(person=user, role=Designation.Role.SITE_MANAGER, ended_at__isnull=True)
-    return OfficialAccount.objects.live().filter(pk__in=managed.values("account_id")).select_related("platform")
+    record and whose credentials they escrow (Policy 4038 §III.E).
+
+    A join on the designation (one current site manager an account, so no account twice):
+    given as ``pk__in`` a subquery, SQLite walked every active account to find theirs."""
+    return OfficialAccount.objects.live().filter(
+        designations__person=user, designations__role=Designation.Role.SITE_MANAGER,
+        designations__ended_at__isnull=True).select_related("platform")
 
 
 def reviews_due(user, today) -> QuerySet[OfficialAccount]:

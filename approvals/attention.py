@@ -20,11 +20,13 @@ def _name(application: Application) -> str:
 
 
 def items(user, today) -> list[Item]:
-    """One query for one's own applications; for those the navigation shows a queue to,
+    """Each list reads only the columns its items show (``mps_social.home``).
+    One query for one's own applications; for those the navigation shows a queue to,
     its counts (read once a request, shared with the navigation), and one more for each
     queue with something in it."""
     found = []
-    editable = list(selectors.mine(user).filter(status__in=Application.EDITABLE_STATUSES)
+    editable = list(selectors.mine(user).filter(status__in=Application.EDITABLE_STATUSES).select_related(None)
+                    .only("display_name", "status", "changes_requested", "created_at", "updated_at")
                     .order_by("updated_at", "pk")[:LIMIT + 1])
     for application in editable[:LIMIT]:
         url = reverse("approvals:edit", args=[application.pk])
@@ -40,7 +42,8 @@ def items(user, today) -> list[Item]:
                               later=True))
     found += more(editable, "More of your applications need you", reverse("approvals:mine"), "All your applications")
     if has_perm(user, "approvals.view_endorsements") and selectors.endorsement_count(user):
-        waiting = list(selectors.awaiting_endorsement(user)[:LIMIT + 1])
+        waiting = list(selectors.awaiting_endorsement(user).select_related(None).select_related("applicant")
+                       .only("display_name", "submitted_at", "applicant__full_name")[:LIMIT + 1])
         found += [Item(what=f"Endorse or send back {_name(application)}",
                        why=f"{application.applicant.full_name} asks for your endorsement as their supervisor "
                            f"or unit head.",
@@ -49,7 +52,8 @@ def items(user, today) -> list[Item]:
         found += more(waiting, "More applications wait for your endorsement", reverse("approvals:endorsements"),
                       "All endorsements")
     if has_perm(user, "approvals.view_decisions") and selectors.decision_count(user):
-        waiting = list(selectors.awaiting_decision(user)[:LIMIT + 1])
+        waiting = list(selectors.awaiting_decision(user).select_related(None).select_related("org_unit")
+                       .only("display_name", "endorsed_at", "org_unit__name")[:LIMIT + 1])
         found += [Item(what=f"Decide on {_name(application)}",
                        why=f"Endorsed for {application.org_unit.name}; it waits for a decision.",
                        url=application.get_absolute_url(), action="Read and decide",

@@ -28,9 +28,10 @@ def findings_for(user) -> QuerySet[Finding]:
 
 def findings_to_fix(user, limit: int = 5) -> list[Finding]:
     """The open findings on the accounts ``user`` keeps or whose site manager they
-    supervise: what their home page asks them to fix (R-V-D)."""
+    supervise: what their home page asks them to fix (R-V-D); only the columns it shows."""
     return list(Finding.objects.filter(findings_of_keepers(user), closed_at__isnull=True)
-                .select_related("account__platform").order_by("-opened_at")[:limit])
+                .select_related("account").only("check_slug", "detail", "opened_at", "account__display_name")
+                .order_by("-opened_at")[:limit])
 
 
 def latest_run() -> AuditRun | None:

@@ -18,6 +18,7 @@ Status = ConcernReport.Status
 
 
 def items(user, today) -> list[Item]:
+    """Each list reads only the columns its items show (``mps_social.home``)."""
     return triage_items(user) + followed_items(user, today)
 
 
@@ -27,6 +28,8 @@ def triage_items(user) -> list[Item]:
     if not has_perm(user, "concerns.triage"):
         return []
     waiting = list(selectors.reports_for(user).filter(Q(status=Status.NEW) | Q(status=Status.IN_REVIEW, assignee=user))
+                   .select_related(None).select_related("account", "org_unit")
+                   .only("reference", "kind", "status", "created_at", "account__display_name", "org_unit__name")
                    .order_by("created_at", "pk")[:LIMIT + 1])
     found = []
     for report in waiting[:LIMIT]:
@@ -53,7 +56,9 @@ def followed_items(user, today) -> list[Item]:
     followed = selectors.open_followed_by(user)
     if triaged is not None:
         followed = followed.exclude(pk__in=triaged)
-    waiting = list(followed.order_by("created_at", "pk")[:LIMIT + 1])
+    waiting = list(followed.select_related(None).select_related("account", "matched_name")
+                   .only("reference", "kind", "created_at", "account__display_name", "matched_name__name")
+                   .order_by("created_at", "pk")[:LIMIT + 1])
     found = []
     for report in waiting[:LIMIT]:
         about = report.account.display_name if report.account else report.matched_name.name

@@ -44,15 +44,21 @@ _WHAT_REVEALED = {selectors.REVEALED: "the log-in", selectors.SECRET_REVEALED: "
 
 
 def items(user, today) -> list[Item]:
-    """Two queries; two more for a supervisor (their staff's accounts, then their reveals)."""
-    escrow = list(selectors.to_escrow(user)[:LIMIT + 1])
+    """Two queries; two more for a supervisor (their staff's accounts, then their
+    reveals). Each reads only the columns its items show (``mps_social.home``)."""
+    escrow = list(selectors.to_escrow(user).select_related(None)
+                  .only("display_name", "status", "established_at", "rotation_due_reason")[:LIMIT + 1])
     found = [_escrow(account) for account in escrow[:LIMIT]]
     found += more(escrow, "More credentials to escrow or rotate", reverse("accounts:mine"), "All your accounts")
-    grants = list(selectors.grants_ending(user, today)[:LIMIT + 1])
+    grants = list(selectors.grants_ending(user, today)
+                  .only("account_id", "grantee_id", "reason", "ends_at", "account__display_name",
+                        "grantee__full_name")[:LIMIT + 1])
     found += [_grant(grant, user) for grant in grants[:LIMIT]]
     found += more(grants, "More lent access ends soon", reverse("credentials:access"), "Credentials")
     if roles.is_supervisor(user):
-        reveals = list(selectors.reveals_of_supervised(user, today)[:LIMIT])
+        reveals = list(selectors.reveals_of_supervised(user, today)
+                       .only("at", "verb", "target_id", "target_label", "reason", "actor_label", "actor__full_name")
+                       [:LIMIT])
         found += [Item(what=f"{event.actor.full_name if event.actor else event.actor_label} revealed "
                             f"{_WHAT_REVEALED[event.verb]} of {event.target_label}",
                        why=f"You supervise its site manager and share its escrow access. The reason given: "

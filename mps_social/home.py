@@ -5,10 +5,13 @@ gathered from each app's ``attention`` module and shown most urgent first
 Each app reads its items from the selectors its own queue pages use, so the home and a
 queue never disagree, and each costs a fixed number of queries whatever the data holds
 (the items of one kind are cut at ``worklist.LIMIT``): the page's count does not grow.
+Each reads only the columns its items show (``only``): the home runs some twenty
+queries, and at the largest district Django building whole rows, joins and all, cost
+more than the database answering (bench/RESULTS.md).
 """
 
 from accounts import attention as accounts_attention
-from accounts.selectors import my_accounts
+from accounts.selectors import designations_of
 from approvals import attention as approvals_attention
 from approvals.selectors import mine
 from compliance import attention as compliance_attention
@@ -32,9 +35,14 @@ def needs_attention(user, today) -> list[Entry]:
 
 
 def kept(user) -> dict:
-    """What ``user`` keeps: the accounts they manage or back up and their applications,
-    the latest first (``KEPT`` of each, and one more to tell whether there are others)."""
+    """What ``user`` keeps: the accounts they manage or back up (as designations, which
+    say which) and their applications, the latest first (``KEPT`` of each, and one more to
+    tell whether there are others); only the columns the page shows."""
     return {
-        "accounts": list(my_accounts(user).order_by("display_name", "pk")[:KEPT + 1]),
-        "applications": list(mine(user).order_by("-updated_at", "-pk")[:KEPT + 1]),
+        "accounts": list(designations_of(user).select_related("account__platform")
+                         .only("role", "account__display_name", "account__status", "account__rotation_due",
+                               "account__rotation_due_reason", "account__platform__name")
+                         .order_by("account__display_name", "account__pk")[:KEPT + 1]),
+        "applications": list(mine(user).select_related(None).only("display_name", "status")
+                             .order_by("-updated_at", "-pk")[:KEPT + 1]),
     }

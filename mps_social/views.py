@@ -38,7 +38,8 @@ def home(request):
         today = timezone.localdate()
         return render(request, "home_staff.html", dict(
             # Their unit and supervisor with them, in one query rather than one each.
-            person=User.objects.select_related("org_unit", "supervisor").get(pk=user.pk),
+            person=User.objects.select_related("org_unit", "supervisor")
+            .only("job_title", "kind", "org_unit__name", "supervisor__full_name", "supervisor__email").get(pk=user.pk),
             is_superintendent=roles.is_superintendent(user),
             grants=roles.delegations(user),
             imports_roster=not roles.is_superintendent(user) and has_perm(user, "roster.import"),

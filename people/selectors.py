@@ -9,7 +9,7 @@ from django.utils import timezone
 from mps_social import reminders
 
 from . import roles
-from .models import Delegation, OrgUnit, User
+from .models import Delegation, OrgUnit, Power, User
 
 
 def delegations_for(user) -> QuerySet[Delegation]:
@@ -81,5 +81,7 @@ def delegations_ending(user, today) -> list[Delegation]:
     query); one's own for a designee (read off ``roles.delegations``, already loaded)."""
     last = today + timedelta(days=DELEGATION_NOTICE_DAYS)
     if roles.is_superintendent(user):
-        return list(delegations_for(user).in_force(today).filter(ends_on__lte=last).order_by("ends_on", "pk"))
+        return list(delegations_for(user).in_force(today).filter(ends_on__lte=last).select_related(None)
+                    .select_related("grantee", "scope").only(*Power.values, "ends_on", "grantee__full_name", "scope__name")
+                    .order_by("ends_on", "pk"))
     return sorted((row for row in roles.delegations(user) if row.ends_on <= last), key=lambda row: row.ends_on)
