@@ -224,6 +224,18 @@ def managed_by(user) -> QuerySet[OfficialAccount]:
         designations__ended_at__isnull=True).select_related("platform")
 
 
+def supervised_accounts(user) -> list[int]:
+    """The accounts whose current site manager reports to ``user``: those whose escrow
+    a supervisor shares (Policy 4038 §III.E). One query a request (``roles.per_request``):
+    a supervisor's home asks it of their reveals and of their staff's training. None for
+    someone who supervises nobody (``roles.is_supervisor``, asked already by every page)."""
+    if not roles.is_supervisor(user):
+        return []
+    return roles.per_request(user, "supervised_accounts", lambda: list(
+        Designation.objects.filter(role=Designation.Role.SITE_MANAGER, ended_at__isnull=True,
+                                   person__in=reports_of(user)).values_list("account_id", flat=True)))
+
+
 def reviews_due(user, today) -> QuerySet[OfficialAccount]:
     """The active accounts ``user`` manages whose annual review is due within
     ``REVIEW_NOTICE_DAYS`` or overdue, the earliest first."""

@@ -90,15 +90,15 @@ def _waiting(user) -> dict[str, int]:
     Counted by status: what waits for an endorsement is submitted, what waits for a
     decision endorsed, so one ``GROUP BY status`` over either tells them apart, where a
     ``FILTER`` per count made Django compile both conditions twice more."""
-    if "_applications_waiting" not in user.__dict__:
+    def count():
         wanted = Q(status=Status.SUBMITTED, endorser=user)
         scope = _decide_scope(user)
         if scope is not None:
             wanted |= Q(scope, status=Status.ENDORSED) & ~Q(applicant=user) & ~Q(site_manager=user)
         counts = dict(Application.objects.filter(wanted).order_by().values_list("status").annotate(Count("pk")))
-        user.__dict__["_applications_waiting"] = {"endorse": counts.get(Status.SUBMITTED, 0),
-                                                  "decide": counts.get(Status.ENDORSED, 0)}
-    return user.__dict__["_applications_waiting"]
+        return {"endorse": counts.get(Status.SUBMITTED, 0), "decide": counts.get(Status.ENDORSED, 0)}
+
+    return roles.per_request(user, "applications_waiting", count)
 
 
 # --- the timeline ----------------------------------------------------------------------

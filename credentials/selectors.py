@@ -12,7 +12,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import LISTING_ORDER, Designation, OfficialAccount
-from accounts.selectors import annotate_page, managed_by, with_keepers
+from accounts.selectors import annotate_page, managed_by, supervised_accounts, with_keepers
 from audits.models import AuditEvent
 from mps_social import reminders
 from people import roles
@@ -189,9 +189,7 @@ def reveals_of_supervised(user, today) -> QuerySet[AuditEvent]:
     The accounts are read first (a supervisor's staff manage a few), then their events off
     the trail's index by target: given as a subquery, the database walked every reveal
     ever made in the order of the trail, looking for theirs."""
-    managed = Designation.objects.filter(role=Designation.Role.SITE_MANAGER, ended_at__isnull=True,
-                                         person__in=reports_of(user))
-    ids = [str(pk) for pk in managed.values_list("account_id", flat=True)]
+    ids = [str(pk) for pk in supervised_accounts(user)]
     if not ids:
         return AuditEvent.objects.none()
     since = timezone.now() - timedelta(days=REVEAL_NOTICE_DAYS)

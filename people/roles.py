@@ -25,7 +25,10 @@ class Grant:
         return self.scope_path.count("/") == 2
 
 
-def _cached(user, key, compute):
+def per_request(user, key, compute):
+    """``compute()``, asked once a request for ``user``: kept on the user object, which
+    lives for one request, under ``key``, until ``forget``. Every app keeps its facts
+    about a person here."""
     cache = user.__dict__.setdefault("_roles_cache", {})
     if key not in cache:
         cache[key] = compute()
@@ -49,13 +52,13 @@ def delegations(user) -> tuple[Delegation, ...]:
     pages skip the query."""
     if not (user and user.is_authenticated and user.is_active) or is_superintendent(user):
         return ()
-    return _cached(user, "delegations", lambda: tuple(
+    return per_request(user, "delegations", lambda: tuple(
         Delegation.objects.in_force(timezone.localdate()).filter(grantee=user).select_related("scope")))
 
 
 def grants(user) -> tuple[Grant, ...]:
     """The delegations in force for ``user`` today, as (scope, powers) pairs."""
-    return _cached(user, "grants", lambda: tuple(Grant(row.scope.path, row.powers) for row in delegations(user)))
+    return per_request(user, "grants", lambda: tuple(Grant(row.scope.path, row.powers) for row in delegations(user)))
 
 
 def is_designee(user) -> bool:
@@ -113,7 +116,7 @@ def in_scope(user, field: str, *powers: str) -> Q | None:
 def is_supervisor(user) -> bool:
     if not (user and user.is_authenticated and user.is_active):
         return False
-    return _cached(user, "is_supervisor", lambda: user.reports.filter(is_active=True).exists())
+    return per_request(user, "is_supervisor", lambda: user.reports.filter(is_active=True).exists())
 
 
 def is_site_manager_supervisor(candidate: User, site_manager: User) -> bool:

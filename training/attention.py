@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from django.urls import reverse
 
+from accounts.selectors import supervised_accounts
 from mps_social.worklist import LIMIT, Item
-from people import roles
 
 from . import catalogue, selectors
 
@@ -36,8 +36,9 @@ def _course(entry, held) -> Item:
 
 
 def items(user, today, overview=None) -> list[Item]:
-    """Three queries (``selectors.overview``: none when ``overview`` is given); one more
-    for a supervisor."""
+    """Three queries (``selectors.overview``: none when ``overview`` is given); for a
+    supervisor, their staff's accounts (shared with ``credentials.attention``), and when a
+    site manager is among their staff one more."""
     overview = overview or selectors.overview(user, today)
     found = [_course(entry, overview.roles) for entry in overview.to_do]
     for entry in overview.to_acknowledge:
@@ -48,7 +49,7 @@ def items(user, today, overview=None) -> list[Item]:
                               f"{entry.version.effective_on.year}"
                               + (": it is required reading." if entry.document.required else "."),
                           url=entry.document.get_absolute_url(), action="Read and acknowledge"))
-    if roles.is_supervisor(user):
+    if supervised_accounts(user):  # they supervise a site manager
         lapsed = list(selectors.site_managers_lacking_training(on=today, supervised_by=user)
                       .order_by("full_name").values_list("full_name", flat=True)[:LIMIT])
         found += [Item(what=f"{name}'s site manager training is not current",

@@ -29,6 +29,7 @@ from accounts.models import Designation, OfficialAccount
 from mps_social import reminders
 from mps_social.versioned_cache import VersionedCache
 from people.models import User
+from people.roles import per_request
 
 from . import audiences
 from .models import Acknowledgment, Completion, Course, PolicyVersion, Reminder
@@ -103,15 +104,15 @@ def roles_of(user) -> Roles:
     the roles of their current designations on live accounts, and "applicant" when they
     have an open application, as one UNION of two indexed lookups. (The same question as
     three EXISTS on the user's row cost twice as long, on every home page.)"""
-    cache = user.__dict__.setdefault("_training_roles", {})
-    if "roles" not in cache:
+    def held() -> Roles:
         designations = _designations().filter(person=user.pk).values_list("role", flat=True).order_by()
         applying = (audiences.members(audiences.APPLICANTS, person=user.pk)
                     .annotate(_role=Value(APPLICANT)).values_list("_role", flat=True).order_by())
-        held = set(designations.union(applying))
-        cache["roles"] = Roles(site_manager=Designation.Role.SITE_MANAGER in held, applicant=APPLICANT in held,
-                               account_staff=bool(held - {APPLICANT}))
-    return cache["roles"]
+        found = set(designations.union(applying))
+        return Roles(site_manager=Designation.Role.SITE_MANAGER in found, applicant=APPLICANT in found,
+                     account_staff=bool(found - {APPLICANT}))
+
+    return per_request(user, "training_roles", held)
 
 
 # --- a person's courses ----------------------------------------------------------------
