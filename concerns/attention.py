@@ -52,10 +52,7 @@ def triage_items(user) -> list[Item]:
 def followed_items(user, today) -> list[Item]:
     """The open reports ``user`` follows and does not triage: read them, and follow how
     they end (R-IV-B). Two queries (``selectors.followed_by``)."""
-    triaged = selectors.reports_for(user).values("pk") if has_perm(user, "concerns.triage") else None
-    followed = selectors.open_followed_by(user)
-    if triaged is not None:
-        followed = followed.exclude(pk__in=triaged)
+    followed = selectors.open_followed_by(user).filter(selectors.not_triaged_by(user))
     waiting = list(followed.select_related(None).select_related("account", "matched_name")
                    .only("reference", "kind", "created_at", "account__display_name", "matched_name__name")
                    .order_by("created_at", "pk")[:LIMIT + 1])

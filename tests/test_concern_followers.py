@@ -165,6 +165,40 @@ def test_r_iv_b_a_triager_still_cannot_triage_a_report_about_their_own_account(h
         services.resolve(actor=triager, report=report, outcome=Outcome.NO_ACTION, resolution="Fine.")
 
 
+def test_r_iv_b_a_head_who_triages_part_of_what_they_follow_sees_each_report_once(heads, north_name):
+    """On the home, a report waits once: in the triage list when they may triage it, in
+    the list of followed reports when it is outside their triage scope or about an
+    account they keep (``selectors.not_triaged_by``)."""
+    from concerns import attention
+
+    district = heads
+    principal = district.principal  # heads North; triages North; heads South too, without triaging it
+    people_services.set_unit_head(actor=district.admin, unit=district.south, head=principal)
+    DelegationFactory(grantee=principal, granted_by=district.superintendent, scope=district.north,
+                      decide_applications=False, triage_concerns=True)
+    ProtectedName.objects.create(name="South Tigers", kind=ProtectedName.Kind.MASCOT, owner=district.south)
+    own = OfficialAccount.objects.create(
+        platform=Platform.objects.get(slug="x"), org_unit=district.north, display_name="North Principal",
+        handle="NorthPrincipal", handle_key="northprincipal", status=OfficialAccount.Status.ACTIVE,
+        origin=OfficialAccount.Origin.DIRECT, established_by=district.superintendent)
+    Designation.objects.create(account=own, person=principal, role=Designation.Role.SITE_MANAGER,
+                               started_at=timezone.now(), designated_by=district.superintendent)
+    in_scope = services.submit_report(kind=Kind.IMPERSONATION, description="A fake mascot account.",
+                                      link="https://www.instagram.com/northpolars.fans/")
+    about_own = services.submit_report(kind=Kind.INAPPROPRIATE_CONTENT, description="Rude.",
+                                       link="https://x.com/NorthPrincipal")
+    outside = services.submit_report(kind=Kind.IMPERSONATION, description="A fake mascot account.",
+                                     link="https://www.instagram.com/southtigers.fans/")
+    assert (in_scope.matched_name, about_own.account, outside.matched_name.name) == (north_name, own, "South Tigers")
+
+    def references(items):
+        return {item.url.rstrip("/").rsplit("/", 1)[-1] for item in items}
+
+    assert references(attention.triage_items(principal)) == {in_scope.reference}
+    assert references(attention.followed_items(principal, timezone.localdate())) == {about_own.reference,
+                                                                                     outside.reference}
+
+
 def test_r_iv_b_a_head_who_triages_gets_the_triage_page(heads, north_name):
     """Holding the triage power over the unit, the head triages as before (one email, the
     triager's)."""
