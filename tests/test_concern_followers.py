@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Designation, OfficialAccount, Platform, ProtectedName
 from audits.models import AuditEvent
-from concerns import selectors, services
+from concerns import attention, selectors, services
 from concerns.models import ConcernReport
 from concerns.services import ConcernError
 from mps_social.permissions import has_perm
@@ -41,16 +41,21 @@ def heads(district):
     return district
 
 
+def managed_account(district, person, display_name, handle, platform="x") -> OfficialAccount:
+    """An active account of North's, whose site manager is ``person``."""
+    account = OfficialAccount.objects.create(
+        platform=Platform.objects.get(slug=platform), org_unit=district.north, display_name=display_name,
+        handle=handle, handle_key=handle.lower(), status=OfficialAccount.Status.ACTIVE,
+        origin=OfficialAccount.Origin.DIRECT, established_by=district.superintendent)
+    Designation.objects.create(account=account, person=person, role=Designation.Role.SITE_MANAGER,
+                               started_at=timezone.now(), designated_by=district.superintendent)
+    return account
+
+
 @pytest.fixture
 def north_account(district):
     """North's active Instagram account, kept by the teacher."""
-    account = OfficialAccount.objects.create(
-        platform=Platform.objects.get(slug="instagram"), org_unit=district.north, display_name="North Polars",
-        handle="north_polars", handle_key="north_polars", status=OfficialAccount.Status.ACTIVE,
-        origin=OfficialAccount.Origin.DIRECT, established_by=district.superintendent)
-    Designation.objects.create(account=account, person=district.teacher, role=Designation.Role.SITE_MANAGER,
-                               started_at=timezone.now(), designated_by=district.superintendent)
-    return account
+    return managed_account(district, district.teacher, "North Polars", "north_polars", platform="instagram")
 
 
 @pytest.fixture
@@ -145,12 +150,7 @@ def test_r_iv_b_a_triager_still_cannot_triage_a_report_about_their_own_account(h
     triager = UserFactory(email="north.triage@example.org", full_name="Nora North", org_unit=district.north)
     DelegationFactory(grantee=triager, granted_by=district.superintendent, scope=district.north,
                       decide_applications=False, triage_concerns=True)
-    account = OfficialAccount.objects.create(
-        platform=Platform.objects.get(slug="x"), org_unit=district.north, display_name="North News",
-        handle="NorthNews", handle_key="northnews", status=OfficialAccount.Status.ACTIVE,
-        origin=OfficialAccount.Origin.DIRECT, established_by=district.superintendent)
-    Designation.objects.create(account=account, person=triager, role=Designation.Role.SITE_MANAGER,
-                               started_at=timezone.now(), designated_by=district.superintendent)
+    account = managed_account(district, triager, "North News", "NorthNews")
     report = services.submit_report(kind=Kind.INAPPROPRIATE_CONTENT, description="Rude.",
                                     link="https://x.com/NorthNews")
     assert report.account == account
@@ -169,20 +169,13 @@ def test_r_iv_b_a_head_who_triages_part_of_what_they_follow_sees_each_report_onc
     """On the home, a report waits once: in the triage list when they may triage it, in
     the list of followed reports when it is outside their triage scope or about an
     account they keep (``selectors.not_triaged_by``)."""
-    from concerns import attention
-
     district = heads
     principal = district.principal  # heads North; triages North; heads South too, without triaging it
     people_services.set_unit_head(actor=district.admin, unit=district.south, head=principal)
     DelegationFactory(grantee=principal, granted_by=district.superintendent, scope=district.north,
                       decide_applications=False, triage_concerns=True)
     ProtectedName.objects.create(name="South Tigers", kind=ProtectedName.Kind.MASCOT, owner=district.south)
-    own = OfficialAccount.objects.create(
-        platform=Platform.objects.get(slug="x"), org_unit=district.north, display_name="North Principal",
-        handle="NorthPrincipal", handle_key="northprincipal", status=OfficialAccount.Status.ACTIVE,
-        origin=OfficialAccount.Origin.DIRECT, established_by=district.superintendent)
-    Designation.objects.create(account=own, person=principal, role=Designation.Role.SITE_MANAGER,
-                               started_at=timezone.now(), designated_by=district.superintendent)
+    own = managed_account(district, principal, "North Principal", "NorthPrincipal")
     in_scope = services.submit_report(kind=Kind.IMPERSONATION, description="A fake mascot account.",
                                       link="https://www.instagram.com/northpolars.fans/")
     about_own = services.submit_report(kind=Kind.INAPPROPRIATE_CONTENT, description="Rude.",
