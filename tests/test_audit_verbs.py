@@ -19,8 +19,8 @@ APPS = [Path(config.path) for config in django_apps.get_app_configs() if Path(co
 
 
 def recorded_verbs() -> set[str]:
-    """The verbs the code names: every ``verb=`` given as a string, every default of a
-    ``verb`` parameter, and the verbs of each app's state transitions (the services pass
+    """The verbs the code names: every ``verb=`` given as a string, every string default
+    of a ``verb`` parameter, and the verbs of each app's state transitions (the services pass
     those on as a variable)."""
     found = set(ACCOUNT_TRANSITIONS.values()) | set(APPLICATION_TRANSITIONS.values()) | set(
         CONCERN_TRANSITIONS.values())
@@ -35,8 +35,9 @@ def recorded_verbs() -> set[str]:
                     arguments = node.args
                     named = [*zip(arguments.args[::-1], arguments.defaults[::-1]),
                              *zip(arguments.kwonlyargs, arguments.kw_defaults)]
-                    found |= {default.value for argument, default in named
-                              if argument.arg == "verb" and isinstance(default, ast.Constant)}
+                    found |= {default.value for argument, default in named  # not a default of None
+                              if argument.arg == "verb" and isinstance(default, ast.Constant)
+                              and isinstance(default.value, str)}
     return found
 
 
