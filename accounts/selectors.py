@@ -112,6 +112,32 @@ def designations_of(person) -> QuerySet[Designation]:
     return Designation.objects.current().filter(person=person)
 
 
+@dataclass(frozen=True)
+class Kept:
+    """An account someone keeps now (``keeps``): its id, their role on it (site manager
+    or backup), and whether it is live (not retired)."""
+
+    account_id: int
+    role: str
+    live: bool
+
+
+def keeps(user) -> tuple[Kept, ...]:
+    """The accounts ``user`` keeps now (``designations_of``), read once a request
+    (``roles.per_request``): the home asks it of many lists (what they escrow and review,
+    the findings and concern reports about their accounts, their training roles). Given
+    as ids (``kept_ids``), a list asked of someone who keeps nothing, as most staff, costs
+    no query at all, and of anyone else a plain ``IN`` rather than one more subquery."""
+    return roles.per_request(user, "keeps", lambda: tuple(
+        Kept(account_id, role, status != OfficialAccount.Status.RETIRED) for account_id, role, status
+        in designations_of(user).values_list("account_id", "role", "account__status")))
+
+
+def kept_ids(user, role: str | None = None) -> list[int]:
+    """The ids of the accounts ``user`` keeps now (``keeps``), in ``role`` when given."""
+    return [kept.account_id for kept in keeps(user) if role is None or kept.role == role]
+
+
 def my_accounts(user) -> QuerySet[OfficialAccount]:
     """Accounts ``user`` keeps now (``designations_of``), with their keepers."""
     return with_keepers(OfficialAccount.objects.filter(pk__in=designations_of(user).values("account_id")))
@@ -215,25 +241,55 @@ REVIEW_NOTICE_DAYS = REVIEW_REMINDER_DAYS[0]  # on the home as due from the firs
 
 def managed_by(user) -> QuerySet[OfficialAccount]:
     """The live accounts ``user`` is the current site manager of: those whose review they
-    record and whose credentials they escrow (Policy 4038 §III.E).
+    record and whose credentials they escrow (Policy 4038 §III.E). Read off ``keeps``:
+    none, and no query, for someone who manages nothing."""
+    return OfficialAccount.objects.live().filter(pk__in=kept_ids(user, Designation.Role.SITE_MANAGER)
+                                                 ).select_related("platform")
 
-    A join on the designation (one current site manager an account, so no account twice):
-    given as ``pk__in`` a subquery, SQLite walked every active account to find theirs."""
-    return OfficialAccount.objects.live().filter(
-        designations__person=user, designations__role=Designation.Role.SITE_MANAGER,
-        designations__ended_at__isnull=True).select_related("platform")
+
+@dataclass(frozen=True)
+class KeptByStaff:
+    """An account someone who reports to a supervisor keeps now (``kept_by_staff``): its
+    id and whether it is live (not retired), the keeper and their role on it, and whether
+    they are still active (a departed site manager's accounts stay their supervisor's to
+    see fixed)."""
+
+    account_id: int
+    live: bool
+    keeper_id: int
+    role: str
+    keeper_active: bool
+
+
+def kept_by_staff(user) -> tuple[KeptByStaff, ...]:
+    """The accounts kept now by the people who report to ``user``, departed ones included:
+    those whose escrow a supervisor shares and whose findings they see fixed (Policy 4038
+    §III.E, R-V-D). One query a request (``roles.per_request``), read off the index on
+    the supervisor (``reports_of``); the lists that ask it get ids to match, not a
+    subquery to build, and none at all when it is empty."""
+    return roles.per_request(user, "kept_by_staff", lambda: tuple(
+        KeptByStaff(account_id, status != OfficialAccount.Status.RETIRED, keeper_id, role, active)
+        for account_id, status, keeper_id, role, active in
+        Designation.objects.current().filter(person__in=reports_of(user, including_departed=True))
+        .values_list("account_id", "account__status", "person_id", "role", "person__is_active")))
+
+
+def staff_site_managers(user) -> set[int]:
+    """The active people reporting to ``user`` who are site manager of a live account
+    (``kept_by_staff``): the staff whose training a supervisor sees to (Policy 4038 §V.C)."""
+    return {kept.keeper_id for kept in kept_by_staff(user)
+            if kept.role == Designation.Role.SITE_MANAGER and kept.live and kept.keeper_active}
 
 
 def supervised_accounts(user) -> list[int]:
-    """The accounts whose current site manager reports to ``user``: those whose escrow
-    a supervisor shares (Policy 4038 §III.E). One query a request (``roles.per_request``):
-    a supervisor's home asks it of their reveals and of their staff's training. None for
-    someone who supervises nobody (``roles.is_supervisor``, asked already by every page)."""
+    """The accounts whose current site manager reports to ``user`` (and is active): those
+    whose escrow a supervisor shares (Policy 4038 §III.E), and whose reveals their home
+    lists. None, and no query, for someone who supervises nobody (``roles.is_supervisor``,
+    asked already by every page)."""
     if not roles.is_supervisor(user):
         return []
-    return roles.per_request(user, "supervised_accounts", lambda: list(
-        Designation.objects.filter(role=Designation.Role.SITE_MANAGER, ended_at__isnull=True,
-                                   person__in=reports_of(user)).values_list("account_id", flat=True)))
+    return [kept.account_id for kept in kept_by_staff(user)
+            if kept.role == Designation.Role.SITE_MANAGER and kept.keeper_active]
 
 
 def reviews_due(user, today) -> QuerySet[OfficialAccount]:

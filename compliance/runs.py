@@ -22,12 +22,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Designation, OfficialAccount
+from accounts.selectors import kept_by_staff, kept_ids
 from audits.services import record
 from mps_social.celery import queue
 from notifications.services import notify_many
 from people import roles
 from people.models import User
-from people.selectors import reports_of
 
 from .checks import BY_SLUG, CHECKS, NOTHING, RETIRED, covered, failing, tally
 from .models import AuditRun, CheckResult, Finding
@@ -228,13 +228,11 @@ def check_of(finding: Finding):
 
 
 def findings_of_keepers(user) -> Q:
-    """Findings on accounts ``user`` keeps or whose site manager ``user`` supervises."""
-    # Two lists, each read off an index (designations by person; people by supervisor):
-    # one OR across the join scanned every current designation.
-    current = Designation.objects.filter(ended_at__isnull=True)
-    kept = current.filter(person=user).values("account_id")
-    supervised = current.filter(person__in=reports_of(user, including_departed=True)).values("account_id")
-    return Q(account__in=kept) | Q(account__in=supervised)
+    """Findings on accounts ``user`` keeps or whose keeper reports to ``user`` (departed
+    ones included). Both lists are the request's facts (``keeps``, ``kept_by_staff``), so
+    the filter is a list of ids, and matches nothing, without a query, when both are empty:
+    as subqueries, PostgreSQL walked every open finding to test each against them."""
+    return Q(account__in=kept_ids(user) + [kept.account_id for kept in kept_by_staff(user)])
 
 
 @transaction.atomic

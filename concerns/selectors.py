@@ -2,9 +2,10 @@
 follow: the reports about the accounts and names of a unit they head, or about an
 account they are site manager of (R-IV-B)."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Q, QuerySet
 
 from accounts.models import Designation, OfficialAccount
+from accounts.selectors import kept_ids
 from audits.models import AuditEvent
 from audits.selectors import events_for
 from people import roles
@@ -42,13 +43,15 @@ def not_triaged_by(user) -> Q:
     triage scope, and those about an account they keep. Said directly rather than as
     "not among ``reports_for``", which the home page asked Django to build twice over."""
     if roles.is_superintendent(user):
-        return Q(_about_what_they_keep(user))
+        return _about_what_they_keep(user)
     scope = _designee_scope(user)
-    return ~scope | Q(_about_what_they_keep(user)) if scope else Q()
+    return ~scope | _about_what_they_keep(user) if scope else Q()
 
 
-def _about_what_they_keep(user) -> Exists:
-    return Exists(keepers(OuterRef("account")).filter(person=user.pk))
+def _about_what_they_keep(user) -> Q:
+    """The reports about an account ``user`` keeps (``keepers``, read once a request as
+    ``accounts.selectors.keeps``)."""
+    return Q(account_id__in=kept_ids(user))
 
 
 def _designee_scope(user) -> Q:
@@ -100,7 +103,7 @@ def followed_by(user) -> QuerySet[ConcernReport]:
     they head (or a unit inside it), or about an account they are site manager of today.
     Two queries for a page of any length."""
     about_units = roles.within("org_unit__path", headed_paths(user)) & _ABOUT_SOMETHING
-    about_accounts = Exists(_site_managers(OuterRef("account")).filter(person=user.pk))
+    about_accounts = Q(account_id__in=kept_ids(user, Designation.Role.SITE_MANAGER))
     return ConcernReport.objects.select_related("account__platform", "matched_name__owner", "org_unit",
                                                 "assignee").filter(about_units | about_accounts)
 

@@ -11,7 +11,7 @@ more than the database answering (bench/RESULTS.md).
 """
 
 from accounts import attention as accounts_attention
-from accounts.selectors import designations_of
+from accounts.selectors import designations_of, keeps
 from approvals import attention as approvals_attention
 from approvals.selectors import mine
 from compliance import attention as compliance_attention
@@ -37,12 +37,13 @@ def needs_attention(user, today) -> list[Entry]:
 def kept(user) -> dict:
     """What ``user`` keeps: the accounts they manage or back up (as designations, which
     say which) and their applications, the latest first (``KEPT`` of each, and one more to
-    tell whether there are others); only the columns the page shows."""
+    tell whether there are others); only the columns the page shows. The accounts are not
+    asked for of someone who keeps none (``keeps``, the request's fact)."""
     return {
         "accounts": list(designations_of(user).select_related("account__platform")
                          .only("role", "account__display_name", "account__status", "account__rotation_due",
                                "account__rotation_due_reason", "account__platform__name")
-                         .order_by("account__display_name", "account__pk")[:KEPT + 1]),
+                         .order_by("account__display_name", "account__pk")[:KEPT + 1]) if keeps(user) else [],
         "applications": list(mine(user).select_related(None).only("display_name", "status")
                              .order_by("-updated_at", "-pk")[:KEPT + 1]),
     }

@@ -793,11 +793,19 @@ class TestSiteManagersLackingTraining:
         with CaptureQueriesContext(connection) as queries:
             lacking = set(selectors.site_managers_lacking_training(on=TODAY))
         assert lacking == {expired, never} and len(queries) == 1
-        # A supervisor's home asks about their own staff only (training.attention).
+        # A supervisor's home asks about their own staff only (training.attention): what their
+        # staff keep is read once a request (accounts.selectors.kept_by_staff), then one query.
         type(gone).objects.filter(pk__in=[current.pk, expired.pk, retired.pk]).update(supervisor=district.principal)
         with CaptureQueriesContext(connection) as queries:
             theirs = set(selectors.site_managers_lacking_training(on=TODAY, supervised_by=district.principal))
-        assert theirs == {expired} and len(queries) == 1
+        assert theirs == {expired} and len(queries) == 2
+        with CaptureQueriesContext(connection) as queries:
+            assert set(selectors.site_managers_lacking_training(on=TODAY, supervised_by=district.principal)) == {expired}
+        assert len(queries) == 1
+        # Someone none of whose staff manages an account is asked nothing more.
+        with CaptureQueriesContext(connection) as queries:
+            assert not selectors.site_managers_lacking_training(on=TODAY, supervised_by=district.teacher)
+        assert len(queries) == 1
 
     def test_r_v_c_a_course_for_everyone_on_an_account_counts_too(self, district):
         manage(district)

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from accounts.selectors import supervised_accounts
 from mps_social.worklist import LIMIT, Item
 
 from . import catalogue, selectors
@@ -36,9 +35,9 @@ def _course(entry, held) -> Item:
 
 
 def items(user, today, overview=None) -> list[Item]:
-    """Three queries (``selectors.overview``: none when ``overview`` is given); for a
-    supervisor, their staff's accounts (shared with ``credentials.attention``), and when a
-    site manager is among their staff one more."""
+    """Three queries (``selectors.overview``: none when ``overview`` is given); what their
+    staff keep (``accounts.selectors.kept_by_staff``, the request's fact), and when a site
+    manager is among their staff one more."""
     overview = overview or selectors.overview(user, today)
     found = [_course(entry, overview.roles) for entry in overview.to_do]
     for entry in overview.to_acknowledge:
@@ -49,12 +48,11 @@ def items(user, today, overview=None) -> list[Item]:
                               f"{entry.version.effective_on.year}"
                               + (": it is required reading." if entry.document.required else "."),
                           url=entry.document.get_absolute_url(), action="Read and acknowledge"))
-    if supervised_accounts(user):  # they supervise a site manager
-        lapsed = list(selectors.site_managers_lacking_training(on=today, supervised_by=user)
-                      .order_by("full_name").values_list("full_name", flat=True)[:LIMIT])
-        found += [Item(what=f"{name}'s site manager training is not current",
-                       why="You supervise them: until they take or renew it they cannot escrow their "
-                           "accounts' credentials or be named site manager again (§V.C).",
-                       url=reverse("training:course", args=[catalogue.SITE_MANAGER_COURSE.slug]),
-                       action="See the course") for name in lapsed]
+    lapsed = list(selectors.site_managers_lacking_training(on=today, supervised_by=user)
+                  .order_by("full_name").values_list("full_name", flat=True)[:LIMIT])
+    found += [Item(what=f"{name}'s site manager training is not current",
+                   why="You supervise them: until they take or renew it they cannot escrow their "
+                       "accounts' credentials or be named site manager again (§V.C).",
+                   url=reverse("training:course", args=[catalogue.SITE_MANAGER_COURSE.slug]),
+                   action="See the course") for name in lapsed]
     return found

@@ -22,10 +22,11 @@ courses, documents, people or completions:
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Designation, OfficialAccount
+from accounts.selectors import keeps, staff_site_managers
 from mps_social import reminders
 from mps_social.versioned_cache import VersionedCache
 from people.models import User
@@ -34,7 +35,6 @@ from people.roles import per_request
 from . import audiences
 from .models import Acknowledgment, Completion, Course, PolicyVersion, Reminder
 
-APPLICANT = "applicant"  # beside a designation's roles, in ``roles_of``
 EXPIRING_DAYS = 30  # "expiring soon" on the pages, and the first reminder
 REMINDER_DAYS = (30, 7)  # before expiry; then at expiry, then every week while expired
 
@@ -100,17 +100,15 @@ class Roles:
 
 
 def roles_of(user) -> Roles:
-    """What ``user`` is, for training, in one query (cached on the user for the request):
-    the roles of their current designations on live accounts, and "applicant" when they
-    have an open application, as one UNION of two indexed lookups. (The same question as
-    three EXISTS on the user's row cost twice as long, on every home page.)"""
+    """What ``user`` is, for training (cached on the user for the request): the roles of
+    their current designations on live accounts (``accounts.selectors.keeps``, the
+    request's fact the home shares), and "applicant" when they have an open application
+    (one indexed lookup)."""
     def held() -> Roles:
-        designations = _designations().filter(person=user.pk).values_list("role", flat=True).order_by()
-        applying = (audiences.members(audiences.APPLICANTS, person=user.pk)
-                    .annotate(_role=Value(APPLICANT)).values_list("_role", flat=True).order_by())
-        found = set(designations.union(applying))
-        return Roles(site_manager=Designation.Role.SITE_MANAGER in found, applicant=APPLICANT in found,
-                     account_staff=bool(found - {APPLICANT}))
+        kept = {kept.role for kept in keeps(user) if kept.live}
+        return Roles(site_manager=Designation.Role.SITE_MANAGER in kept,
+                     applicant=audiences.members(audiences.APPLICANTS, person=user.pk).exists(),
+                     account_staff=bool(kept))
 
     return per_request(user, "training_roles", held)
 
@@ -344,16 +342,11 @@ def site_managers_lacking_training(*, on: date | None = None, supervised_by: Use
     to ``supervised_by`` when given (a supervisor's home).
 
     One query, whatever the number of people, courses or completions (R-V-C, Policy 4038
-    §V.C). For a supervisor, each of their few staff is looked up among the designations:
-    given the district's site managers as a list, the database gathered all of them first."""
+    §V.C). For a supervisor, their staff who manage an account are the request's fact
+    (``accounts.selectors.staff_site_managers``): none, and no query, when none does."""
     on = on or timezone.localdate()
-    people = User.objects.filter(is_active=True)
-    if supervised_by is None:
-        people = people.filter(pk__in=site_manager_ids())
-    else:
-        managing = _designations().filter(role=Designation.Role.SITE_MANAGER, person=OuterRef("pk"))
-        people = people.filter(Exists(managing), supervisor=supervised_by)
-    return people.filter(lacks_site_manager_training("pk", on=on))
+    managers = site_manager_ids() if supervised_by is None else staff_site_managers(supervised_by)
+    return User.objects.filter(is_active=True, pk__in=managers).filter(lacks_site_manager_training("pk", on=on))
 
 
 # --- reminders and the weekly figures ---------------------------------------------------
