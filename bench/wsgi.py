@@ -1,8 +1,10 @@
-"""WSGI entry point for ``bench.load``'s gunicorn: the portal plus the benchmark's views."""
+"""WSGI entry point for ``bench.load``'s gunicorn: the portal plus the benchmark's views,
+started as the portal's own entry point starts it (``mps_social.wsgi``)."""
 
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-application = get_wsgi_application()
+
+from mps_social.wsgi import application  # noqa: E402  (the settings above must come first)
+
+__all__ = ["application"]

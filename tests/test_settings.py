@@ -136,3 +136,18 @@ def test_one_trusted_proxy_count_serves_the_audit_trail_and_allauth():
     assert "TRUSTED_PROXY_COUNT must be a whole number" in proxy_count(production_env(TRUSTED_PROXY_COUNT="yes"))
     assert "TRUST_X_FORWARDED_FOR is replaced by TRUSTED_PROXY_COUNT" in proxy_count(
         production_env(TRUST_X_FORWARDED_FOR="true"))
+
+
+def test_a_worker_leaves_what_start_up_made_out_of_the_collectors_walks():
+    """The entry point gunicorn's workers import freezes what loading the portal made
+    (mps_social.wsgi): a full collection falling due in a request walks only what requests
+    made since, instead of stalling it (bench/RESULTS.md). The load test's entry point is
+    the same one."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ENV"}}
+    for module in ("mps_social.wsgi", "bench.wsgi"):
+        result = subprocess.run(
+            [sys.executable, "-c", f"import gc, {module}; print(gc.get_freeze_count())"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        assert int(result.stdout.strip()) > 10_000, module
