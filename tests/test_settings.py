@@ -139,15 +139,17 @@ def test_one_trusted_proxy_count_serves_the_audit_trail_and_allauth():
 
 
 def test_a_worker_leaves_what_start_up_made_out_of_the_collectors_walks():
-    """The entry point gunicorn's workers import freezes what loading the portal made
-    (mps_social.wsgi): a full collection falling due in a request walks only what requests
-    made since, instead of stalling it (bench/RESULTS.md). The load test's entry point is
-    the same one."""
+    """The entry point gunicorn's workers import loads the URL map (and the views it names)
+    and freezes what loading the portal made (mps_social.wsgi): a full collection falling
+    due in a request walks only what requests made since, instead of stalling it
+    (bench/RESULTS.md). The load test's entry point is the same one."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ENV"}}
     for module in ("mps_social.wsgi", "bench.wsgi"):
         result = subprocess.run(
-            [sys.executable, "-c", f"import gc, {module}; print(gc.get_freeze_count())"],
+            [sys.executable, "-c", f"import gc, sys, {module}; from django.conf import settings; "
+                                   "print(gc.get_freeze_count(), settings.ROOT_URLCONF in sys.modules)"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
         )
         assert result.returncode == 0, result.stderr
-        assert int(result.stdout.strip()) > 10_000, module
+        frozen, url_map_loaded = result.stdout.split()
+        assert int(frozen) > 10_000 and url_map_loaded == "True", module
