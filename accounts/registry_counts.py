@@ -54,9 +54,7 @@ def visible_count(user, *, status: str = "", platform=None) -> int:
         # A digest names the scope: a key stays short however many delegations one holds.
         scope = hashlib.sha256("\n".join(sorted(paths)).encode()).hexdigest()[:32]
         count = registry.cached(f"count:{scope}:{filters}", accounts.filter(under).count, MAX_AGE)
-    # One's own few, read first off their indexes (as ``credentials.selectors.revealable_for``).
-    own = set(keeps.order_by().values_list("account_id", flat=True).union(
-        supervised.order_by().values_list("account_id", flat=True)))
+    own = set(keeps) | set(supervised)  # one's own few: the request's facts (``selectors.reach``)
     if own:
         count += accounts.filter(pk__in=own).exclude(under).count()
     return count

@@ -64,15 +64,12 @@ def visible_accounts(user) -> QuerySet[OfficialAccount]:
     return queryset.filter(Q(pk__in=keeps) | Q(pk__in=supervised) | under(paths))
 
 
-def reach(user) -> tuple[tuple[str, ...], QuerySet[Designation], QuerySet[Designation]]:
+def reach(user) -> tuple[tuple[str, ...], list[int], list[int]]:
     """What ``user``, not the superintendent, sees of the registry (``visible_accounts``),
     in its three parts: the unit paths of their delegations in force, and the account ids
-    of what they keep and of what the people they supervise manage."""
-    keeps = Designation.objects.filter(person=user, ended_at__isnull=True).values("account_id")
-    supervised = Designation.objects.filter(
-        role=Designation.Role.SITE_MANAGER, ended_at__isnull=True, person__in=reports_of(user)
-    ).values("account_id")
-    return roles.scope_paths(user, *REGISTRY_POWERS), keeps, supervised
+    of what they keep and of what the people they supervise manage (the request's facts,
+    ``keeps`` and ``supervised_accounts``: ids to match, not subqueries to build)."""
+    return roles.scope_paths(user, *REGISTRY_POWERS), kept_ids(user), supervised_accounts(user)
 
 
 def under(paths) -> Q:
