@@ -8,15 +8,21 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import services as registry
 from accounts.models import Designation, OfficialAccount, Platform
+from accounts.selectors import reviews_due
 from approvals.models import Application
 from compliance import runs
+from compliance.selectors import findings_to_fix
 from concerns.models import ConcernReport
 from credentials.models import AccessGrant
+from credentials.selectors import to_escrow
 from credentials.services import reveal
 from mps_social.home import needs_attention
 from mps_social.worklist import LIMIT, Item, Urgency, ordered
@@ -313,3 +319,22 @@ def test_the_account_page_puts_the_site_managers_next_step_first(demo):
     assert "Next: change its password" in page and "Revealed to Marcus Hill" in page
     calm = OfficialAccount.objects.get(handle="MPS_Updates")  # renamed from MPS_News (R-III-A)
     assert "Next:" not in signed_in("webmaster@example.org").get(calm.get_absolute_url()).content.decode()
+
+
+def test_someone_who_keeps_nothing_is_asked_nothing_of_what_they_would_keep(district):
+    """What a person keeps, and what their staff keep, are read once a request
+    (accounts.selectors.keeps, kept_by_staff), and the home's lists match their ids: of
+    someone who keeps nothing and whose staff keep nothing, what they must escrow or
+    review and the findings on their accounts cost no query after those two. Once they
+    keep an account, the same lists find it (R-III-E)."""
+    designee, today = User.objects.get(pk=district.designee.pk), timezone.localdate()
+    with CaptureQueriesContext(connection) as queries:
+        assert not to_escrow(designee) and not reviews_due(designee, today) and not findings_to_fix(designee)
+    assert len(queries) == 2
+    account = registry.establish_account(
+        actor=district.superintendent, platform=Platform.objects.get(slug="instagram"), org_unit=district.north,
+        display_name="North Debate", handle="north_debate", site_manager=designee,
+        origin=OfficialAccount.Origin.DIRECT, reason="For the test.")
+    designee = User.objects.get(pk=designee.pk)  # the next request's person
+    assert list(to_escrow(designee)) == [account]
+    assert [e.item.what for e in needs_attention(designee, today)].count("Escrow the credentials of North Debate") == 1
