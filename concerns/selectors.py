@@ -18,8 +18,9 @@ from .models import ConcernNote, ConcernReport
 def keepers(account) -> QuerySet[Designation]:
     """The current designations (site manager and backup) of ``account``, an account or
     an ``OuterRef`` to one: the people who keep it. Nobody triages a report about an
-    account they keep (R-IV-B): ``concerns.triage_report``, ``reports_for`` and
-    ``triagers_for`` all read the conflict from here."""
+    account they keep (R-IV-B): ``concerns.triage_report`` and ``triagers_for`` read the
+    conflict from here; ``reports_for``, asked of one person, from what they keep
+    (``accounts.selectors.keeps``, the same current designations)."""
     return Designation.objects.current().filter(account=account)
 
 
